@@ -1,0 +1,160 @@
+//! Diagnostics as data: a code, a severity, a message, labels pointing at
+//! source spans, a help line and notes. Renderers live in submodules; only
+//! they turn spans into lines and columns.
+
+pub mod render;
+
+use crate::source::{SourceId, Span};
+use serde::Serialize;
+use std::fmt;
+
+/// How serious a finding is. `check` fails on errors (and on warnings under
+/// `--deny-warnings`); notes never fail a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stable diagnostic code (`MQA101`) with its kebab-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code {
+    pub id: &'static str,
+    pub name: &'static str,
+}
+
+/// A span in a source file, with an optional message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub source: SourceId,
+    pub span: Span,
+    pub message: Option<String>,
+    pub primary: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, severity: Severity, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, Severity::Error, message)
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, Severity::Warning, message)
+    }
+
+    /// The primary label: the thing to change.
+    pub fn primary(mut self, source: SourceId, span: Span, message: impl Into<String>) -> Self {
+        let message = message.into();
+        self.labels.push(Label {
+            source,
+            span,
+            message: (!message.is_empty()).then_some(message),
+            primary: true,
+        });
+        self
+    }
+
+    /// A secondary label: another party to the problem.
+    pub fn secondary(mut self, source: SourceId, span: Span, message: impl Into<String>) -> Self {
+        let message = message.into();
+        self.labels.push(Label {
+            source,
+            span,
+            message: (!message.is_empty()).then_some(message),
+            primary: false,
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn primary_label(&self) -> Option<&Label> {
+        self.labels
+            .iter()
+            .find(|l| l.primary)
+            .or(self.labels.first())
+    }
+
+    /// Sort key: source, position, code, message.
+    fn sort_key(&self) -> (Option<(SourceId, u32, u32)>, &'static str, &str) {
+        (
+            self.primary_label()
+                .map(|l| (l.source, l.span.start, l.span.end)),
+            self.code.id,
+            &self.message,
+        )
+    }
+}
+
+/// Sort diagnostics by position, so output is stable and reads top to bottom.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Counts by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Counts {
+    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+        let mut c = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Note => c.notes += 1,
+            }
+        }
+        c
+    }
+}

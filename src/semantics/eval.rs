@@ -1,0 +1,1 @@
+//! Destination patterns and their algebra (to be written).

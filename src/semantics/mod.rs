@@ -1,0 +1,235 @@
+//! ActiveMQ's authorization model, independent of the policy language.
+//!
+//! Both a compiled policy and a broker configuration read from XML become an
+//! [`AuthzMap`]: the entries of a `DefaultAuthorizationMap`, its optional
+//! `defaultEntry` and its optional `tempDestinationAuthorizationEntry`. The
+//! evaluator ([`eval`]) answers who may do what exactly as ActiveMQ 5.17+ does
+//! (rules M and F of the semantics notes), and [`pattern`] holds the pattern
+//! algebra (`covers`, `overlaps`, union coverage with witnesses) the analyses
+//! are built on.
+
+pub mod coverage;
+pub mod eval;
+pub mod pattern;
+
+use crate::source::{SourceId, Span};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// The wildcard group name: every user holding at least one principal.
+pub const EVERYONE: &str = "*";
+
+/// Destination namespaces that entries can name. Temporary destinations are
+/// not here: they never consult entries (see [`AuthzMap::temp`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DestKind {
+    Queue,
+    Topic,
+}
+
+impl DestKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DestKind::Queue => "queue",
+            DestKind::Topic => "topic",
+        }
+    }
+}
+
+impl fmt::Display for DestKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One of ActiveMQ's three operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Right {
+    Read,
+    Write,
+    Admin,
+}
+
+impl Right {
+    pub const ALL: [Right; 3] = [Right::Read, Right::Write, Right::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Right::Read => "read",
+            Right::Write => "write",
+            Right::Admin => "admin",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        match self {
+            Right::Read => 1,
+            Right::Write => 2,
+            Right::Admin => 4,
+        }
+    }
+}
+
+impl fmt::Display for Right {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A small set of rights.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RightSet(u8);
+
+impl RightSet {
+    pub const EMPTY: RightSet = RightSet(0);
+    pub const ALL: RightSet = RightSet(7);
+
+    pub fn of(right: Right) -> RightSet {
+        RightSet(right.bit())
+    }
+    pub fn contains(self, right: Right) -> bool {
+        self.0 & right.bit() != 0
+    }
+    pub fn insert(&mut self, right: Right) {
+        self.0 |= right.bit();
+    }
+    pub fn union(self, other: RightSet) -> RightSet {
+        RightSet(self.0 | other.0)
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    pub fn is_all(self) -> bool {
+        self.0 == 7
+    }
+    pub fn iter(self) -> impl Iterator<Item = Right> {
+        Right::ALL.into_iter().filter(move |r| self.contains(*r))
+    }
+}
+
+impl FromIterator<Right> for RightSet {
+    fn from_iter<I: IntoIterator<Item = Right>>(iter: I) -> RightSet {
+        let mut s = RightSet::EMPTY;
+        for r in iter {
+            s.insert(r);
+        }
+        s
+    }
+}
+
+/// A group list as ActiveMQ holds it: the raw attribute string (entries are
+/// compared by value, raw strings included, for composite destinations) and
+/// the groups it parses to (`StringTokenizer(",")`, each token trimmed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupList {
+    pub raw: String,
+    pub groups: BTreeSet<String>,
+}
+
+impl GroupList {
+    /// Parse an attribute value the way `AuthorizationEntry.parseACLs` does.
+    pub fn parse(raw: &str) -> GroupList {
+        let groups = raw
+            .split(',')
+            .filter(|t| !t.is_empty())
+            .map(|t| t.trim_matches(is_java_trim).to_string())
+            .collect();
+        GroupList {
+            raw: raw.to_string(),
+            groups,
+        }
+    }
+
+    /// The canonical list for a set of groups: sorted, comma separated.
+    pub fn from_groups<I, S>(groups: I) -> GroupList
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let groups: BTreeSet<String> = groups.into_iter().map(Into::into).collect();
+        let raw = groups.iter().map(String::as_str).collect::<Vec<_>>().join(",");
+        GroupList { raw, groups }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+}
+
+/// `String.trim()` removes every char up to U+0020.
+pub fn is_java_trim(c: char) -> bool {
+    c <= ' '
+}
+
+/// Where something came from: a span in a policy or a configuration file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub source: SourceId,
+    pub span: Span,
+}
+
+/// Which statement gave `group` the `rights` on an entry.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Provenance {
+    pub group: String,
+    pub rights: RightSet,
+    pub location: Location,
+}
+
+/// The read/write/admin lists of one entry (also a defaultEntry or the temp entry).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Acl {
+    pub read: GroupList,
+    pub write: GroupList,
+    pub admin: GroupList,
+    /// The entry's principal class, when not the default `GroupPrincipal`.
+    pub group_class: Option<String>,
+}
+
+impl Acl {
+    pub fn get(&self, right: Right) -> &GroupList {
+        match right {
+            Right::Read => &self.read,
+            Right::Write => &self.write,
+            Right::Admin => &self.admin,
+        }
+    }
+    pub fn get_mut(&mut self, right: Right) -> &mut GroupList {
+        match right {
+            Right::Read => &mut self.read,
+            Right::Write => &mut self.write,
+            Right::Admin => &mut self.admin,
+        }
+    }
+    /// Equality as `AuthorizationEntry.equals` sees it (raw strings and class).
+    pub fn same_value(&self, other: &Acl) -> bool {
+        self == other
+    }
+}
+
+/// One `authorizationEntry` for one destination. A composite entry in XML
+/// (`queue="A,B"`) becomes one `Entry` per component sharing the same `id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: DestKind,
+    /// The physical name or pattern, as ActiveMQ normalises it (trimmed,
+    /// options cut off); segments are split on `.` when matching.
+    pub pattern: String,
+    pub acl: Acl,
+    /// Identity of the XML element (or compiled entry) this came from.
+    pub id: usize,
+    /// Where the rights came from, when known.
+    pub provenance: Vec<Provenance>,
+    pub location: Option<Location>,
+}
+
+/// ActiveMQ's authorization map.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuthzMap {
+    pub entries: Vec<Entry>,
+    /// `<defaultEntry>`: unioned into every non-temporary lookup.
+    pub default_entry: Option<Acl>,
+    /// `<tempDestinationAuthorizationEntry>`: governs all temporary
+    /// destinations; `None` means they are open to every authenticated user.
+    pub temp: Option<Acl>,
+}
