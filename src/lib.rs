@@ -9,3 +9,12 @@
 pub mod diagnostics;
 pub mod semantics;
 pub mod source;
+pub mod ast;
+pub mod syntax;
+pub mod util;
+pub mod model;
+pub mod error;
+pub mod fmt;
+pub mod load;
+pub mod cli;
+pub mod fsutil;

@@ -2,6 +2,7 @@
 //! source spans, a help line and notes. Renderers live in submodules; only
 //! they turn spans into lines and columns.
 
+pub mod codes;
 pub mod render;
 
 use crate::source::{SourceId, Span};

@@ -1,0 +1,246 @@
+//! Renderers: human (rustc style), concise (one line each) and JSON (a stable,
+//! documented schema; see docs/json-schema.md). SARIF lives with the rule
+//! registry, which it needs for rule metadata.
+
+use super::{Counts, Diagnostic, Label, Severity};
+use crate::source::{SourceFile, Sources};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+
+/// Output formats for diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style snippets with carets, labels and help
+    Human,
+    /// one line per finding: `file:line:col: severity[CODE] message`
+    Concise,
+    /// a JSON document with a stable schema
+    Json,
+    /// SARIF 2.1.0, for code-scanning services
+    Sarif,
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn severity(&self, s: Severity, text: &str) -> String {
+        match s {
+            Severity::Error => self.paint("1;31", text),
+            Severity::Warning => self.paint("1;33", text),
+            Severity::Note => self.paint("1;36", text),
+        }
+    }
+    fn gutter(&self, text: &str) -> String {
+        self.paint("1;34", text)
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
+/// Render diagnostics for people. `color` adds ANSI colours.
+pub fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    let style = Style { on: color };
+    let mut out = String::new();
+    for d in diagnostics {
+        render_one(&mut out, d, sources, &style);
+        out.push('\n');
+    }
+    out
+}
+
+/// A one-line summary such as `2 errors, 1 warning`, or `None` when empty.
+pub fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
+    let c = Counts::of(diagnostics);
+    let mut parts = Vec::new();
+    for (n, word) in [(c.errors, "error"), (c.warnings, "warning"), (c.notes, "note")] {
+        if n > 0 {
+            parts.push(format!("{n} {word}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+fn location(label: &Label, sources: &Sources) -> Option<(String, usize, usize)> {
+    let file = sources.get(label.source)?;
+    let lc = file.line_col(label.span.start as usize);
+    Some((file.name.clone(), lc.line, lc.col))
+}
+
+fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources, style: &Style) {
+    let head = format!("{}[{}]", d.severity, d.code.id);
+    let _ = writeln!(
+        out,
+        "{}{}",
+        style.severity(d.severity, &head),
+        style.bold(&format!(": {}", d.message))
+    );
+    let primary = d.primary_label();
+    let mut labels: Vec<&Label> = d.labels.iter().collect();
+    // group by source, primary's source first, then by position
+    let first_source = primary.map(|l| l.source);
+    labels.sort_by_key(|l| (Some(l.source) != first_source, l.source, l.span.start, !l.primary));
+    let width = labels
+        .iter()
+        .filter_map(|l| {
+            let f = sources.get(l.source)?;
+            Some(f.line_col(l.span.start as usize).line.to_string().len())
+        })
+        .max()
+        .unwrap_or(1);
+    let pad = " ".repeat(width);
+    let mut current_source = None;
+    let mut last_line: Option<usize> = None;
+    for label in &labels {
+        let Some(file) = sources.get(label.source) else {
+            continue;
+        };
+        if current_source != Some(label.source) {
+            let (name, line, col) = location(label, sources).unwrap_or_default();
+            let arrow = if current_source.is_none() { "-->" } else { ":::" };
+            let _ = writeln!(out, "{pad}{} {name}:{line}:{col}", style.gutter(arrow));
+            let _ = writeln!(out, "{pad} {}", style.gutter("|"));
+            current_source = Some(label.source);
+            last_line = None;
+        }
+        render_label(out, file, label, d.severity, width, &mut last_line, style);
+    }
+    if !labels.is_empty() && (d.help.is_some() || !d.notes.is_empty()) {
+        let _ = writeln!(out, "{pad} {}", style.gutter("|"));
+    }
+    for note in &d.notes {
+        let _ = writeln!(out, "{pad} {} {}: {note}", style.gutter("="), style.bold("note"));
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "{pad} {} {}: {help}", style.gutter("="), style.bold("help"));
+    }
+}
+
+fn render_label(
+    out: &mut String,
+    file: &SourceFile,
+    label: &Label,
+    severity: Severity,
+    width: usize,
+    last_line: &mut Option<usize>,
+    style: &Style,
+) {
+    let start = label.span.start as usize;
+    let line = file.line_index(start);
+    let text = file.line_text(line);
+    let line_start = file.line_start(line);
+    if let Some(prev) = *last_line {
+        if line > prev + 1 {
+            let _ = writeln!(out, "{}", style.gutter("..."));
+        }
+    }
+    if *last_line != Some(line) {
+        let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+        let _ = writeln!(
+            out,
+            "{} {}",
+            style.gutter(&format!("{:>width$} |", line + 1)),
+            shown.trim_end()
+        );
+    }
+    *last_line = Some(line);
+    let col = text
+        .get(..start.saturating_sub(line_start).min(text.len()))
+        .map_or(0, |s| s.chars().count());
+    let end = (label.span.end as usize).max(start);
+    let end_in_line = (end - line_start).min(text.len());
+    let len = text
+        .get(start.saturating_sub(line_start).min(text.len())..end_in_line)
+        .map_or(0, |s| s.chars().count())
+        .max(1);
+    let mark = if label.primary { "^" } else { "-" };
+    let marks = mark.repeat(len);
+    let msg = label.message.as_deref().unwrap_or("");
+    let body = format!("{}{} {}", " ".repeat(col), marks, msg);
+    let body = body.trim_end();
+    let painted = if label.primary {
+        style.severity(severity, body)
+    } else {
+        style.gutter(body)
+    };
+    let _ = writeln!(out, "{} {}", style.gutter(&format!("{:width$} |", "")), painted);
+}
+
+/// One line per diagnostic: `file:line:col: severity[CODE] message`.
+pub fn concise(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let loc = d
+            .primary_label()
+            .and_then(|l| location(l, sources))
+            .map(|(f, l, c)| format!("{f}:{l}:{c}: "))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{loc}{}[{}] {}", d.severity, d.code.id, d.message);
+    }
+    out
+}
+
+fn position(file: &SourceFile, offset: usize) -> Value {
+    let lc = file.line_col(offset);
+    json!({"line": lc.line, "column": lc.col, "offset": offset})
+}
+
+fn label_json(label: &Label, sources: &Sources) -> Value {
+    let Some(file) = sources.get(label.source) else {
+        return Value::Null;
+    };
+    json!({
+        "file": file.name,
+        "start": position(file, label.span.start as usize),
+        "end": position(file, label.span.end as usize),
+        "message": label.message,
+        "primary": label.primary,
+    })
+}
+
+/// The JSON value of one diagnostic (schema version 1).
+pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
+    let primary = d.primary_label().map(|l| label_json(l, sources));
+    let (file, start, end) = match &primary {
+        Some(Value::Object(o)) => (
+            o.get("file").cloned().unwrap_or(Value::Null),
+            o.get("start").cloned().unwrap_or(Value::Null),
+            o.get("end").cloned().unwrap_or(Value::Null),
+        ),
+        _ => (Value::Null, Value::Null, Value::Null),
+    };
+    json!({
+        "code": d.code.id,
+        "name": d.code.name,
+        "severity": d.severity,
+        "message": d.message,
+        "file": file,
+        "start": start,
+        "end": end,
+        "labels": d.labels.iter().map(|l| label_json(l, sources)).collect::<Vec<_>>(),
+        "help": d.help,
+        "notes": d.notes,
+    })
+}
+
+/// The JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
+pub fn json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    let c = Counts::of(diagnostics);
+    let doc = json!({
+        "version": 1,
+        "diagnostics": diagnostics.iter().map(|d| diagnostic_json(d, sources)).collect::<Vec<_>>(),
+        "summary": {"errors": c.errors, "warnings": c.warnings, "notes": c.notes},
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,65 @@
+//! `mqauthz fmt [--check] FILE...`
+
+use super::{ExitStatus, Io};
+use crate::error::Error;
+use crate::load;
+use crate::source::Sources;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Do not write; list the files that are not formatted and exit 1
+    #[arg(long)]
+    check: bool,
+    /// Policy files to format (`-` formats standard input to standard output)
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+}
+
+pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    let mut status = ExitStatus::Success;
+    for path in &args.files {
+        let mut sources = Sources::new();
+        let front = load::policy(&mut sources, path)?;
+        let parse_errors: Vec<_> = front
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.id.starts_with("MQA0") && d.severity == crate::diagnostics::Severity::Error)
+            .cloned()
+            .collect();
+        if !parse_errors.is_empty() {
+            io.report(&super::sorted(parse_errors), &sources);
+            let _ = writeln!(io.err, "error: `{}` has syntax errors; not formatted", load::display_name(path));
+            status = status.worst(ExitStatus::Findings);
+            continue;
+        }
+        let Some(file) = sources.get(front.id) else {
+            continue;
+        };
+        let formatted = crate::fmt::format(file, &front.ast);
+        if path == "-" {
+            if args.check {
+                if formatted != file.text {
+                    let _ = writeln!(io.out, "<stdin>");
+                    status = status.worst(ExitStatus::Findings);
+                }
+            } else {
+                io.out
+                    .write_all(formatted.as_bytes())
+                    .map_err(|e| Error::io("write", "<stdout>", e))?;
+            }
+            continue;
+        }
+        if formatted == file.text {
+            continue;
+        }
+        if args.check {
+            let _ = writeln!(io.out, "{path}");
+            status = status.worst(ExitStatus::Findings);
+        } else {
+            crate::fsutil::write_atomic(std::path::Path::new(path), formatted.as_bytes())
+                .map_err(|e| Error::io("write", path, e))?;
+            let _ = writeln!(io.err, "formatted {path}");
+        }
+    }
+    Ok(status)
+}

@@ -1,0 +1,170 @@
+//! The command line: argument definitions and dispatch. Each command writes
+//! its product to `out` and everything else to `err`.
+
+mod check;
+mod fmt;
+
+use crate::diagnostics::render::{self, Format};
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::error::Error;
+use crate::source::Sources;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+
+/// How a run ended; mapped to the process exit code in `main`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: success, nothing found.
+    Success,
+    /// 1: findings, differences, or a file that would change.
+    Findings,
+    /// 2: the command could not run.
+    Error,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Findings => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+
+    pub fn worst(self, other: ExitStatus) -> ExitStatus {
+        if self.code() >= other.code() {
+            self
+        } else {
+            other
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Compile, check and review ActiveMQ authorization policies.
+#[derive(Debug, Parser)]
+#[command(name = "mqauthz", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// When to use colour: auto (a terminal and no NO_COLOR), always, never
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check policies: syntax, names, assertions and every analysis rule
+    Check(check::Args),
+    /// Rewrite policies in canonical form
+    Fmt(fmt::Args),
+}
+
+/// The streams a command writes to, and whether each is a colour terminal.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub out_color: bool,
+    pub err_color: bool,
+}
+
+impl Io<'_> {
+    /// Print diagnostics to stderr (for commands whose product is not them).
+    pub fn report(&mut self, diagnostics: &[Diagnostic], sources: &Sources) {
+        let text = render::human(diagnostics, sources, self.err_color);
+        let _ = self.err.write_all(text.as_bytes());
+        if let Some(summary) = render::summary(diagnostics) {
+            let _ = writeln!(self.err, "{summary}");
+        }
+    }
+}
+
+fn use_color(choice: Color, is_terminal: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Run a parsed command line against real standard streams.
+pub fn run(cli: Cli) -> ExitStatus {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let out_color = use_color(cli.color, stdout.is_terminal());
+    let err_color = use_color(cli.color, stderr.is_terminal());
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let mut io = Io {
+        out: &mut out,
+        err: &mut err,
+        out_color,
+        err_color,
+    };
+    let status = dispatch(cli.command, &mut io);
+    let _ = io.out.flush();
+    status
+}
+
+fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
+    let result = match command {
+        Command::Check(args) => check::run(args, io),
+        Command::Fmt(args) => fmt::run(args, io),
+    };
+    match result {
+        Ok(status) => status,
+        Err(e) => {
+            let _ = writeln!(io.err, "error: {e}");
+            ExitStatus::Error
+        }
+    }
+}
+
+/// Render diagnostics in the chosen format to `out`.
+pub fn write_diagnostics(
+    out: &mut dyn Write,
+    format: Format,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    color: bool,
+) -> Result<(), Error> {
+    let text = match format {
+        Format::Human => {
+            let mut s = render::human(diagnostics, sources, color);
+            if let Some(summary) = render::summary(diagnostics) {
+                s.push_str(&summary);
+                s.push('\n');
+            }
+            s
+        }
+        Format::Concise => render::concise(diagnostics, sources),
+        Format::Json => render::json(diagnostics, sources),
+        Format::Sarif => render::json(diagnostics, sources),
+    };
+    out.write_all(text.as_bytes())
+        .map_err(|e| Error::io("write", "<stdout>", e))
+}
+
+/// Exit status for a set of diagnostics.
+pub fn status_of(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitStatus {
+    let failing = diagnostics.iter().any(|d| {
+        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+    });
+    if failing {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// Sort diagnostics for output.
+pub fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics::sort(&mut diagnostics);
+    diagnostics
+}

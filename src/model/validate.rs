@@ -1,0 +1,198 @@
+//! Validation of destination patterns and group names (language reference,
+//! "Names" and "Destination patterns"). Each problem carries a message, the
+//! byte range inside the value it concerns, and help.
+
+use std::ops::Range;
+
+/// A problem found in a name or pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    /// Byte range inside the value (unescaped text) the problem concerns.
+    pub range: Option<Range<usize>>,
+    pub help: String,
+}
+
+fn problem(message: impl Into<String>, range: Option<Range<usize>>, help: impl Into<String>) -> Problem {
+    Problem {
+        message: message.into(),
+        range,
+        help: help.into(),
+    }
+}
+
+/// Check a destination pattern as written (`quoted` tells whether it was a
+/// string). Returns every problem found.
+pub fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if value.is_empty() {
+        out.push(problem(
+            "empty destination pattern",
+            None,
+            "write a destination name or pattern, such as `ORDERS.>`",
+        ));
+        return out;
+    }
+    if quoted && value.trim() != value {
+        out.push(problem(
+            format!("pattern `{value}` has whitespace at its start or end"),
+            None,
+            "ActiveMQ trims destination names, so the spaces would be lost; remove them",
+        ));
+    }
+    if let Some(i) = value.find(',') {
+        out.push(problem(
+            format!("pattern `{value}` contains a comma"),
+            Some(i..i + 1),
+            "ActiveMQ reads a comma as a composite destination; list the patterns separately: `queue A, B`",
+        ));
+        return out;
+    }
+    if let Some((i, c)) = value.char_indices().find(|(_, c)| c.is_control()) {
+        out.push(problem(
+            format!("pattern contains the control character {c:?}"),
+            Some(i..i + c.len_utf8()),
+            "destination names hold printable characters only",
+        ));
+    }
+    let segments: Vec<(usize, &str)> = {
+        let mut v = Vec::new();
+        let mut start = 0;
+        for seg in value.split('.') {
+            v.push((start, seg));
+            start += seg.len() + 1;
+        }
+        v
+    };
+    let last = segments.len() - 1;
+    for (n, (start, seg)) in segments.iter().enumerate() {
+        let range = *start..*start + seg.len();
+        if seg.is_empty() {
+            let what = if n == 0 {
+                "starts with `.`"
+            } else if n == last {
+                "ends with `.`"
+            } else {
+                "has an empty segment (`..`)"
+            };
+            out.push(problem(
+                format!("pattern `{value}` {what}"),
+                Some(if seg.is_empty() && *start > 0 { start - 1..*start } else { range.clone() }),
+                "segments are separated by single dots and may not be empty; `FOO.>` also matches `FOO` itself",
+            ));
+            continue;
+        }
+        if *seg == ">" {
+            if n != last {
+                out.push(problem(
+                    format!("`>` must be the last segment of `{value}`"),
+                    Some(range),
+                    "`>` matches all further segments, so nothing may follow it; use `*` for exactly one segment",
+                ));
+            }
+            continue;
+        }
+        if *seg == "*" || quoted {
+            continue;
+        }
+        if seg.contains('*') || seg.contains('>') {
+            let wildcard = if seg.contains('*') { '*' } else { '>' };
+            let stem = seg.trim_end_matches(['*', '>']);
+            let suggestion = if !stem.is_empty() && !stem.contains(['*', '>']) {
+                let mut v = value[..*start].to_string();
+                v.push_str(stem);
+                v.push('.');
+                v.push(wildcard);
+                format!("`{v}`")
+            } else {
+                "a whole segment".to_string()
+            };
+            out.push(problem(
+                format!("`{wildcard}` inside the segment `{seg}` of `{value}`"),
+                Some(range),
+                format!(
+                    "wildcards are whole segments: write {suggestion}, or quote the pattern (`\"{value}\"`) if a literal `{wildcard}` is meant"
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Check a group name as written.
+pub fn group_name(value: &str) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if value.is_empty() {
+        out.push(problem(
+            "empty group name",
+            None,
+            "write the group's name; ActiveMQ ignores empty names",
+        ));
+        return out;
+    }
+    if value == "*" {
+        out.push(problem(
+            "`*` is not a group name",
+            None,
+            "ActiveMQ reads `*` as every user; write `everyone` for that",
+        ));
+    }
+    if value.trim() != value {
+        out.push(problem(
+            format!("group name `{value}` has whitespace at its start or end"),
+            None,
+            "ActiveMQ trims group names, so the spaces would be lost; remove them",
+        ));
+    }
+    if let Some(i) = value.find(',') {
+        out.push(problem(
+            format!("group name `{value}` contains a comma"),
+            Some(i..i + 1),
+            "ActiveMQ splits group lists on commas, so this would name two groups; rename the group",
+        ));
+    }
+    if let Some((i, c)) = value
+        .char_indices()
+        .find(|(_, c)| matches!(c, '"' | '<' | '>' | '&') || c.is_control())
+    {
+        out.push(problem(
+            format!("group name `{}` contains {c:?}", value.escape_debug()),
+            Some(i..i + c.len_utf8()),
+            "group names may not hold `\"`, `<`, `>`, `&` or control characters",
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(pattern("ORDERS.>", false).is_empty());
+        assert!(pattern("*.A", false).is_empty());
+        assert!(pattern("ORD*", true).is_empty());
+        assert_eq!(pattern("", false).len(), 1);
+        assert_eq!(pattern("FOO..BAR", false).len(), 1);
+        assert_eq!(pattern(".FOO", false).len(), 1);
+        assert_eq!(pattern("FOO.", false).len(), 1);
+        assert_eq!(pattern("FOO.>.BAR", false).len(), 1);
+        assert_eq!(pattern("FOO>", false).len(), 1);
+        assert_eq!(pattern("ORD*", false).len(), 1);
+        assert!(pattern("ORD*", false)[0].help.contains("`ORD.*`"));
+        assert_eq!(pattern("A,B", true).len(), 1);
+        assert_eq!(pattern(" A", true).len(), 1);
+        assert_eq!(pattern("FOO.>.BAR", true).len(), 1);
+    }
+
+    #[test]
+    fn group_names() {
+        assert!(group_name("ops team").is_empty());
+        assert_eq!(group_name("").len(), 1);
+        assert_eq!(group_name("*").len(), 1);
+        assert_eq!(group_name(" a").len(), 1);
+        assert_eq!(group_name("a,b").len(), 1);
+        assert_eq!(group_name("a<b").len(), 1);
+    }
+}

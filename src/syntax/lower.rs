@@ -1,0 +1,314 @@
+//! Lowering: pest pairs → AST nodes, one function per grammar rule. The
+//! grammar guarantees the shape of the pairs, so a mismatch is a bug between
+//! grammar and lowering; it is handled by returning `None`, never a panic.
+
+use super::grammar::Rule;
+use crate::ast::*;
+use crate::diagnostics::{codes, Diagnostic};
+use crate::semantics::DestKind;
+use crate::source::{SourceId, Span};
+use pest::iterators::Pair;
+
+struct Lower<'d> {
+    id: SourceId,
+    offset: usize,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+/// Lower one `statement_at` pair; `offset` is where its input started.
+pub(super) fn statement(
+    id: SourceId,
+    pair: Pair<'_, Rule>,
+    offset: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Statement> {
+    let mut l = Lower {
+        id,
+        offset,
+        diagnostics,
+    };
+    let statement = pair.into_inner().find(|p| p.as_rule() == Rule::statement)?;
+    l.statement(statement)
+}
+
+impl Lower<'_> {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn statement(&mut self, pair: Pair<'_, Rule>) -> Option<Statement> {
+        let span = self.span(&pair);
+        let mut tokens = Vec::new();
+        self.tokens(pair.clone(), &mut tokens);
+        let inner = pair.into_inner().next()?;
+        let kind = match inner.as_rule() {
+            Rule::group_decl => StatementKind::Group(self.group_decl(inner)?),
+            Rule::grant => StatementKind::Grant(self.grant(inner)?),
+            Rule::assertion => StatementKind::Assert(self.assertion(inner)?),
+            _ => return None,
+        };
+        Some(Statement {
+            kind,
+            span,
+            tokens,
+            allows: Vec::new(),
+        })
+    }
+
+    /// The statement's tokens as written, for the formatter.
+    fn tokens(&self, pair: Pair<'_, Rule>, out: &mut Vec<Token>) {
+        match pair.as_rule() {
+            Rule::string | Rule::bare_name | Rule::bare_pattern | Rule::comma => out.push(Token {
+                span: self.span(&pair),
+                text: pair.as_str().to_string(),
+            }),
+            rule if is_keyword_rule(rule) => out.push(Token {
+                span: self.span(&pair),
+                text: pair.as_str().to_string(),
+            }),
+            _ => {
+                for inner in pair.into_inner() {
+                    self.tokens(inner, out);
+                }
+            }
+        }
+    }
+
+    fn group_decl(&mut self, pair: Pair<'_, Rule>) -> Option<GroupDecl> {
+        let mut name = None;
+        let mut description = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::group_name => name = Some(self.ident(p)?),
+                Rule::string => description = Some(self.string(p)),
+                _ => {}
+            }
+        }
+        Some(GroupDecl {
+            name: name?,
+            description,
+        })
+    }
+
+    fn grant(&mut self, pair: Pair<'_, Rule>) -> Option<Grant> {
+        let mut principals = Vec::new();
+        let mut rights = Vec::new();
+        let mut targets = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::principals => principals = self.principals(p)?,
+                Rule::rights => rights = self.rights(p),
+                Rule::targets => {
+                    for list in p.into_inner().filter(|p| p.as_rule() == Rule::target_list) {
+                        self.target_list(list, &mut targets)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(Grant {
+            principals,
+            rights,
+            targets,
+        })
+    }
+
+    fn assertion(&mut self, pair: Pair<'_, Rule>) -> Option<Assertion> {
+        let body = pair
+            .into_inner()
+            .find(|p| matches!(p.as_rule(), Rule::simple_assertion | Rule::only_assertion))?;
+        let mut kind = if body.as_rule() == Rule::only_assertion {
+            AssertKind::Only
+        } else {
+            AssertKind::Can
+        };
+        let mut principals = Vec::new();
+        let mut rights = Vec::new();
+        let mut target = None;
+        for p in body.into_inner() {
+            match p.as_rule() {
+                Rule::principal => principals.push(self.principal(p)?),
+                Rule::principals => principals = self.principals(p)?,
+                Rule::kw_cannot => kind = AssertKind::Cannot,
+                Rule::rights => rights = self.rights(p),
+                Rule::target => target = Some(self.target(p)?),
+                _ => {}
+            }
+        }
+        Some(Assertion {
+            kind,
+            principals,
+            rights,
+            target: target?,
+        })
+    }
+
+    fn principals(&mut self, pair: Pair<'_, Rule>) -> Option<Vec<Principal>> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::principal)
+            .map(|p| self.principal(p))
+            .collect()
+    }
+
+    fn principal(&mut self, pair: Pair<'_, Rule>) -> Option<Principal> {
+        let inner = pair.into_inner().next()?;
+        match inner.as_rule() {
+            Rule::kw_everyone => Some(Principal::Everyone(self.span(&inner))),
+            Rule::group_name => Some(Principal::Group(self.ident(inner)?)),
+            _ => None,
+        }
+    }
+
+    fn rights(&mut self, pair: Pair<'_, Rule>) -> Vec<RightTok> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::right)
+            .filter_map(|p| {
+                let kw = p.into_inner().next()?;
+                let word = match kw.as_rule() {
+                    Rule::kw_read => RightWord::Read,
+                    Rule::kw_write => RightWord::Write,
+                    Rule::kw_admin => RightWord::Admin,
+                    Rule::kw_all => RightWord::All,
+                    _ => return None,
+                };
+                Some(RightTok {
+                    word,
+                    span: self.span(&kw),
+                })
+            })
+            .collect()
+    }
+
+    fn target_list(&mut self, pair: Pair<'_, Rule>, out: &mut Vec<Target>) -> Option<()> {
+        let mut kind = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::kind => kind = Some(self.kind(p)?),
+                Rule::pattern => {
+                    let (kind, kind_span) = kind?;
+                    out.push(Target::Dest {
+                        kind,
+                        kind_span,
+                        pattern: self.ident(p)?,
+                    });
+                }
+                Rule::kw_temp => out.push(Target::Temp(self.span(&p))),
+                Rule::kw_advisory => out.push(Target::Advisory(self.span(&p))),
+                _ => {}
+            }
+        }
+        Some(())
+    }
+
+    fn target(&mut self, pair: Pair<'_, Rule>) -> Option<Target> {
+        let mut out = Vec::new();
+        self.target_list(pair, &mut out)?;
+        out.pop()
+    }
+
+    fn kind(&mut self, pair: Pair<'_, Rule>) -> Option<(DestKind, Span)> {
+        let kw = pair.into_inner().next()?;
+        let kind = match kw.as_rule() {
+            Rule::kw_queue => DestKind::Queue,
+            Rule::kw_topic => DestKind::Topic,
+            _ => return None,
+        };
+        Some((kind, self.span(&kw)))
+    }
+
+    /// A `group_name` or `pattern`: a bare word or a string.
+    fn ident(&mut self, pair: Pair<'_, Rule>) -> Option<Ident> {
+        let inner = pair.into_inner().next()?;
+        match inner.as_rule() {
+            Rule::string => Some(self.string(inner)),
+            _ => Some(Ident {
+                value: inner.as_str().to_string(),
+                span: self.span(&inner),
+                quoted: false,
+            }),
+        }
+    }
+
+    /// Unescape a string, reporting bad escapes, control characters and a
+    /// missing closing quote.
+    fn string(&mut self, pair: Pair<'_, Rule>) -> Ident {
+        let span = self.span(&pair);
+        let mut value = String::new();
+        
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::string_body => {
+                    let body_start = self.span(&p).start as usize;
+                    let mut chars = p.as_str().char_indices().peekable();
+                    while let Some((i, c)) = chars.next() {
+                        let at = body_start + i;
+                        if c == '\\' {
+                            match chars.next() {
+                                Some((_, e @ ('"' | '\\'))) => value.push(e),
+                                Some((_, e)) => {
+                                    let len = 1 + e.len_utf8();
+                                    self.diagnostics.push(
+                                        Diagnostic::error(
+                                            codes::INVALID_STRING,
+                                            format!("unknown escape `\\{}` in a string", e.escape_default()),
+                                        )
+                                        .primary(self.id, Span::new(at, at + len), "not an escape")
+                                        .help("the only escapes are `\\\"` and `\\\\`; write other characters as they are"),
+                                    );
+                                }
+                                None => {}
+                            }
+                        } else if c.is_control() {
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    codes::INVALID_STRING,
+                                    format!("control character {:?} in a string", c),
+                                )
+                                .primary(self.id, Span::new(at, at + c.len_utf8()), "")
+                                .help("strings may not hold tabs or other control characters"),
+                            );
+                        } else {
+                            value.push(c);
+                        }
+                    }
+                }
+                Rule::unterminated => {
+                    self.diagnostics.push(
+                        Diagnostic::error(codes::UNTERMINATED_STRING, "unterminated string")
+                            .primary(self.id, span, "this string is never closed")
+                            .help("close it with `\"` on the same line; strings never span lines"),
+                    );
+                }
+                _ => {}
+            }
+        }
+        Ident {
+            value,
+            span,
+            quoted: true,
+        }
+    }
+}
+
+fn is_keyword_rule(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_group
+            | Rule::kw_grant
+            | Rule::kw_assert
+            | Rule::kw_on
+            | Rule::kw_can
+            | Rule::kw_cannot
+            | Rule::kw_only
+            | Rule::kw_everyone
+            | Rule::kw_read
+            | Rule::kw_write
+            | Rule::kw_admin
+            | Rule::kw_all
+            | Rule::kw_queue
+            | Rule::kw_topic
+            | Rule::kw_temp
+            | Rule::kw_advisory
+    )
+}

@@ -1,0 +1,75 @@
+//! Parsing: policy text → [`ast::PolicyFile`](crate::ast::PolicyFile) plus
+//! diagnostics.
+//!
+//! The file is parsed one statement at a time, so that one run reports every
+//! syntax error: after an error, parsing resumes at the next line that starts
+//! with a statement keyword.
+
+mod errors;
+mod grammar;
+mod lexical;
+mod lower;
+
+use crate::ast::PolicyFile;
+use crate::diagnostics::Diagnostic;
+use crate::source::{SourceFile, SourceId};
+use grammar::{PolicyParser, Rule};
+use pest::Parser;
+
+/// The result of parsing one file: the statements that parsed, and every
+/// problem found.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    pub file: PolicyFile,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parse a policy file.
+pub fn parse(id: SourceId, source: &SourceFile) -> Parsed {
+    let text = source.text.as_str();
+    let mut diagnostics = Vec::new();
+    let mut statements = Vec::new();
+    let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
+
+    while pos < text.len() {
+        let rest = &text[pos..];
+        if PolicyParser::parse(Rule::rest, rest).is_ok() {
+            break;
+        }
+        match PolicyParser::parse(Rule::statement_at, rest) {
+            Ok(mut pairs) => {
+                let Some(pair) = pairs.next() else { break };
+                let end = pos + pair.as_span().end();
+                match lower::statement(id, pair, pos, &mut diagnostics) {
+                    Some(statement) => statements.push(statement),
+                    None => break,
+                }
+                if end <= pos {
+                    break;
+                }
+                pos = end;
+            }
+            Err(error) => {
+                let start = lexical::skip_trivia(text, pos);
+                diagnostics.push(errors::convert(id, text, pos, &error));
+                match lexical::next_statement_start(text, start) {
+                    Some(next) if next > pos => pos = next,
+                    _ => break,
+                }
+            }
+        }
+    }
+
+    let comments = lexical::comments(text);
+    let mut file = PolicyFile {
+        statements,
+        comments,
+    };
+    lexical::attach_allows(id, source, &mut file, &mut diagnostics);
+    Parsed { file, diagnostics }
+}
+
+/// Is `word` a keyword of the language?
+pub fn is_keyword(word: &str) -> bool {
+    lexical::KEYWORDS.contains(&word)
+}
