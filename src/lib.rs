@@ -6,15 +6,15 @@
 //! algebra) → `analysis` (rules, assertions) → `compile` / `xml` (emit, read,
 //! merge) → `diff` / `review` → `cli`.
 
-pub mod diagnostics;
-pub mod semantics;
-pub mod source;
 pub mod ast;
-pub mod syntax;
-pub mod util;
-pub mod model;
+pub mod cli;
+pub mod diagnostics;
 pub mod error;
 pub mod fmt;
-pub mod load;
-pub mod cli;
 pub mod fsutil;
+pub mod load;
+pub mod model;
+pub mod semantics;
+pub mod source;
+pub mod syntax;
+pub mod util;

@@ -74,7 +74,10 @@ pub fn front_end(sources: &Sources, id: SourceId, mut diagnostics: Vec<Diagnosti
             diagnostics,
         };
     };
-    if diagnostics.iter().any(|d| d.code == codes::INVALID_ENCODING) {
+    if diagnostics
+        .iter()
+        .any(|d| d.code == codes::INVALID_ENCODING)
+    {
         return Front {
             id,
             ast: PolicyFile::default(),

@@ -18,7 +18,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The closest candidate to `word`, when close enough to be a likely typo.
 /// Case-insensitive equality always counts.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_lowercase();
     let limit = (word.chars().count() / 3).max(1);
     candidates

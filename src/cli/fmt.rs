@@ -23,12 +23,18 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         let parse_errors: Vec<_> = front
             .diagnostics
             .iter()
-            .filter(|d| d.code.id.starts_with("MQA0") && d.severity == crate::diagnostics::Severity::Error)
+            .filter(|d| {
+                d.code.id.starts_with("MQA0") && d.severity == crate::diagnostics::Severity::Error
+            })
             .cloned()
             .collect();
         if !parse_errors.is_empty() {
             io.report(&super::sorted(parse_errors), &sources);
-            let _ = writeln!(io.err, "error: `{}` has syntax errors; not formatted", load::display_name(path));
+            let _ = writeln!(
+                io.err,
+                "error: `{}` has syntax errors; not formatted",
+                load::display_name(path)
+            );
             status = status.worst(ExitStatus::Findings);
             continue;
         }

@@ -62,7 +62,11 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Stri
 pub fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
     let c = Counts::of(diagnostics);
     let mut parts = Vec::new();
-    for (n, word) in [(c.errors, "error"), (c.warnings, "warning"), (c.notes, "note")] {
+    for (n, word) in [
+        (c.errors, "error"),
+        (c.warnings, "warning"),
+        (c.notes, "note"),
+    ] {
         if n > 0 {
             parts.push(format!("{n} {word}{}", if n == 1 { "" } else { "s" }));
         }
@@ -88,7 +92,14 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources, style: &Style
     let mut labels: Vec<&Label> = d.labels.iter().collect();
     // group by source, primary's source first, then by position
     let first_source = primary.map(|l| l.source);
-    labels.sort_by_key(|l| (Some(l.source) != first_source, l.source, l.span.start, !l.primary));
+    labels.sort_by_key(|l| {
+        (
+            Some(l.source) != first_source,
+            l.source,
+            l.span.start,
+            !l.primary,
+        )
+    });
     let width = labels
         .iter()
         .filter_map(|l| {
@@ -105,8 +116,15 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources, style: &Style
             continue;
         };
         if current_source != Some(label.source) {
-            let (name, line, col) = location(label, sources).unwrap_or_default();
-            let arrow = if current_source.is_none() { "-->" } else { ":::" };
+            let head = primary
+                .filter(|p| p.source == label.source)
+                .unwrap_or(label);
+            let (name, line, col) = location(head, sources).unwrap_or_default();
+            let arrow = if current_source.is_none() {
+                "-->"
+            } else {
+                ":::"
+            };
             let _ = writeln!(out, "{pad}{} {name}:{line}:{col}", style.gutter(arrow));
             let _ = writeln!(out, "{pad} {}", style.gutter("|"));
             current_source = Some(label.source);
@@ -118,10 +136,20 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources, style: &Style
         let _ = writeln!(out, "{pad} {}", style.gutter("|"));
     }
     for note in &d.notes {
-        let _ = writeln!(out, "{pad} {} {}: {note}", style.gutter("="), style.bold("note"));
+        let _ = writeln!(
+            out,
+            "{pad} {} {}: {note}",
+            style.gutter("="),
+            style.bold("note")
+        );
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "{pad} {} {}: {help}", style.gutter("="), style.bold("help"));
+        let _ = writeln!(
+            out,
+            "{pad} {} {}: {help}",
+            style.gutter("="),
+            style.bold("help")
+        );
     }
 }
 
@@ -144,7 +172,10 @@ fn render_label(
         }
     }
     if *last_line != Some(line) {
-        let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+        let shown: String = text
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
         let _ = writeln!(
             out,
             "{} {}",
@@ -172,7 +203,12 @@ fn render_label(
     } else {
         style.gutter(body)
     };
-    let _ = writeln!(out, "{} {}", style.gutter(&format!("{:width$} |", "")), painted);
+    let _ = writeln!(
+        out,
+        "{} {}",
+        style.gutter(&format!("{:width$} |", "")),
+        painted
+    );
 }
 
 /// One line per diagnostic: `file:line:col: severity[CODE] message`.

@@ -137,8 +137,7 @@ impl Resolver<'_> {
                     }
                     return None;
                 }
-                let suggestion =
-                    did_you_mean(&name.value, self.by_name.keys().map(String::as_str));
+                let suggestion = did_you_mean(&name.value, self.by_name.keys().map(String::as_str));
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_GROUP,
                     format!("unknown group `{}`", name.value),

@@ -13,7 +13,11 @@ pub struct Problem {
     pub help: String,
 }
 
-fn problem(message: impl Into<String>, range: Option<Range<usize>>, help: impl Into<String>) -> Problem {
+fn problem(
+    message: impl Into<String>,
+    range: Option<Range<usize>>,
+    help: impl Into<String>,
+) -> Problem {
     Problem {
         message: message.into(),
         range,

@@ -10,9 +10,11 @@ use pest::error::{Error, ErrorVariant, InputLocation};
 /// What a rule means to a reader, or `None` for rules never named in messages.
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
-        Rule::statement | Rule::statement_at | Rule::kw_group | Rule::kw_grant | Rule::kw_assert => {
-            "a statement (`group`, `grant` or `assert`)"
-        }
+        Rule::statement
+        | Rule::statement_at
+        | Rule::kw_group
+        | Rule::kw_grant
+        | Rule::kw_assert => "a statement (`group`, `grant` or `assert`)",
         Rule::group_decl => "a group declaration",
         Rule::grant => "a grant",
         Rule::assertion => "an assertion",
@@ -20,9 +22,12 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_everyone => "`everyone`",
         Rule::group_name | Rule::bare_name => "a group name",
         Rule::string | Rule::string_body => "a quoted string",
-        Rule::rights | Rule::right | Rule::kw_read | Rule::kw_write | Rule::kw_admin | Rule::kw_all => {
-            "a right (`read`, `write`, `admin`, `all`)"
-        }
+        Rule::rights
+        | Rule::right
+        | Rule::kw_read
+        | Rule::kw_write
+        | Rule::kw_admin
+        | Rule::kw_all => "a right (`read`, `write`, `admin`, `all`)",
         Rule::comma => "`,`",
         Rule::kw_on => "`on`",
         Rule::targets | Rule::target_list | Rule::target => {
@@ -80,7 +85,12 @@ pub(super) fn convert(id: SourceId, text: &str, offset: usize, error: &Error<Rul
     let expects_right = has(|r| {
         matches!(
             r,
-            Rule::right | Rule::rights | Rule::kw_read | Rule::kw_write | Rule::kw_admin | Rule::kw_all
+            Rule::right
+                | Rule::rights
+                | Rule::kw_read
+                | Rule::kw_write
+                | Rule::kw_admin
+                | Rule::kw_all
         )
     });
     let expects_on = has(|r| r == Rule::kw_on);
@@ -98,9 +108,14 @@ pub(super) fn convert(id: SourceId, text: &str, offset: usize, error: &Error<Rul
     });
 
     if expects_on && matches!(word, Some("queue" | "topic" | "temp" | "advisory")) {
-        return Diagnostic::error(codes::MISSING_ON, format!("expected `on` before the targets, found {found}"))
-            .primary(id, span, "expected `on` here")
-            .help("write `on` between the rights and the targets, as in `grant g read on queue ORDERS`");
+        return Diagnostic::error(
+            codes::MISSING_ON,
+            format!("expected `on` before the targets, found {found}"),
+        )
+        .primary(id, span, "expected `on` here")
+        .help(
+            "write `on` between the rights and the targets, as in `grant g read on queue ORDERS`",
+        );
     }
     if expects_right && !is_kw {
         if let Some(w) = word {
@@ -108,7 +123,9 @@ pub(super) fn convert(id: SourceId, text: &str, offset: usize, error: &Error<Rul
             let mut d = Diagnostic::error(codes::UNKNOWN_RIGHT, format!("unknown right `{w}`"))
                 .primary(id, span, "not a right");
             d = match did_you_mean(w, rights.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`? rights are `read`, `write`, `admin` and `all`")),
+                Some(s) => d.help(format!(
+                    "did you mean `{s}`? rights are `read`, `write`, `admin` and `all`"
+                )),
                 None => d.help("rights are `read`, `write`, `admin` and `all` (all three)"),
             };
             return d;
@@ -118,18 +135,24 @@ pub(super) fn convert(id: SourceId, text: &str, offset: usize, error: &Error<Rul
         let w = word.unwrap_or_default();
         let mut d = Diagnostic::error(
             codes::MISPLACED_KEYWORD,
-            format!("keyword `{w}` cannot stand here; expected {}", join_alternatives(&expected)),
+            format!(
+                "keyword `{w}` cannot stand here; expected {}",
+                join_alternatives(&expected)
+            ),
         )
         .primary(id, span, "unexpected keyword");
         d = if expects_name {
-            d.help(format!("a name spelled like a keyword must be quoted: `\"{w}\"`"))
+            d.help(format!(
+                "a name spelled like a keyword must be quoted: `\"{w}\"`"
+            ))
         } else {
             d.help(format!("expected {}", join_alternatives(&expected)))
         };
         return d;
     }
     let message = format!("expected {}, found {found}", join_alternatives(&expected));
-    let mut d = Diagnostic::error(codes::SYNTAX_ERROR, message).primary(id, span, "unexpected here");
+    let mut d =
+        Diagnostic::error(codes::SYNTAX_ERROR, message).primary(id, span, "unexpected here");
     d = if expected.iter().any(|e| e.starts_with("a statement")) {
         d.help("every statement starts with `group`, `grant` or `assert`; a `#` starts a comment")
     } else if text[pos..].starts_with(',') || found.contains(',') {

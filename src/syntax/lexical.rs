@@ -203,8 +203,11 @@ pub fn attach_allows(
                 .find(|s| source.line_index(s.span.start as usize) == line + 1)
         } else {
             file.statements.iter_mut().find(|s| {
-                source.line_index((s.span.end as usize).saturating_sub(1).max(s.span.start as usize))
-                    == line
+                source.line_index(
+                    (s.span.end as usize)
+                        .saturating_sub(1)
+                        .max(s.span.start as usize),
+                ) == line
             })
         };
         match target {

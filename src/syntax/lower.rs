@@ -38,9 +38,15 @@ impl Lower<'_> {
     }
 
     fn statement(&mut self, pair: Pair<'_, Rule>) -> Option<Statement> {
-        let span = self.span(&pair);
         let mut tokens = Vec::new();
         self.tokens(pair.clone(), &mut tokens);
+        // The pair may include trailing whitespace and comments; a statement
+        // ends with its last token.
+        let first = self.span(&pair);
+        let span = match (tokens.first(), tokens.last()) {
+            (Some(a), Some(b)) => a.span.join(b.span),
+            _ => first,
+        };
         let inner = pair.into_inner().next()?;
         let kind = match inner.as_rule() {
             Rule::group_decl => StatementKind::Group(self.group_decl(inner)?),
@@ -235,7 +241,7 @@ impl Lower<'_> {
     fn string(&mut self, pair: Pair<'_, Rule>) -> Ident {
         let span = self.span(&pair);
         let mut value = String::new();
-        
+
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::string_body => {

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite, as README.md gives it: installs what the tests need
+# (Debian's ActiveMQ broker and jars, a JDK) when missing, then runs every
+# test with the real-broker and ActiveMQ-oracle tests required, not skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-test-deps.sh
+export MQAUTHZ_REQUIRE_ACTIVEMQ=1
+cargo test --all-targets --locked
