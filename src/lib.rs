@@ -18,3 +18,5 @@ pub mod semantics;
 pub mod source;
 pub mod syntax;
 pub mod util;
+pub mod compile;
+pub mod analysis;

@@ -145,7 +145,7 @@ pub fn write_diagnostics(
         }
         Format::Concise => render::concise(diagnostics, sources),
         Format::Json => render::json(diagnostics, sources),
-        Format::Sarif => render::json(diagnostics, sources),
+        Format::Sarif => crate::analysis::sarif::render(diagnostics, sources),
     };
     out.write_all(text.as_bytes())
         .map_err(|e| Error::io("write", "<stdout>", e))

@@ -1,0 +1,29 @@
+//! The registry: every rule, in code order. Tests over this list check that
+//! codes and names are unique, documentation is complete and each rule has a
+//! firing fixture.
+
+use super::rules::*;
+use super::Rule;
+
+pub static RULES: &[&dyn Rule] = &[
+    &redundant_grant::RedundantGrant,
+    &narrow_grant::NarrowGrantCannotRestrict,
+    &overbroad_grant::OverbroadGrant,
+    &unused_group::UnusedGroup,
+    &advisory_access::AdvisoryAccessMissing,
+    &temp_open::TempDestinationsOpen,
+    &create_needs_admin::CreateNeedsAdmin,
+    &advisory_on_queue::AdvisoryOnQueue,
+    &case_collision::CaseCollision,
+    &webconsole_group::WebconsoleGroupMissing,
+    &amazon_mq_group_name::AmazonMqGroupName,
+    &unused_allow::UnusedAllow,
+];
+
+/// A rule by name (`redundant-grant`) or code (`MQA201`).
+pub fn find(name: &str) -> Option<&'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().code.name == name || r.meta().code.id.eq_ignore_ascii_case(name))
+}
