@@ -1,0 +1,707 @@
+//! A private ActiveMQ Classic broker for integration tests.
+//!
+//! [`Broker::start`] runs Debian's ActiveMQ 5.17.2 directly through
+//! `java -jar /usr/share/activemq/bin/activemq.jar start xbean:file:…` (not
+//! through `/usr/bin/activemq`), in its own session (`setsid`), with a run
+//! folder of its own and a STOMP connector on a free port of 127.0.0.1.
+//! Dropping the [`Broker`] stops that process, by the pid recorded at start
+//! only, and removes the run folder.
+//!
+//! # Configuration contract
+//!
+//! The text given to [`Broker::start`] is either
+//!
+//! - a complete Spring `activemq.xml` (root `<beans>`), which must declare a
+//!   `org.springframework.beans.factory.config.PropertyPlaceholderConfigurer`
+//!   bean so that `${…}` placeholders are resolved, or
+//! - a bare `<broker xmlns="http://activemq.apache.org/schema/core" …>`
+//!   element, which is wrapped into such a document.
+//!
+//! In both cases the broker must
+//!
+//! - open a STOMP transport connector on `stomp://127.0.0.1:${amq.stomp.port}`
+//!   (the harness picks the port and waits for it), and nothing on another
+//!   address;
+//! - keep its data under `${activemq.data}` (`dataDirectory="${activemq.data}"`);
+//!   `persistent="false"` and `useJmx="false"` are recommended.
+//!
+//! `${amq.openwire.port}` may also be used for an OpenWire connector on
+//! 127.0.0.1; a second free port is then picked. `${amq.rundir}` names the
+//! run folder. [`broker_config`] builds a conforming document.
+//!
+//! # Environment
+//!
+//! - `MQAUTHZ_KEEP_BROKER_DIRS=1`: keep run folders (config and `broker.log`)
+//!   after the broker is stopped. They are always kept when a start fails or
+//!   the test is panicking.
+//! - `MQAUTHZ_AMQ_SECURITY_DEBUG=1`: log `org.apache.activemq.security` at
+//!   DEBUG level in `broker.log`.
+
+use std::fs;
+use std::io::{Read, Seek, SeekFrom};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::sleep;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Home of Debian's ActiveMQ installation.
+pub const ACTIVEMQ_HOME: &str = "/usr/share/activemq";
+/// The launcher jar (`org.apache.activemq.console.Main`).
+pub const ACTIVEMQ_JAR: &str = "/usr/share/activemq/bin/activemq.jar";
+/// Environment variable that turns a missing installation into a failure.
+pub const REQUIRE_ENV: &str = "MQAUTHZ_REQUIRE_ACTIVEMQ";
+
+/// How long a start may take before it is given up.
+pub const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long to wait for exit after SIGTERM before sending SIGKILL.
+pub const STOP_TIMEOUT: Duration = Duration::from_secs(15);
+
+const POLL: Duration = Duration::from_millis(50);
+const LOG_TAIL_LINES: usize = 40;
+
+/// JVM options: small fixed heap, C1 only and the serial collector start the
+/// broker fastest on a small machine.
+const JVM_OPTIONS: &[&str] = &[
+    "-Xms128m",
+    "-Xmx128m",
+    "-XX:TieredStopAtLevel=1",
+    "-XX:+UseSerialGC",
+    "-Djava.awt.headless=true",
+];
+
+/// Checks that `java` is on `PATH` and the ActiveMQ launcher jar exists.
+/// The error names what is missing.
+pub fn activemq_installed() -> Result<(), String> {
+    let mut missing = Vec::new();
+    if find_on_path("java").is_none() {
+        missing.push("`java` is not on PATH".to_string());
+    }
+    if !Path::new(ACTIVEMQ_JAR).is_file() {
+        missing.push(format!("{ACTIVEMQ_JAR} does not exist"));
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing.join("; "))
+    }
+}
+
+/// Gate for tests that need a real broker.
+///
+/// Returns `true` when ActiveMQ and Java are installed. Otherwise, when
+/// `MQAUTHZ_REQUIRE_ACTIVEMQ=1`, fails the test with a message pointing at
+/// `scripts/install-test-deps.sh`; else prints a skip notice to stderr and
+/// returns `false` (the caller should return early).
+pub fn activemq_or_skip() -> bool {
+    match activemq_installed() {
+        Ok(()) => true,
+        Err(missing) => {
+            let required = std::env::var(REQUIRE_ENV).is_ok_and(|v| v.trim() == "1");
+            assert!(
+                !required,
+                "ActiveMQ is required ({REQUIRE_ENV}=1) but not usable: {missing}. \
+                 Run scripts/install-test-deps.sh (as root) to install it."
+            );
+            eprintln!(
+                "skipping: ActiveMQ not installed (set {REQUIRE_ENV}=1 to require it) [{missing}]"
+            );
+            false
+        }
+    }
+}
+
+/// Builds a complete Spring `activemq.xml` that satisfies the contract of
+/// [`Broker::start`]: a `PropertyPlaceholderConfigurer`, a broker with
+/// `useJmx="false" persistent="false"` and `dataDirectory="${activemq.data}"`,
+/// small memory limits, one STOMP connector on `127.0.0.1:${amq.stomp.port}`,
+/// `plugins_xml` as the content of `<plugins>` (inserted verbatim; omitted
+/// when blank) and the given destinations, each `("queue" | "topic", name)`,
+/// created at start in `<destinations>`.
+///
+/// A kind other than `queue` or `topic` yields an element the broker's
+/// schema rejects, so the start fails and reports it.
+pub fn broker_config(plugins_xml: &str, destinations: &[(&str, &str)]) -> String {
+    let mut xml = String::new();
+    xml.push_str(BEANS_HEAD);
+    xml.push_str(
+        "  <broker xmlns=\"http://activemq.apache.org/schema/core\" brokerName=\"mqauthz-test\"\n\
+         \x20         useJmx=\"false\" persistent=\"false\" dataDirectory=\"${activemq.data}\">\n",
+    );
+    if !destinations.is_empty() {
+        xml.push_str("    <destinations>\n");
+        for (kind, name) in destinations {
+            let name = xml_escape(name);
+            match *kind {
+                "queue" | "topic" => {
+                    xml.push_str(&format!("      <{kind} physicalName=\"{name}\"/>\n"));
+                }
+                other => {
+                    xml.push_str(&format!(
+                        "      <unsupportedDestinationKind kind=\"{}\" physicalName=\"{name}\"/>\n",
+                        xml_escape(other)
+                    ));
+                }
+            }
+        }
+        xml.push_str("    </destinations>\n");
+    }
+    if !plugins_xml.trim().is_empty() {
+        xml.push_str("    <plugins>\n");
+        xml.push_str(plugins_xml);
+        if !plugins_xml.ends_with('\n') {
+            xml.push('\n');
+        }
+        xml.push_str("    </plugins>\n");
+    }
+    xml.push_str(
+        "    <systemUsage>\n\
+         \x20     <systemUsage>\n\
+         \x20       <memoryUsage><memoryUsage limit=\"64 mb\"/></memoryUsage>\n\
+         \x20       <storeUsage><storeUsage limit=\"256 mb\"/></storeUsage>\n\
+         \x20       <tempUsage><tempUsage limit=\"256 mb\"/></tempUsage>\n\
+         \x20     </systemUsage>\n\
+         \x20   </systemUsage>\n\
+         \x20   <transportConnectors>\n\
+         \x20     <transportConnector name=\"stomp\" uri=\"stomp://127.0.0.1:${amq.stomp.port}\"/>\n\
+         \x20   </transportConnectors>\n\
+         \x20 </broker>\n",
+    );
+    xml.push_str(BEANS_TAIL);
+    xml
+}
+
+const BEANS_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<beans xmlns=\"http://www.springframework.org/schema/beans\"\n\
+\x20      xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n\
+\x20      xsi:schemaLocation=\"http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd\n\
+\x20        http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd\">\n\
+\x20 <bean class=\"org.springframework.beans.factory.config.PropertyPlaceholderConfigurer\"/>\n";
+
+const BEANS_TAIL: &str = "</beans>\n";
+
+/// Escapes text for use in an XML attribute value.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A running broker started by this process. Dropping it stops the broker.
+#[derive(Debug)]
+pub struct Broker {
+    /// The process spawned (`setsid`, which execs bash, which execs java).
+    child: Option<Child>,
+    /// The broker's pid as recorded in `broker.pid`.
+    pid: u32,
+    stomp_port: u16,
+    openwire_port: Option<u16>,
+    run_dir: PathBuf,
+    startup: Duration,
+    /// Set once the process is known to be gone.
+    exited: bool,
+    /// Keep the run folder on drop (failed start).
+    keep_run_dir: bool,
+    /// Stopped and cleaned up.
+    done: bool,
+}
+
+impl Broker {
+    /// Starts a broker with `config_xml` (see the module documentation for
+    /// the contract) and waits until its STOMP port accepts connections.
+    ///
+    /// Fails, with the tail of the broker's log, when the JVM exits, the log
+    /// shows `ERROR` or `Failed to start`, or the port does not open within
+    /// [`START_TIMEOUT`]. The JVM exits with status 0 on a broken
+    /// configuration, so the exit status is never taken as success. On
+    /// failure the process is stopped before returning.
+    pub fn start(config_xml: &str) -> Result<Broker, String> {
+        activemq_installed()?;
+        if !config_xml.contains("${amq.stomp.port}") {
+            return Err(
+                "broker config does not use ${amq.stomp.port} for its STOMP connector".to_string(),
+            );
+        }
+        let document = if config_xml.contains("<beans") {
+            config_xml.to_string()
+        } else {
+            format!("{BEANS_HEAD}{config_xml}\n{BEANS_TAIL}")
+        };
+
+        let run_dir = new_run_dir()?;
+        let conf_dir = run_dir.join("conf");
+        let data_dir = run_dir.join("data");
+        for dir in [&conf_dir, &data_dir] {
+            fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        }
+        let config_path = conf_dir.join("activemq.xml");
+        let log4j_path = conf_dir.join("log4j.properties");
+        let pid_path = run_dir.join("broker.pid");
+        let log_path = run_dir.join("broker.log");
+        write_file(&config_path, &document)?;
+        write_file(&log4j_path, &log4j_properties())?;
+
+        let stomp_port = free_loopback_port()?;
+        let openwire_port = if document.contains("${amq.openwire.port}") {
+            Some(free_loopback_port_except(stomp_port)?)
+        } else {
+            None
+        };
+
+        let log_file =
+            fs::File::create(&log_path).map_err(|e| format!("creating {}: {e}", log_path.display()))?;
+        let log_err = log_file
+            .try_clone()
+            .map_err(|e| format!("duplicating {}: {e}", log_path.display()))?;
+
+        let run = run_dir.display().to_string();
+        let mut command = Command::new("setsid");
+        command
+            .arg("bash")
+            .arg("-c")
+            .arg("echo $$ > \"$1\"; shift; exec \"$@\"")
+            .arg("_")
+            .arg(&pid_path)
+            .arg("java")
+            .args(JVM_OPTIONS)
+            .arg(format!("-Damq.rundir={run}"))
+            .arg(format!("-Damq.stomp.port={stomp_port}"));
+        if let Some(port) = openwire_port {
+            command.arg(format!("-Damq.openwire.port={port}"));
+        }
+        command
+            .arg(format!("-Dactivemq.home={ACTIVEMQ_HOME}"))
+            .arg(format!("-Dactivemq.base={run}"))
+            .arg(format!("-Dactivemq.conf={}", conf_dir.display()))
+            .arg(format!("-Dactivemq.data={}", data_dir.display()))
+            .arg(format!("-Dlog4j.configuration=file:{}", log4j_path.display()))
+            .arg("-jar")
+            .arg(ACTIVEMQ_JAR)
+            .arg("start")
+            .arg(format!("xbean:file:{}", config_path.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log_file))
+            .stderr(Stdio::from(log_err));
+
+        let began = Instant::now();
+        let child = command
+            .spawn()
+            .map_err(|e| format!("spawning setsid/java: {e}"))?;
+        let mut broker = Broker {
+            child: Some(child),
+            pid: 0,
+            stomp_port,
+            openwire_port,
+            run_dir,
+            startup: Duration::ZERO,
+            exited: false,
+            keep_run_dir: true,
+            done: false,
+        };
+        match broker.wait_ready(&pid_path, &log_path, began) {
+            Ok(()) => {
+                broker.startup = began.elapsed();
+                broker.keep_run_dir = false;
+                Ok(broker)
+            }
+            Err(reason) => {
+                let stop_note = match broker.shutdown() {
+                    Ok(_) => String::new(),
+                    Err(e) => format!("\nstopping it failed too: {e}"),
+                };
+                Err(format!(
+                    "ActiveMQ broker failed to start: {reason}{stop_note}\n\
+                     run folder (kept): {}\n--- last lines of broker.log ---\n{}",
+                    broker.run_dir.display(),
+                    tail_lines(&log_path, LOG_TAIL_LINES)
+                ))
+            }
+        }
+    }
+
+    /// The STOMP port on 127.0.0.1.
+    pub fn stomp_port(&self) -> u16 {
+        self.stomp_port
+    }
+
+    /// The OpenWire port on 127.0.0.1, when the config uses `${amq.openwire.port}`.
+    pub fn openwire_port(&self) -> Option<u16> {
+        self.openwire_port
+    }
+
+    /// The broker JVM's pid.
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// The run folder (`conf/activemq.xml`, `conf/log4j.properties`,
+    /// `data/`, `broker.pid`, `broker.log`).
+    pub fn run_dir(&self) -> &Path {
+        &self.run_dir
+    }
+
+    /// Time from spawning the JVM until the STOMP port accepted.
+    pub fn startup_time(&self) -> Duration {
+        self.startup
+    }
+
+    /// The last `lines` lines of `broker.log`.
+    pub fn log_tail(&self, lines: usize) -> String {
+        tail_lines(&self.run_dir.join("broker.log"), lines)
+    }
+
+    /// Stops the broker now (SIGTERM, then SIGKILL after [`STOP_TIMEOUT`])
+    /// and returns how long it took. Dropping does the same, silently.
+    pub fn stop(mut self) -> Result<Duration, String> {
+        self.shutdown()
+    }
+
+    fn wait_ready(&mut self, pid_path: &Path, log_path: &Path, began: Instant) -> Result<(), String> {
+        let deadline = began + START_TIMEOUT;
+        // The pid file is written by the shell before it becomes java.
+        loop {
+            if let Some(pid) = read_pid(pid_path) {
+                self.pid = pid;
+                break;
+            }
+            if !self.child_running() {
+                return Err("the launcher exited before recording a pid".to_string());
+            }
+            if Instant::now() >= deadline {
+                return Err("no pid recorded within the start timeout".to_string());
+            }
+            sleep(Duration::from_millis(10));
+        }
+
+        let listening = format!("Listening for connections at: stomp://localhost:{}", self.stomp_port);
+        let mut log = LogScanner::new(log_path);
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.stomp_port));
+        loop {
+            log.poll();
+            if let Some(line) = log.find_error() {
+                return Err(format!("the log reports an error: {line}"));
+            }
+            if !self.is_running() {
+                return Err("the JVM exited".to_string());
+            }
+            // The log line guards against another process holding the port.
+            if log.contains(&listening)
+                && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+            {
+                log.poll();
+                if let Some(line) = log.find_error() {
+                    return Err(format!("the log reports an error: {line}"));
+                }
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "STOMP port 127.0.0.1:{} not accepting after {} s",
+                    self.stomp_port,
+                    START_TIMEOUT.as_secs()
+                ));
+            }
+            sleep(POLL);
+        }
+    }
+
+    /// Whether the spawned child (if it is still ours to wait for) runs.
+    /// Reaps it when it has exited.
+    fn child_running(&mut self) -> bool {
+        match self.child.as_mut().map(|c| c.try_wait()) {
+            Some(Ok(None)) => true,
+            Some(Ok(Some(_))) | Some(Err(_)) => {
+                // `setsid` execs bash which execs java, so this normally is
+                // the broker itself; if it forked, the pid file says which.
+                let was_broker = self.child.as_ref().is_some_and(|c| c.id() == self.pid);
+                self.child = None;
+                if was_broker {
+                    self.exited = true;
+                }
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the broker process is still alive.
+    fn is_running(&mut self) -> bool {
+        if self.exited {
+            return false;
+        }
+        if self.child.as_ref().is_some_and(|c| c.id() == self.pid) {
+            return self.child_running();
+        }
+        // Not our direct child (setsid forked): consult /proc, and only
+        // count a process that is running out of our run folder.
+        self.child_running();
+        let alive = self.pid != 0 && proc_alive(self.pid) && self.owns_pid();
+        if !alive {
+            self.exited = true;
+        }
+        alive
+    }
+
+    /// Whether the process with the recorded pid is the one started here:
+    /// its command line names this broker's run folder.
+    fn owns_pid(&self) -> bool {
+        if self.pid == 0 {
+            return false;
+        }
+        let Ok(raw) = fs::read(format!("/proc/{}/cmdline", self.pid)) else {
+            return false;
+        };
+        let cmdline = String::from_utf8_lossy(&raw);
+        let needle = format!("-Dactivemq.base={}", self.run_dir.display());
+        cmdline.split('\0').any(|arg| arg == needle)
+    }
+
+    fn signal(&self, signal: &str) -> Result<(), String> {
+        if !self.owns_pid() {
+            return Ok(());
+        }
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.pid.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("running kill: {e}"))?;
+        if status.success() || !proc_alive(self.pid) {
+            Ok(())
+        } else {
+            Err(format!("kill -{signal} {} failed: {status}", self.pid))
+        }
+    }
+
+    fn wait_exit(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if !self.is_running() {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            sleep(POLL);
+        }
+    }
+
+    /// SIGTERM, wait, SIGKILL; then reap and clean up.
+    fn shutdown(&mut self) -> Result<Duration, String> {
+        let began = Instant::now();
+        let mut result = Ok(());
+        if self.pid != 0 && self.is_running() {
+            result = self.signal("TERM");
+            if !self.wait_exit(STOP_TIMEOUT) {
+                result = self.signal("KILL");
+                if !self.wait_exit(Duration::from_secs(10)) {
+                    result = Err(format!(
+                        "broker pid {} still running after SIGKILL",
+                        self.pid
+                    ));
+                }
+            }
+        }
+        self.reap_launcher();
+        let keep = self.keep_run_dir
+            || std::thread::panicking()
+            || std::env::var("MQAUTHZ_KEEP_BROKER_DIRS").is_ok_and(|v| v.trim() == "1");
+        if !keep && result.is_ok() {
+            let _ = fs::remove_dir_all(&self.run_dir);
+        } else if std::thread::panicking() {
+            eprintln!("broker run folder kept: {}", self.run_dir.display());
+        }
+        self.done = result.is_ok();
+        result.map(|()| began.elapsed())
+    }
+
+    /// Waits for a spawned launcher that is not the broker itself (it forked,
+    /// or never got as far as recording a pid); it is our own child.
+    fn reap_launcher(&mut self) {
+        let Some(child) = self.child.as_mut() else {
+            return;
+        };
+        if self.pid != 0 && child.id() == self.pid {
+            return;
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match child.try_wait() {
+                Ok(None) if Instant::now() < deadline => sleep(POLL),
+                Ok(None) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+                _ => break,
+            }
+        }
+        self.child = None;
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        if let Err(e) = self.shutdown() {
+            eprintln!("stopping ActiveMQ broker: {e}");
+        }
+    }
+}
+
+/// Incremental reader of `broker.log`.
+struct LogScanner {
+    path: PathBuf,
+    offset: u64,
+    text: String,
+}
+
+impl LogScanner {
+    fn new(path: &Path) -> LogScanner {
+        LogScanner {
+            path: path.to_path_buf(),
+            offset: 0,
+            text: String::new(),
+        }
+    }
+
+    fn poll(&mut self) {
+        let Ok(mut file) = fs::File::open(&self.path) else {
+            return;
+        };
+        if file.seek(SeekFrom::Start(self.offset)).is_err() {
+            return;
+        }
+        let mut buf = Vec::new();
+        if let Ok(n) = file.read_to_end(&mut buf) {
+            self.offset += n as u64;
+            self.text.push_str(&String::from_utf8_lossy(&buf));
+        }
+    }
+
+    fn contains(&self, needle: &str) -> bool {
+        self.text.contains(needle)
+    }
+
+    /// The first complete line that reports a failure.
+    fn find_error(&self) -> Option<String> {
+        let complete = match self.text.rfind('\n') {
+            Some(end) => &self.text[..end],
+            None => return None,
+        };
+        complete
+            .lines()
+            .find(|line| line.contains("ERROR") || line.contains("Failed to start"))
+            .map(|line| line.trim().to_string())
+    }
+}
+
+fn log4j_properties() -> String {
+    let mut text = String::from(
+        "log4j.rootLogger=INFO, out\n\
+         log4j.logger.org.springframework=WARN\n\
+         log4j.logger.org.apache.xbean=WARN\n\
+         log4j.appender.out=org.apache.log4j.ConsoleAppender\n\
+         log4j.appender.out.layout=org.apache.log4j.PatternLayout\n\
+         log4j.appender.out.layout.ConversionPattern=%d{HH:mm:ss,SSS} | %-5p | %m | %c | %t%n\n",
+    );
+    if std::env::var("MQAUTHZ_AMQ_SECURITY_DEBUG").is_ok_and(|v| v.trim() == "1") {
+        text.push_str("log4j.logger.org.apache.activemq.security=DEBUG\n");
+    }
+    text
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+fn read_pid(path: &Path) -> Option<u32> {
+    let text = fs::read_to_string(path).ok()?;
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Alive and not a zombie.
+fn proc_alive(pid: u32) -> bool {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // Format: `pid (comm) state …`; comm may contain spaces or parentheses.
+    match stat.rfind(')') {
+        Some(i) => !matches!(stat[i + 1..].trim_start().chars().next(), Some('Z') | Some('X')),
+        None => false,
+    }
+}
+
+/// A port that was free on 127.0.0.1 a moment ago (bound, read, closed).
+pub fn free_loopback_port() -> Result<u16, String> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .map_err(|e| format!("binding 127.0.0.1:0: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| format!("reading the bound port: {e}"))
+}
+
+fn free_loopback_port_except(taken: u16) -> Result<u16, String> {
+    for _ in 0..20 {
+        let port = free_loopback_port()?;
+        if port != taken {
+            return Ok(port);
+        }
+    }
+    Err("could not find a second free loopback port".to_string())
+}
+
+fn new_run_dir() -> Result<PathBuf, String> {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let base = option_env!("CARGO_TARGET_TMPDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+        .join("mqauthz-brokers");
+    fs::create_dir_all(&base).map_err(|e| format!("creating {}: {e}", base.display()))?;
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let dir = base.join(format!("broker-{}-{n}-{nanos}", std::process::id()));
+    fs::create_dir(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+fn tail_lines(path: &Path, lines: usize) -> String {
+    match fs::read(path) {
+        Ok(raw) => {
+            let text = String::from_utf8_lossy(&raw);
+            let all: Vec<&str> = text.lines().collect();
+            let start = all.len().saturating_sub(lines);
+            all[start..].join("\n")
+        }
+        Err(e) => format!("(cannot read {}: {e})", path.display()),
+    }
+}
