@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Instant;
 
-use support::broker::{activemq_or_skip, broker_config, Broker};
+use support::broker::{activemq_or_skip, broker_config, one_broker_at_a_time, Broker};
 use support::stomp::{probe_connect, probe_send, probe_subscribe, Outcome};
 
 /// user, password, groups
@@ -127,9 +127,27 @@ const CHECKS: &[Check] = &[
         expect: Denied("User name [U1] or password is invalid."),
     },
     // (a) `FOO.>` matches FOO itself and any depth below, not FOOX.
-    check("a: FOO.> matches FOO", "u1", Subscribe, "/queue/FOO", Allowed),
-    check("a: FOO.> matches FOO.A", "u1", Subscribe, "/queue/FOO.A", Allowed),
-    check("a: FOO.> matches FOO.A.B", "u1", Subscribe, "/queue/FOO.A.B", Allowed),
+    check(
+        "a: FOO.> matches FOO",
+        "u1",
+        Subscribe,
+        "/queue/FOO",
+        Allowed,
+    ),
+    check(
+        "a: FOO.> matches FOO.A",
+        "u1",
+        Subscribe,
+        "/queue/FOO.A",
+        Allowed,
+    ),
+    check(
+        "a: FOO.> matches FOO.A.B",
+        "u1",
+        Subscribe,
+        "/queue/FOO.A.B",
+        Allowed,
+    ),
     check(
         "a: FOO.> does not match FOOX",
         "u1",
@@ -160,8 +178,20 @@ const CHECKS: &[Check] = &[
         Denied("User u2 is not authorized to read from: topic://FOO.A"),
     ),
     // (b) union of all matching entries, not most specific.
-    check("b: union, broad entry", "u1", Subscribe, "/queue/FOO.BAR", Allowed),
-    check("b: union, specific entry", "u2", Subscribe, "/queue/FOO.BAR", Allowed),
+    check(
+        "b: union, broad entry",
+        "u1",
+        Subscribe,
+        "/queue/FOO.BAR",
+        Allowed,
+    ),
+    check(
+        "b: union, specific entry",
+        "u2",
+        Subscribe,
+        "/queue/FOO.BAR",
+        Allowed,
+    ),
     check(
         "b: union, neither",
         "u3",
@@ -169,7 +199,13 @@ const CHECKS: &[Check] = &[
         "/queue/FOO.BAR",
         Denied("User u3 is not authorized to read from: queue://FOO.BAR"),
     ),
-    check("b: FOO.BAZ via FOO.>", "u1", Subscribe, "/queue/FOO.BAZ", Allowed),
+    check(
+        "b: FOO.BAZ via FOO.>",
+        "u1",
+        Subscribe,
+        "/queue/FOO.BAZ",
+        Allowed,
+    ),
     check(
         "b: FOO.BAR grants nothing on FOO.BAZ",
         "u2",
@@ -177,7 +213,13 @@ const CHECKS: &[Check] = &[
         "/queue/FOO.BAZ",
         Denied("not authorized to read from: queue://FOO.BAZ"),
     ),
-    check("b: FOO.> covers FOO.BAR.X", "u1", Subscribe, "/queue/FOO.BAR.X", Allowed),
+    check(
+        "b: FOO.> covers FOO.BAR.X",
+        "u1",
+        Subscribe,
+        "/queue/FOO.BAR.X",
+        Allowed,
+    ),
     check(
         "b: FOO.BAR does not cover children",
         "u2",
@@ -185,8 +227,20 @@ const CHECKS: &[Check] = &[
         "/queue/FOO.BAR.X",
         Denied("not authorized to read from: queue://FOO.BAR.X"),
     ),
-    check("b: user in two groups", "u12", Subscribe, "/queue/FOO.A", Allowed),
-    check("b: write for admins", "admin", Send, "/queue/FOO.A", Allowed),
+    check(
+        "b: user in two groups",
+        "u12",
+        Subscribe,
+        "/queue/FOO.A",
+        Allowed,
+    ),
+    check(
+        "b: write for admins",
+        "admin",
+        Send,
+        "/queue/FOO.A",
+        Allowed,
+    ),
     check(
         "b: admins have no read on FOO.A",
         "admin",
@@ -226,7 +280,13 @@ const CHECKS: &[Check] = &[
     // (f) `*` means every user.
     check("f: * read, u1", "u1", Subscribe, "/queue/PUB", Allowed),
     check("f: * read, u3", "u3", Subscribe, "/queue/PUB", Allowed),
-    check("f: * read, admin", "admin", Subscribe, "/queue/PUB", Allowed),
+    check(
+        "f: * read, admin",
+        "admin",
+        Subscribe,
+        "/queue/PUB",
+        Allowed,
+    ),
     check("f: write g3", "u3", Send, "/queue/PUB", Allowed),
     check(
         "f: * read grants no write",
@@ -237,8 +297,20 @@ const CHECKS: &[Check] = &[
     ),
     // (t) the temp entry governs all temp destinations.
     check("t: temp queue send", "u1", Send, "/temp-queue/t1", Allowed),
-    check("t: temp queue subscribe", "u1", Subscribe, "/temp-queue/t1", Allowed),
-    check("t: temp topic subscribe", "u12", Subscribe, "/temp-topic/t1", Allowed),
+    check(
+        "t: temp queue subscribe",
+        "u1",
+        Subscribe,
+        "/temp-queue/t1",
+        Allowed,
+    ),
+    check(
+        "t: temp topic subscribe",
+        "u12",
+        Subscribe,
+        "/temp-topic/t1",
+        Allowed,
+    ),
     check(
         "t: temp queue send, other group",
         "u2",
@@ -283,6 +355,7 @@ fn real_broker_matches_recorded_ground_truth() {
     if !activemq_or_skip() {
         return;
     }
+    let _serial = one_broker_at_a_time();
     let config = broker_config(PLUGINS, DESTINATIONS);
     let broker = match Broker::start(&config) {
         Ok(broker) => broker,
@@ -344,4 +417,32 @@ fn real_broker_matches_recorded_ground_truth() {
         CHECKS.len(),
         failures.join("\n")
     );
+}
+
+/// The JVM exits with status 0 on a configuration the schema rejects; the
+/// harness must still report it as a failed start.
+#[test]
+fn broken_config_is_reported() {
+    if !activemq_or_skip() {
+        return;
+    }
+    let _serial = one_broker_at_a_time();
+    let config = broker_config("", &[("queue", "A")])
+        .replace("useJmx=\"false\"", "useJmx=\"false\" notAnAttribute=\"1\"");
+    let began = Instant::now();
+    let result = Broker::start(&config);
+    let took = began.elapsed().as_secs_f64();
+    match result {
+        Ok(broker) => panic!(
+            "a broker with an invalid attribute started (pid {})",
+            broker.pid()
+        ),
+        Err(e) => {
+            println!("broken config reported after {took:.2}s");
+            assert!(
+                e.contains("cvc-complex-type.3.2.2") && e.contains("notAnAttribute"),
+                "the error does not name the schema violation:\n{e}"
+            );
+        }
+    }
 }

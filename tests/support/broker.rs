@@ -43,6 +43,7 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -70,6 +71,14 @@ const JVM_OPTIONS: &[&str] = &[
     "-XX:+UseSerialGC",
     "-Djava.awt.headless=true",
 ];
+
+/// Serializes broker use within one test binary: tests run on parallel
+/// threads, and two JVMs starting at once on a small machine slow each other
+/// down. Hold the guard for as long as the broker runs.
+pub fn one_broker_at_a_time() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Checks that `java` is on `PATH` and the ActiveMQ launcher jar exists.
 /// The error names what is missing.
@@ -210,7 +219,7 @@ pub struct Broker {
     startup: Duration,
     /// Set once the process is known to be gone.
     exited: bool,
-    /// Keep the run folder on drop (failed start).
+    /// Keep the run folder when stopping (until the start succeeded).
     keep_run_dir: bool,
     /// Stopped and cleaned up.
     done: bool,
@@ -258,8 +267,8 @@ impl Broker {
             None
         };
 
-        let log_file =
-            fs::File::create(&log_path).map_err(|e| format!("creating {}: {e}", log_path.display()))?;
+        let log_file = fs::File::create(&log_path)
+            .map_err(|e| format!("creating {}: {e}", log_path.display()))?;
         let log_err = log_file
             .try_clone()
             .map_err(|e| format!("duplicating {}: {e}", log_path.display()))?;
@@ -284,7 +293,10 @@ impl Broker {
             .arg(format!("-Dactivemq.base={run}"))
             .arg(format!("-Dactivemq.conf={}", conf_dir.display()))
             .arg(format!("-Dactivemq.data={}", data_dir.display()))
-            .arg(format!("-Dlog4j.configuration=file:{}", log4j_path.display()))
+            .arg(format!(
+                "-Dlog4j.configuration=file:{}",
+                log4j_path.display()
+            ))
             .arg("-jar")
             .arg(ACTIVEMQ_JAR)
             .arg("start")
@@ -315,15 +327,24 @@ impl Broker {
                 Ok(broker)
             }
             Err(reason) => {
+                // Stopped with the run folder kept, so the whole log is read.
                 let stop_note = match broker.shutdown() {
                     Ok(_) => String::new(),
                     Err(e) => format!("\nstopping it failed too: {e}"),
                 };
+                let causes = causes(&log_path);
+                let excerpt = config_excerpt(&document, &causes);
+                let tail = tail_without_stack_frames(&log_path, LOG_TAIL_LINES);
+                let folder = if keep_dirs_requested() {
+                    format!("run folder kept: {}", broker.run_dir.display())
+                } else {
+                    let _ = fs::remove_dir_all(&broker.run_dir);
+                    "set MQAUTHZ_KEEP_BROKER_DIRS=1 to keep the run folder".to_string()
+                };
                 Err(format!(
-                    "ActiveMQ broker failed to start: {reason}{stop_note}\n\
-                     run folder (kept): {}\n--- last lines of broker.log ---\n{}",
-                    broker.run_dir.display(),
-                    tail_lines(&log_path, LOG_TAIL_LINES)
+                    "ActiveMQ broker failed to start: {reason}{stop_note}\n{causes}{excerpt}\
+                     {folder}\n\
+                     --- last lines of broker.log, stack frames omitted ---\n{tail}"
                 ))
             }
         }
@@ -366,7 +387,12 @@ impl Broker {
         self.shutdown()
     }
 
-    fn wait_ready(&mut self, pid_path: &Path, log_path: &Path, began: Instant) -> Result<(), String> {
+    fn wait_ready(
+        &mut self,
+        pid_path: &Path,
+        log_path: &Path,
+        began: Instant,
+    ) -> Result<(), String> {
         let deadline = began + START_TIMEOUT;
         // The pid file is written by the shell before it becomes java.
         loop {
@@ -383,7 +409,10 @@ impl Broker {
             sleep(Duration::from_millis(10));
         }
 
-        let listening = format!("Listening for connections at: stomp://localhost:{}", self.stomp_port);
+        let listening = format!(
+            "Listening for connections at: stomp://localhost:{}",
+            self.stomp_port
+        );
         let mut log = LogScanner::new(log_path);
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.stomp_port));
         loop {
@@ -394,8 +423,10 @@ impl Broker {
             if !self.is_running() {
                 return Err("the JVM exited".to_string());
             }
-            // The log line guards against another process holding the port.
+            // The log lines guard against another process holding the port
+            // and against a connector that fails after the STOMP one opened.
             if log.contains(&listening)
+                && log.broker_started()
                 && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
             {
                 log.poll();
@@ -515,9 +546,7 @@ impl Broker {
             }
         }
         self.reap_launcher();
-        let keep = self.keep_run_dir
-            || std::thread::panicking()
-            || std::env::var("MQAUTHZ_KEEP_BROKER_DIRS").is_ok_and(|v| v.trim() == "1");
+        let keep = self.keep_run_dir || std::thread::panicking() || keep_dirs_requested();
         if !keep && result.is_ok() {
             let _ = fs::remove_dir_all(&self.run_dir);
         } else if std::thread::panicking() {
@@ -597,6 +626,13 @@ impl LogScanner {
         self.text.contains(needle)
     }
 
+    /// `Apache ActiveMQ 5.x (name, id) started`: every connector is up.
+    fn broker_started(&self) -> bool {
+        self.text
+            .lines()
+            .any(|line| line.contains("Apache ActiveMQ ") && line.contains(") started"))
+    }
+
     /// The first complete line that reports a failure.
     fn find_error(&self) -> Option<String> {
         let complete = match self.text.rfind('\n') {
@@ -645,7 +681,10 @@ fn proc_alive(pid: u32) -> bool {
     };
     // Format: `pid (comm) state …`; comm may contain spaces or parentheses.
     match stat.rfind(')') {
-        Some(i) => !matches!(stat[i + 1..].trim_start().chars().next(), Some('Z') | Some('X')),
+        Some(i) => !matches!(
+            stat[i + 1..].trim_start().chars().next(),
+            Some('Z') | Some('X')
+        ),
         None => false,
     }
 }
@@ -704,4 +743,66 @@ fn tail_lines(path: &Path, lines: usize) -> String {
         }
         Err(e) => format!("(cannot read {}: {e})", path.display()),
     }
+}
+
+fn is_stack_frame(line: &str) -> bool {
+    let t = line.trim_start();
+    line.starts_with(char::is_whitespace) && (t.starts_with("at ") || t.starts_with("... "))
+}
+
+/// The distinct `Caused by:` lines of the log, one per line, or nothing.
+fn causes(path: &Path) -> String {
+    let Ok(raw) = fs::read(path) else {
+        return String::new();
+    };
+    let text = String::from_utf8_lossy(&raw);
+    let mut seen: Vec<&str> = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with("Caused by:")) {
+        if !seen.contains(&line) {
+            seen.push(line);
+        }
+    }
+    seen.iter().map(|l| format!("{l}\n")).collect()
+}
+
+fn tail_without_stack_frames(path: &Path, lines: usize) -> String {
+    match fs::read(path) {
+        Ok(raw) => {
+            let text = String::from_utf8_lossy(&raw);
+            let kept: Vec<&str> = text.lines().filter(|l| !is_stack_frame(l)).collect();
+            let start = kept.len().saturating_sub(lines);
+            kept[start..].join("\n")
+        }
+        Err(e) => format!("(cannot read {}: {e})", path.display()),
+    }
+}
+
+fn keep_dirs_requested() -> bool {
+    std::env::var("MQAUTHZ_KEEP_BROKER_DIRS").is_ok_and(|v| v.trim() == "1")
+}
+
+/// The configuration lines around the first `lineNumber: N` in `causes`.
+fn config_excerpt(document: &str, causes: &str) -> String {
+    let Some(at) = causes.find("lineNumber: ") else {
+        return String::new();
+    };
+    let digits: String = causes[at + "lineNumber: ".len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let Ok(line) = digits.parse::<usize>() else {
+        return String::new();
+    };
+    let first = line.saturating_sub(2).max(1);
+    let mut out = String::from("--- activemq.xml ---\n");
+    for (n, text) in document
+        .lines()
+        .enumerate()
+        .skip(first - 1)
+        .take(line + 2 - first + 1)
+    {
+        let mark = if n + 1 == line { ">" } else { " " };
+        out.push_str(&format!("{mark}{:4} | {text}\n", n + 1));
+    }
+    out
 }

@@ -414,7 +414,9 @@ pub fn probe_connect(port: u16, user: &str, pass: &str) -> Result<Outcome, Strin
 
 /// May `user` SEND to `destination`? A refused CONNECT counts as denied.
 pub fn probe_send(port: u16, user: &str, pass: &str, destination: &str) -> Result<Outcome, String> {
-    probe(port, user, pass, |conn| conn.send(destination, "mqauthz probe"))
+    probe(port, user, pass, |conn| {
+        conn.send(destination, "mqauthz probe")
+    })
 }
 
 /// May `user` SUBSCRIBE to `destination`? A refused CONNECT counts as denied.
@@ -424,7 +426,9 @@ pub fn probe_subscribe(
     pass: &str,
     destination: &str,
 ) -> Result<Outcome, String> {
-    probe(port, user, pass, |conn| conn.subscribe("probe", destination))
+    probe(port, user, pass, |conn| {
+        conn.subscribe("probe", destination)
+    })
 }
 
 fn probe(
@@ -458,6 +462,8 @@ mod tests {
         assert_eq!(f2.body, b"a\0b");
         assert_eq!(f2.get("x"), Some("a:b"));
         assert_eq!(used + used2, wire.len());
-        assert!(parse_frame(b"ERROR\nmessage:x\n\npartial").unwrap().is_none());
+        assert!(parse_frame(b"ERROR\nmessage:x\n\npartial")
+            .unwrap()
+            .is_none());
     }
 }
