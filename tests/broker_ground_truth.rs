@@ -9,7 +9,7 @@ mod support;
 use std::time::Instant;
 
 use support::broker::{activemq_or_skip, broker_config, one_broker_at_a_time, Broker};
-use support::stomp::{probe_connect, probe_send, probe_subscribe, Outcome};
+use support::stomp::{parse_frame, probe_connect, probe_send, probe_subscribe, Outcome};
 
 /// user, password, groups
 const USERS: &[(&str, &str, &str)] = &[
@@ -445,4 +445,35 @@ fn broken_config_is_reported() {
             );
         }
     }
+}
+
+/// The frame parser, without a broker: heart-beat EOLs, escaped headers,
+/// content-length bodies with NULs inside, incomplete input.
+#[test]
+fn stomp_frames_parse() {
+    let mut wire = Vec::new();
+    wire.extend_from_slice(b"\n\r\nRECEIPT\nreceipt-id:probe-1\n\n\0");
+    wire.extend_from_slice(b"MESSAGE\r\ncontent-length:3\r\nx:a\\cb\r\nx:second\r\n\r\na\0b\0");
+    let (f1, used) = parse_frame(&wire).expect("valid").expect("complete");
+    assert_eq!(f1.command, "RECEIPT");
+    assert_eq!(f1.get("receipt-id"), Some("probe-1"));
+    let (f2, used2) = parse_frame(&wire[used..])
+        .expect("valid")
+        .expect("complete");
+    assert_eq!(f2.command, "MESSAGE");
+    assert_eq!(f2.body, b"a\0b");
+    assert_eq!(f2.get("x"), Some("a:b"), "first occurrence wins, unescaped");
+    assert_eq!(used + used2, wire.len());
+    assert!(parse_frame(b"ERROR\nmessage:x\n\npartial")
+        .expect("valid")
+        .is_none());
+    assert!(parse_frame(b"MESSAGE\ncontent-length:5\n\nab\0")
+        .expect("valid")
+        .is_none());
+    assert!(parse_frame(b"MESSAGE\nno-colon\n\n\0").is_err());
+    let connected = parse_frame(b"CONNECTED\nserver:ActiveMQ/5.17.2\nversion:1.2\n\n\0")
+        .expect("valid")
+        .expect("complete")
+        .0;
+    assert_eq!(connected.get("server"), Some("ActiveMQ/5.17.2"));
 }

@@ -113,9 +113,8 @@ pub fn activemq_or_skip() -> bool {
                 "ActiveMQ is required ({REQUIRE_ENV}=1) but not usable: {missing}. \
                  Run scripts/install-test-deps.sh (as root) to install it."
             );
-            eprintln!(
-                "skipping: ActiveMQ not installed (set {REQUIRE_ENV}=1 to require it) [{missing}]"
-            );
+            eprintln!("skipping: ActiveMQ not installed (set {REQUIRE_ENV}=1 to require it)");
+            eprintln!("  ({missing})");
             false
         }
     }
@@ -223,6 +222,8 @@ pub struct Broker {
     keep_run_dir: bool,
     /// Stopped and cleaned up.
     done: bool,
+    /// Stops the broker should this process end without dropping it.
+    watchdog: Option<Child>,
 }
 
 impl Broker {
@@ -319,6 +320,7 @@ impl Broker {
             exited: false,
             keep_run_dir: true,
             done: false,
+            watchdog: None,
         };
         match broker.wait_ready(&pid_path, &log_path, began) {
             Ok(()) => {
@@ -408,6 +410,7 @@ impl Broker {
             }
             sleep(Duration::from_millis(10));
         }
+        self.watchdog = spawn_watchdog(self.pid, &self.run_dir);
 
         let listening = format!(
             "Listening for connections at: stomp://localhost:{}",
@@ -546,6 +549,7 @@ impl Broker {
             }
         }
         self.reap_launcher();
+        self.release_watchdog();
         let keep = self.keep_run_dir || std::thread::panicking() || keep_dirs_requested();
         if !keep && result.is_ok() {
             let _ = fs::remove_dir_all(&self.run_dir);
@@ -554,6 +558,22 @@ impl Broker {
         }
         self.done = result.is_ok();
         result.map(|()| began.elapsed())
+    }
+
+    /// Closes the watchdog's pipe; with the broker gone it exits at once.
+    fn release_watchdog(&mut self) {
+        let Some(mut watchdog) = self.watchdog.take() else {
+            return;
+        };
+        drop(watchdog.stdin.take());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if !matches!(watchdog.try_wait(), Ok(None)) {
+                return;
+            }
+            sleep(POLL);
+        }
+        // Still busy stopping a broker that outlived SIGKILL; leave it be.
     }
 
     /// Waits for a spawned launcher that is not the broker itself (it forked,
@@ -775,6 +795,37 @@ fn tail_without_stack_frames(path: &Path, lines: usize) -> String {
         }
         Err(e) => format!("(cannot read {}: {e})", path.display()),
     }
+}
+
+/// A watchdog that sends SIGTERM (then SIGKILL) to the broker when its
+/// stdin pipe closes, that is, when this process ends, however it ends
+/// (Ctrl-C, a killed test run), since the broker runs in a session of its
+/// own and would otherwise outlive it. It only signals `pid` while that
+/// process's command line still names this run folder. In an orderly stop
+/// the broker is gone before the pipe closes, and the watchdog just exits.
+const WATCHDOG: &str = r#"pid=$1; mark=$2
+ours() { tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "$mark"; }
+cat > /dev/null
+if ours; then
+  kill -TERM "$pid"; i=0
+  while [ "$i" -lt 150 ] && ours; do sleep 0.1; i=$((i + 1)); done
+  if ours; then kill -KILL "$pid"; fi
+fi"#;
+
+fn spawn_watchdog(pid: u32, run_dir: &Path) -> Option<Child> {
+    Command::new("setsid")
+        .arg("sh")
+        .arg("-c")
+        .arg(WATCHDOG)
+        .arg("_")
+        .arg(pid.to_string())
+        .arg(format!("-Dactivemq.base={}", run_dir.display()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| eprintln!("no broker watchdog (the broker may outlive an aborted test): {e}"))
+        .ok()
 }
 
 fn keep_dirs_requested() -> bool {

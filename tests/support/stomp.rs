@@ -445,25 +445,3 @@ fn probe(
     conn.close();
     result
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_frames_with_and_without_content_length() {
-        let mut wire = Vec::new();
-        wire.extend_from_slice(b"\n\r\nRECEIPT\nreceipt-id:probe-1\n\n\0");
-        wire.extend_from_slice(b"MESSAGE\ncontent-length:3\nx:a\\cb\n\na\0b\0");
-        let (f1, used) = parse_frame(&wire).unwrap().unwrap();
-        assert_eq!(f1.command, "RECEIPT");
-        assert_eq!(f1.get("receipt-id"), Some("probe-1"));
-        let (f2, used2) = parse_frame(&wire[used..]).unwrap().unwrap();
-        assert_eq!(f2.body, b"a\0b");
-        assert_eq!(f2.get("x"), Some("a:b"));
-        assert_eq!(used + used2, wire.len());
-        assert!(parse_frame(b"ERROR\nmessage:x\n\npartial")
-            .unwrap()
-            .is_none());
-    }
-}
