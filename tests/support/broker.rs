@@ -39,7 +39,7 @@
 
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -389,6 +389,34 @@ impl Broker {
         self.shutdown()
     }
 
+    /// The TCP addresses the broker process listens on (from `/proc`).
+    pub fn listening_addresses(&self) -> Result<Vec<SocketAddr>, String> {
+        listening_addresses(self.pid)
+    }
+
+    /// The broker itself holds the STOMP port, and listens on loopback only.
+    fn check_listening(&self) -> Result<(), String> {
+        let addrs = self.listening_addresses()?;
+        let outside: Vec<String> = addrs
+            .iter()
+            .filter(|a| !is_loopback(a))
+            .map(ToString::to_string)
+            .collect();
+        if !outside.is_empty() {
+            return Err(format!(
+                "the broker listens beyond loopback: {}; bind every connector to 127.0.0.1",
+                outside.join(", ")
+            ));
+        }
+        if !addrs.iter().any(|a| a.port() == self.stomp_port) {
+            return Err(format!(
+                "port {} accepts connections, but the broker (pid {}) does not listen on it",
+                self.stomp_port, self.pid
+            ));
+        }
+        Ok(())
+    }
+
     fn wait_ready(
         &mut self,
         pid_path: &Path,
@@ -412,10 +440,6 @@ impl Broker {
         }
         self.watchdog = spawn_watchdog(self.pid, &self.run_dir);
 
-        let listening = format!(
-            "Listening for connections at: stomp://localhost:{}",
-            self.stomp_port
-        );
         let mut log = LogScanner::new(log_path);
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.stomp_port));
         loop {
@@ -428,7 +452,7 @@ impl Broker {
             }
             // The log lines guard against another process holding the port
             // and against a connector that fails after the STOMP one opened.
-            if log.contains(&listening)
+            if log.stomp_listening(self.stomp_port)
                 && log.broker_started()
                 && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
             {
@@ -436,7 +460,7 @@ impl Broker {
                 if let Some(line) = log.find_error() {
                     return Err(format!("the log reports an error: {line}"));
                 }
-                return Ok(());
+                return self.check_listening();
             }
             if Instant::now() >= deadline {
                 return Err(format!(
@@ -642,8 +666,19 @@ impl LogScanner {
         }
     }
 
-    fn contains(&self, needle: &str) -> bool {
-        self.text.contains(needle)
+    /// `Listening for connections at: stomp://HOST:PORT[?…]` for `port`.
+    fn stomp_listening(&self, port: u16) -> bool {
+        const MARK: &str = "Listening for connections at: stomp://";
+        let suffix = format!(":{port}");
+        self.text.lines().any(|line| {
+            line.find(MARK).is_some_and(|at| {
+                let uri = line[at + MARK.len()..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("");
+                uri.split('?').next().unwrap_or("").ends_with(&suffix)
+            })
+        })
     }
 
     /// `Apache ActiveMQ 5.x (name, id) started`: every connector is up.
@@ -856,4 +891,71 @@ fn config_excerpt(document: &str, causes: &str) -> String {
         out.push_str(&format!("{mark}{:4} | {text}\n", n + 1));
     }
     out
+}
+
+fn is_loopback(addr: &SocketAddr) -> bool {
+    match addr.ip() {
+        IpAddr::V4(ip) => ip.is_loopback(),
+        IpAddr::V6(ip) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+/// Listening TCP sockets of process `pid`: its socket inodes from
+/// `/proc/PID/fd`, looked up in `/proc/net/tcp` and `/proc/net/tcp6`.
+fn listening_addresses(pid: u32) -> Result<Vec<SocketAddr>, String> {
+    let fd_dir = format!("/proc/{pid}/fd");
+    let entries = fs::read_dir(&fd_dir).map_err(|e| format!("reading {fd_dir}: {e}"))?;
+    let mut inodes = Vec::new();
+    for entry in entries.flatten() {
+        if let Ok(target) = fs::read_link(entry.path()) {
+            let target = target.to_string_lossy();
+            if let Some(inode) = target
+                .strip_prefix("socket:[")
+                .and_then(|rest| rest.strip_suffix(']'))
+            {
+                inodes.push(inode.to_string());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = fs::read_to_string(table) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            // sl local rem st tx:rx tr:when retrnsmt uid timeout inode
+            if cols.len() < 10 || cols[3] != "0A" || !inodes.iter().any(|i| i == cols[9]) {
+                continue;
+            }
+            match parse_proc_addr(cols[1]) {
+                Some(addr) => found.push(addr),
+                None => return Err(format!("unreadable address `{}` in {table}", cols[1])),
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// `0100007F:1F90` or a 32-digit IPv6 form: 32-bit words in host (little-endian) order.
+fn parse_proc_addr(text: &str) -> Option<SocketAddr> {
+    let (ip_hex, port_hex) = text.split_once(':')?;
+    let port = u16::from_str_radix(port_hex, 16).ok()?;
+    let mut bytes = Vec::with_capacity(16);
+    for i in (0..ip_hex.len()).step_by(8) {
+        let word = u32::from_str_radix(ip_hex.get(i..i + 8)?, 16).ok()?;
+        bytes.extend_from_slice(&word.to_le_bytes());
+    }
+    let ip = match bytes.len() {
+        4 => IpAddr::V4(Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3])),
+        16 => {
+            let mut octets = [0u8; 16];
+            octets.copy_from_slice(&bytes);
+            IpAddr::V6(Ipv6Addr::from(octets))
+        }
+        _ => return None,
+    };
+    Some(SocketAddr::new(ip, port))
 }
