@@ -5,7 +5,15 @@
 //! through `/usr/bin/activemq`), in its own session (`setsid`), with a run
 //! folder of its own and a STOMP connector on a free port of 127.0.0.1.
 //! Dropping the [`Broker`] stops that process, by the pid recorded at start
-//! only, and removes the run folder.
+//! only, and removes the run folder. A small watchdog process stops the
+//! broker too if the test process dies without dropping it (Ctrl-C, killed
+//! test run); it signals only that pid, and only while its command line
+//! names the run folder.
+//!
+//! A start counts as successful once the log shows the STOMP connector
+//! listening and the broker started, the port accepts connections, the
+//! broker process itself holds that port (`/proc`), and it listens on
+//! loopback addresses only.
 //!
 //! # Configuration contract
 //!
@@ -32,8 +40,9 @@
 //! # Environment
 //!
 //! - `MQAUTHZ_KEEP_BROKER_DIRS=1`: keep run folders (config and `broker.log`)
-//!   after the broker is stopped. They are always kept when a start fails or
-//!   the test is panicking.
+//!   after the broker is stopped or failed to start. Without it a folder is
+//!   kept only when the test panics while its broker runs; a failed start
+//!   reports the log's causes and tail in its error instead.
 //! - `MQAUTHZ_AMQ_SECURITY_DEBUG=1`: log `org.apache.activemq.security` at
 //!   DEBUG level in `broker.log`.
 
@@ -564,6 +573,12 @@ impl Broker {
             result = self.signal("TERM");
             if !self.wait_exit(STOP_TIMEOUT) {
                 result = self.signal("KILL");
+                if result.is_err() {
+                    // No usable `kill` command: SIGKILL our own child directly.
+                    if let Some(child) = self.child.as_mut().filter(|c| c.id() == self.pid) {
+                        result = child.kill().map_err(|e| format!("SIGKILL: {e}"));
+                    }
+                }
                 if !self.wait_exit(Duration::from_secs(10)) {
                     result = Err(format!(
                         "broker pid {} still running after SIGKILL",
