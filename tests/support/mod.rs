@@ -1,0 +1,13 @@
+//! Shared support for integration tests that run against a real ActiveMQ
+//! Classic broker (Debian's `activemq` package, 5.17.2).
+//!
+//! Use it from a test file with `mod support;`. Not every test file uses every
+//! item, hence the crate-wide `dead_code` allowance below.
+//!
+//! - [`broker`]: start and stop a private broker on a free loopback port.
+//! - [`stomp`]: a minimal STOMP 1.2 client and one-connection-per-check probes.
+
+#![allow(dead_code)]
+
+pub mod broker;
+pub mod stomp;
