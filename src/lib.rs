@@ -20,3 +20,4 @@ pub mod syntax;
 pub mod util;
 pub mod compile;
 pub mod analysis;
+pub mod textdiff;

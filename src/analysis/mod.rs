@@ -4,6 +4,7 @@
 //! once, for all rules.
 
 pub mod assertions;
+pub mod crosscheck;
 pub mod index;
 pub mod registry;
 pub mod rules;

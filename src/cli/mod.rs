@@ -2,7 +2,12 @@
 //! its product to `out` and everything else to `err`.
 
 mod check;
+mod compile;
+mod config;
+mod explain;
 mod fmt;
+mod input;
+mod rules;
 
 use crate::diagnostics::render::{self, Format};
 use crate::diagnostics::{self, Diagnostic, Severity};
@@ -62,8 +67,14 @@ pub struct Cli {
 pub enum Command {
     /// Check policies: syntax, names, assertions and every analysis rule
     Check(check::Args),
+    /// Compile a policy to an authorizationPlugin, or merge it into a broker configuration
+    Compile(compile::Args),
+    /// Who may read, write or administer a destination, and through which grants
+    Explain(explain::Args),
     /// Rewrite policies in canonical form
     Fmt(fmt::Args),
+    /// List the analysis rules, or print one rule's documentation
+    Rules(rules::Args),
 }
 
 /// The streams a command writes to, and whether each is a colour terminal.
@@ -115,7 +126,10 @@ pub fn run(cli: Cli) -> ExitStatus {
 fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
     let result = match command {
         Command::Check(args) => check::run(args, io),
+        Command::Compile(args) => compile::run(args, io),
+        Command::Explain(args) => explain::run(args, io),
         Command::Fmt(args) => fmt::run(args, io),
+        Command::Rules(args) => rules::run(args, io),
     };
     match result {
         Ok(status) => status,

@@ -1,0 +1,159 @@
+//! `mqauthz compile POLICY [--into CONFIG [-o OUT | --in-place | --check]]`
+
+use super::check::{analyse, LintArgs};
+use super::{config, status_of, ExitStatus, Io};
+use crate::compile;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::error::Error;
+use crate::load;
+use crate::source::Sources;
+use crate::xml::{self, EmitOptions, MergeOptions, MergeOutput};
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Emit {
+    /// the same form as the configuration (AWS JSON stays JSON)
+    Auto,
+    /// plain XML, also for an AWS JSON configuration
+    Xml,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The policy to compile (`-` reads standard input)
+    #[arg(value_name = "POLICY")]
+    policy: String,
+    /// Merge into this broker configuration (activemq.xml, Amazon MQ XML, or
+    /// the JSON of `aws mq describe-configuration-revision`)
+    #[arg(long, value_name = "CONFIG")]
+    into: Option<String>,
+    /// Write the result to this file (atomically) instead of standard output
+    #[arg(short, long, value_name = "OUT", conflicts_with_all = ["in_place", "check"])]
+    output: Option<String>,
+    /// Rewrite CONFIG itself (atomically, keeping its permissions)
+    #[arg(long, requires = "into", conflicts_with = "check")]
+    in_place: bool,
+    /// Do not write; exit 1 and print a diff when CONFIG would change
+    #[arg(long, requires = "into")]
+    check: bool,
+    /// Output form for AWS JSON configurations
+    #[arg(long, value_enum, default_value_t = Emit::Auto)]
+    emit: Emit,
+    /// Replace an authorizationPlugin that holds another map type (LDAP...)
+    #[arg(long, requires = "into")]
+    replace_other_map: bool,
+    #[command(flatten)]
+    lint: LintArgs,
+}
+
+fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    let mut sources = Sources::new();
+    let mut options = args.lint.options()?;
+    let mut diagnostics = Vec::new();
+    let doc = match &args.into {
+        Some(path) => match config::load(&mut sources, path)? {
+            Ok(doc) => {
+                options.broker = config::facts_of(&doc);
+                Some(doc)
+            }
+            Err(d) => {
+                io.report(&super::sorted(d), &sources);
+                return Ok(ExitStatus::Findings);
+            }
+        },
+        None => None,
+    };
+    let (front, found) = analyse(&mut sources, &args.policy, &options)?;
+    diagnostics.extend(found);
+    if let Some(doc) = &doc {
+        diagnostics.extend(crate::analysis::crosscheck::users(&front.policy, doc));
+    }
+    let diagnostics = super::sorted(diagnostics);
+    let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success || has_errors(&diagnostics);
+    if !diagnostics.is_empty() {
+        io.report(&diagnostics, &sources);
+    }
+    if refuse {
+        let _ = writeln!(io.err, "error: `{}` has errors; nothing was written", load::display_name(&args.policy));
+        return Ok(ExitStatus::Findings);
+    }
+    let map = compile::compile(&front.policy);
+    let header = compile::header(&load::display_name(&args.policy), &map);
+
+    let Some(doc) = doc else {
+        let text = xml::fragment(
+            &map,
+            &EmitOptions {
+                header_comment: Some(header),
+                ..EmitOptions::default()
+            },
+        );
+        return write_product(io, args.output.as_deref(), &text);
+    };
+    let into = args.into.as_deref().unwrap_or_default();
+    let merged = xml::merge_with(
+        &doc,
+        &map,
+        &MergeOptions {
+            header: Some(header),
+            replace_other_map: args.replace_other_map,
+            output: match args.emit {
+                Emit::Auto => MergeOutput::Auto,
+                Emit::Xml => MergeOutput::Xml,
+            },
+        },
+    );
+    let merged = match merged {
+        Ok(text) => text,
+        Err(d) => {
+            io.report(&super::sorted(d), &sources);
+            let _ = writeln!(io.err, "error: cannot merge into `{into}`; nothing was written");
+            return Ok(ExitStatus::Findings);
+        }
+    };
+    let original = sources.get(doc.source).map(|f| f.text.as_str()).unwrap_or_default();
+    if args.check {
+        let diff = crate::textdiff::unified(original, &merged, into, &format!("{into} (merged)"));
+        if diff.is_empty() {
+            let _ = writeln!(io.err, "{into} is up to date");
+            return Ok(ExitStatus::Success);
+        }
+        io.out
+            .write_all(diff.as_bytes())
+            .map_err(|e| Error::io("write", "<stdout>", e))?;
+        return Ok(ExitStatus::Findings);
+    }
+    if args.in_place {
+        if merged == original {
+            let _ = writeln!(io.err, "{into} is up to date");
+            return Ok(ExitStatus::Success);
+        }
+        if into == "-" {
+            return Err(Error::Usage("--in-place needs a file, not standard input".into()));
+        }
+        crate::fsutil::write_atomic(Path::new(into), merged.as_bytes()).map_err(|e| Error::io("write", into, e))?;
+        let _ = writeln!(io.err, "updated {into}");
+        return Ok(ExitStatus::Success);
+    }
+    write_product(io, args.output.as_deref(), &merged)
+}
+
+/// Write the product to `-o FILE` (atomically) or standard output.
+fn write_product(io: &mut Io, output: Option<&str>, text: &str) -> Result<ExitStatus, Error> {
+    match output {
+        Some(path) if path != "-" => {
+            crate::fsutil::write_atomic(Path::new(path), text.as_bytes()).map_err(|e| Error::io("write", path, e))?;
+            let _ = writeln!(io.err, "wrote {path}");
+        }
+        _ => io
+            .out
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::io("write", "<stdout>", e))?,
+    }
+    Ok(ExitStatus::Success)
+}
