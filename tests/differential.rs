@@ -1,0 +1,551 @@
+//! Differential test of the evaluator against ActiveMQ's own
+//! `DefaultAuthorizationMap` (Debian's `libactivemq-java` jars).
+//!
+//! Random maps and keys are generated from a fixed seed, answered by
+//! `tests/oracle/Oracle.java` in a few JVM runs, and compared with
+//! `AuthzMap::acl_groups` and the indexed `Evaluator` for read, write and
+//! admin. Any disagreement fails the test.
+//!
+//! Without `javac` or the jars the test is skipped with a notice, unless
+//! `MQAUTHZ_REQUIRE_ACTIVEMQ=1` is set, in which case it fails.
+//! `MQAUTHZ_JAVA_DIR` overrides the jar folder (default `/usr/share/java`).
+
+use mqauthz::semantics::eval::{parse_key, Evaluator, ParsedKey, DEFAULT_GROUP_CLASS};
+use mqauthz::semantics::{Acl, AuthzMap, DestKind, Entry, GroupList, Right};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const REQUIRED_JARS: [&str; 5] = [
+    "activemq-broker.jar",
+    "activemq-client.jar",
+    "activemq-jaas.jar",
+    "geronimo-jms_1.1_spec.jar",
+    "slf4j-api.jar",
+];
+const OPTIONAL_JARS: [&str; 2] = ["slf4j-nop.jar", "hawtbuf.jar"];
+
+/// SplitMix64: a tiny deterministic generator.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+fn kind_name(k: DestKind) -> &'static str {
+    k.as_str()
+}
+
+/// A generated map: what Java is told, and the model it should equal.
+struct GenMap {
+    /// (kind, raw destination attribute, acl)
+    raw_entries: Vec<(DestKind, String, Acl)>,
+    model: AuthzMap,
+    keys: Vec<(DestKind, String)>,
+}
+
+fn gen_pattern(rng: &mut Rng) -> String {
+    loop {
+        let n = 1 + rng.below(4);
+        let segs: Vec<&str> = (0..n)
+            .map(|_| rng.pick(&["A", "B", "C", "", "*", ">"]))
+            .collect();
+        let p = segs.join(".");
+        if !p.is_empty() {
+            return p;
+        }
+    }
+}
+
+fn gen_groups(rng: &mut Rng) -> String {
+    let n = rng.below(4);
+    let mut s = String::new();
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(rng.pick(&[",", ",", ",", ",,", " , "]));
+        }
+        s.push_str(rng.pick(&["g1", "g2", "g3", "*", " g1 ", "", " ", "a b", "\tg2"]));
+    }
+    if rng.chance(10) {
+        s.push(',');
+    }
+    s
+}
+
+fn gen_acl(rng: &mut Rng, pool: &[String]) -> Acl {
+    let one = |rng: &mut Rng| {
+        if rng.chance(70) {
+            GroupList::parse(&pool[rng.below(pool.len())])
+        } else {
+            GroupList::parse(&gen_groups(rng))
+        }
+    };
+    let read = one(rng);
+    let write = one(rng);
+    let admin = one(rng);
+    let group_class = match rng.below(10) {
+        0 => Some(DEFAULT_GROUP_CLASS.to_string()),
+        1 => Some("org.apache.activemq.jaas.UserPrincipal".to_string()),
+        _ => None,
+    };
+    Acl {
+        read,
+        write,
+        admin,
+        group_class,
+    }
+}
+
+/// A name related to an entry pattern: the pattern itself (a wildcard key)
+/// or a concrete instance of it.
+fn related_name(rng: &mut Rng, pattern: &str) -> String {
+    if rng.chance(30) {
+        return pattern.to_string();
+    }
+    let mut out: Vec<&str> = Vec::new();
+    for seg in pattern.split('.') {
+        match seg {
+            "*" => out.push(rng.pick(&["A", "B", "D", ""])),
+            ">" => {
+                for _ in 0..rng.below(3) {
+                    out.push(rng.pick(&["A", "B", "D"]));
+                }
+                break;
+            }
+            lit => out.push(lit),
+        }
+    }
+    if out.is_empty() {
+        out.push("D");
+    }
+    out.join(".")
+}
+
+fn gen_related_key(rng: &mut Rng, entries: &[Entry]) -> Option<String> {
+    if entries.is_empty() {
+        return None;
+    }
+    let n = 1 + rng.below(3);
+    let mut parts = Vec::new();
+    for _ in 0..n {
+        let e = &entries[rng.below(entries.len())];
+        let name = related_name(rng, &e.pattern);
+        let prefix = match (e.kind, rng.below(3)) {
+            (DestKind::Queue, 0) => "queue://",
+            (DestKind::Topic, 0 | 1) => "topic://",
+            _ => "",
+        };
+        parts.push(format!("{prefix}{name}"));
+    }
+    let key = parts.join(",");
+    let valid = match parse_key(DestKind::Queue, &key) {
+        ParsedKey::Single(_) => !key.trim().is_empty(),
+        ParsedKey::Composite(c) => !c.is_empty() && c.iter().all(|c| !c.name.is_empty()),
+    };
+    valid.then_some(key)
+}
+
+fn gen_key(rng: &mut Rng) -> String {
+    let concrete = ["A", "B", "C", "", "D"];
+    let wild = ["A", "B", "C", "", "*", ">"];
+    let plain = |rng: &mut Rng, alphabet: &[&str]| -> String {
+        let n = 1 + rng.below(5);
+        (0..n)
+            .map(|_| rng.pick(alphabet))
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    loop {
+        let mut key = match rng.below(10) {
+            0..=3 => plain(rng, &concrete),
+            4..=6 => plain(rng, &wild),
+            _ => {
+                let n = 2 + rng.below(2);
+                let mut parts = Vec::new();
+                for _ in 0..n {
+                    let alphabet: &[&str] = if rng.chance(50) { &concrete } else { &wild };
+                    let name = plain(rng, alphabet);
+                    let prefix = if name.trim().is_empty() {
+                        ""
+                    } else {
+                        rng.pick(&["", "", "queue://", "topic://", "topic:// ", "temp-queue://"])
+                    };
+                    parts.push(format!("{prefix}{name}"));
+                }
+                let sep = rng.pick(&[",", ",", " , ", ",,"]);
+                parts.join(sep)
+            }
+        };
+        if rng.chance(10) {
+            key.push_str("?consumer.prefetchSize=1");
+        }
+        if rng.chance(10) {
+            key = format!(" {key} ");
+        }
+        // Names ActiveMQ rejects with an exception are not generated.
+        let valid = match parse_key(DestKind::Queue, &key) {
+            ParsedKey::Single(_) => !key.trim().is_empty(),
+            ParsedKey::Composite(c) => !c.is_empty() && c.iter().all(|c| !c.name.is_empty()),
+        };
+        if valid {
+            return key;
+        }
+    }
+}
+
+fn gen_map(rng: &mut Rng, keys_per_map: usize) -> GenMap {
+    let pool: Vec<String> = (0..4).map(|_| gen_groups(rng)).collect();
+    let n = 1 + rng.below(6);
+    let mut raw_entries = Vec::new();
+    let mut entries = Vec::new();
+    for id in 0..n {
+        let kind = if rng.chance(75) {
+            DestKind::Queue
+        } else {
+            DestKind::Topic
+        };
+        let raw = if rng.chance(12) {
+            let second = gen_pattern(rng);
+            let prefix = rng.pick(&["", "queue://", "topic://"]);
+            format!("{}, {}{}", gen_pattern(rng), prefix, second)
+        } else {
+            gen_pattern(rng)
+        };
+        let acl = if !raw_entries.is_empty() && rng.chance(35) {
+            // Same value as an earlier entry (or differing only in class):
+            // composite keys intersect entries by value.
+            let (_, _, prev): &(DestKind, String, Acl) = &raw_entries[rng.below(raw_entries.len())];
+            let mut a = prev.clone();
+            if rng.chance(30) {
+                a.group_class = match rng.below(3) {
+                    0 => None,
+                    1 => Some(DEFAULT_GROUP_CLASS.to_string()),
+                    _ => Some("org.apache.activemq.jaas.UserPrincipal".to_string()),
+                };
+            }
+            a
+        } else {
+            gen_acl(rng, &pool)
+        };
+        match parse_key(kind, &raw) {
+            ParsedKey::Single(c) => entries.push(model_entry(id, c.kind, c.name, &acl)),
+            ParsedKey::Composite(cs) => {
+                for c in cs {
+                    entries.push(model_entry(id, c.kind, c.name, &acl));
+                }
+            }
+        }
+        raw_entries.push((kind, raw, acl));
+    }
+    let default_entry = if rng.chance(40) {
+        let mut d = gen_acl(rng, &pool);
+        d.group_class = None;
+        Some(d)
+    } else {
+        None
+    };
+    let keys = (0..keys_per_map)
+        .map(|_| {
+            let kind = if rng.chance(70) {
+                DestKind::Queue
+            } else {
+                DestKind::Topic
+            };
+            if rng.chance(45) {
+                if let Some(k) = gen_related_key(rng, &entries) {
+                    return (kind, k);
+                }
+            }
+            (kind, gen_key(rng))
+        })
+        .collect();
+    GenMap {
+        raw_entries,
+        model: AuthzMap {
+            entries,
+            default_entry,
+            temp: None,
+        },
+        keys,
+    }
+}
+
+fn model_entry(id: usize, kind: DestKind, name: &str, acl: &Acl) -> Entry {
+    Entry {
+        kind,
+        pattern: name.to_string(),
+        acl: acl.clone(),
+        id,
+        provenance: Vec::new(),
+        location: None,
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+}
+
+fn unesc(s: &str) -> String {
+    let mut out = String::new();
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            match it.next() {
+                Some('t') => out.push('\t'),
+                Some('n') => out.push('\n'),
+                Some(o) => out.push(o),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn acl_fields(acl: &Acl, entry_class: bool) -> String {
+    let class = match (&acl.group_class, entry_class) {
+        (Some(c), _) => c.clone(),
+        // The XBean map copies its class into every entry without one.
+        (None, true) => DEFAULT_GROUP_CLASS.to_string(),
+        (None, false) => String::new(),
+    };
+    format!(
+        "{}\t{}\t{}\t{}",
+        esc(&class),
+        esc(&acl.read.raw),
+        esc(&acl.write.raw),
+        esc(&acl.admin.raw)
+    )
+}
+
+fn batch_input(maps: &[GenMap]) -> String {
+    let mut s = String::new();
+    for m in maps {
+        s.push_str("MAP\n");
+        for (kind, raw, acl) in &m.raw_entries {
+            s.push_str(&format!(
+                "E\t{}\t{}\t{}\n",
+                kind_name(*kind),
+                esc(raw),
+                acl_fields(acl, true)
+            ));
+        }
+        if let Some(d) = &m.model.default_entry {
+            s.push_str(&format!("D\t{}\n", acl_fields(d, false)));
+        }
+        for (kind, key) in &m.keys {
+            s.push_str(&format!("K\t{}\t{}\n", kind_name(*kind), esc(key)));
+        }
+        s.push_str("END\n");
+    }
+    s
+}
+
+fn parse_set(field: &str) -> BTreeSet<String> {
+    let (n, rest) = field.split_once(':').expect("count");
+    let n: usize = n.parse().expect("count");
+    if n == 0 {
+        return BTreeSet::new();
+    }
+    let set: BTreeSet<String> = rest.split(',').map(unesc).collect();
+    assert_eq!(set.len(), n, "bad oracle field {field:?}");
+    set
+}
+
+struct Java {
+    classes: tempfile::TempDir,
+    classpath: String,
+}
+
+fn setup_java() -> Result<Java, String> {
+    let dir = PathBuf::from(
+        std::env::var("MQAUTHZ_JAVA_DIR").unwrap_or_else(|_| "/usr/share/java".to_string()),
+    );
+    let mut cp = Vec::new();
+    for jar in REQUIRED_JARS {
+        let p = dir.join(jar);
+        if !p.exists() {
+            return Err(format!(
+                "{} not found (install libactivemq-java)",
+                p.display()
+            ));
+        }
+        cp.push(p.display().to_string());
+    }
+    for jar in OPTIONAL_JARS {
+        let p = dir.join(jar);
+        if p.exists() {
+            cp.push(p.display().to_string());
+        }
+    }
+    let classpath = cp.join(":");
+    let classes = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/Oracle.java");
+    let out = Command::new("javac")
+        .arg("-d")
+        .arg(classes.path())
+        .arg("-cp")
+        .arg(&classpath)
+        .arg(&src)
+        .output()
+        .map_err(|e| format!("cannot run javac: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "javac failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(Java { classes, classpath })
+}
+
+fn run_oracle(java: &Java, input: &str) -> Vec<String> {
+    let cp = format!("{}:{}", java.classes.path().display(), java.classpath);
+    let mut child = Command::new("java")
+        .args(["-Xss8m", "-cp", &cp, "Oracle"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start java");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let data = input.to_string();
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(data.as_bytes()).expect("write to oracle");
+    });
+    let out = child.wait_with_output().expect("oracle output");
+    writer.join().expect("writer");
+    assert!(out.status.success(), "oracle exited with {}", out.status);
+    String::from_utf8(out.stdout)
+        .expect("utf8")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn describe(m: &GenMap) -> String {
+    let mut s = String::new();
+    for (kind, raw, acl) in &m.raw_entries {
+        s.push_str(&format!(
+            "  {kind} {raw:?} read={:?} write={:?} admin={:?} class={:?}\n",
+            acl.read.raw, acl.write.raw, acl.admin.raw, acl.group_class
+        ));
+    }
+    if let Some(d) = &m.model.default_entry {
+        s.push_str(&format!(
+            "  default read={:?} write={:?} admin={:?}\n",
+            d.read.raw, d.write.raw, d.admin.raw
+        ));
+    }
+    s
+}
+
+#[test]
+fn evaluator_agrees_with_activemq() {
+    let require = std::env::var("MQAUTHZ_REQUIRE_ACTIVEMQ").as_deref() == Ok("1");
+    let java = match setup_java() {
+        Ok(j) => j,
+        Err(e) => {
+            if require {
+                panic!("MQAUTHZ_REQUIRE_ACTIVEMQ=1 but the ActiveMQ oracle is unavailable: {e}");
+            }
+            eprintln!("skipping: ActiveMQ oracle unavailable: {e}");
+            return;
+        }
+    };
+    let mut rng = Rng(0x6d71_6175_7468_7a21);
+    let batches = 3;
+    let maps_per_batch = 700;
+    let keys_per_map = 10;
+    let mut compared = 0usize;
+    let mut composite_nonempty = 0usize;
+    let mut wildcard_nonempty = 0usize;
+    let mut failures: Vec<String> = Vec::new();
+    for _ in 0..batches {
+        let maps: Vec<GenMap> = (0..maps_per_batch)
+            .map(|_| gen_map(&mut rng, keys_per_map))
+            .collect();
+        let lines = run_oracle(&java, &batch_input(&maps));
+        let mut at = 0usize;
+        for m in &maps {
+            let ev = Evaluator::new(&m.model);
+            for (kind, key) in &m.keys {
+                let line = lines.get(at).cloned().unwrap_or_default();
+                at += 1;
+                let fields: Vec<&str> = line.split('\t').collect();
+                if fields.first() != Some(&"OK") || fields.len() != 4 {
+                    failures.push(format!(
+                        "oracle error for {kind} {key:?}: {line}\n{}",
+                        describe(m)
+                    ));
+                    continue;
+                }
+                for (i, right) in Right::ALL.into_iter().enumerate() {
+                    let want = parse_set(fields[i + 1]);
+                    let got = m.model.acl_groups(*kind, key, right);
+                    let fast = ev.acl_groups(*kind, key, right);
+                    if got != want || fast != want {
+                        failures.push(format!(
+                            "{kind} {key:?} {right}: activemq {want:?}, acl_groups {got:?}, evaluator {fast:?}\n{}",
+                            describe(m)
+                        ));
+                    }
+                }
+                compared += 1;
+                if !m.model.matching_entries(*kind, key).is_empty() {
+                    match parse_key(*kind, key) {
+                        ParsedKey::Composite(c) if c.len() > 1 => composite_nonempty += 1,
+                        ParsedKey::Single(c) if c.name.split('.').any(|s| s == "*" || s == ">") => {
+                            wildcard_nonempty += 1
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            at,
+            lines.len(),
+            "oracle answered a different number of keys"
+        );
+    }
+    let summary = format!(
+        "differential: compared {compared} (map, key) pairs x 3 rights against ActiveMQ \
+         ({composite_nonempty} composite keys and {wildcard_nonempty} wildcard keys matching \
+         entries); {} disagreements",
+        failures.len()
+    );
+    println!("{summary}");
+    eprintln!("{summary}");
+    if !failures.is_empty() {
+        let shown: Vec<&String> = failures.iter().take(15).collect();
+        panic!(
+            "{} disagreements with ActiveMQ, first ones:\n{}",
+            failures.len(),
+            shown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+    assert!(compared >= 20_000, "only {compared} pairs compared");
+}
