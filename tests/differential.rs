@@ -549,3 +549,98 @@ fn evaluator_agrees_with_activemq() {
     }
     assert!(compared >= 20_000, "only {compared} pairs compared");
 }
+
+/// Lookup throughput of the indexed evaluator against ActiveMQ's own map on
+/// the same realistic map and keys (read lookups). Run with
+/// `cargo test --release --test differential -- --ignored --nocapture`;
+/// `MQAUTHZ_BENCH_N` sets the number of lookups (default 2,000,000).
+#[test]
+#[ignore]
+fn bench_against_activemq() {
+    let java = match setup_java() {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("skipping: ActiveMQ oracle unavailable: {e}");
+            return;
+        }
+    };
+    let n: u64 = std::env::var("MQAUTHZ_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000_000);
+    let acl = |r: &str| Acl {
+        read: GroupList::parse(r),
+        write: GroupList::parse("writers"),
+        admin: GroupList::parse("admins"),
+        group_class: None,
+    };
+    let mut raw_entries = Vec::new();
+    for i in 0..1000 {
+        raw_entries.push((DestKind::Queue, format!("APP{i}.ORDERS.>"), acl(&format!("g{i}"))));
+        raw_entries.push((DestKind::Queue, format!("APP{i}.*.EVENTS"), acl("ev")));
+        raw_entries.push((DestKind::Topic, format!("APP{i}.NEWS"), acl("news")));
+    }
+    raw_entries.push((DestKind::Queue, ">".to_string(), acl("admins")));
+    raw_entries.push((
+        DestKind::Topic,
+        "ActiveMQ.Advisory.>".to_string(),
+        acl("*"),
+    ));
+    let entries: Vec<Entry> = raw_entries
+        .iter()
+        .enumerate()
+        .map(|(id, (k, p, a))| model_entry(id, *k, p, a))
+        .collect();
+    let mut rng = Rng(7);
+    let keys: Vec<(DestKind, String)> = (0..1000)
+        .map(|_| {
+            let i = rng.below(1000);
+            match rng.below(3) {
+                0 => (DestKind::Queue, format!("APP{i}.ORDERS.Q{}", rng.below(50))),
+                1 => (DestKind::Queue, format!("APP{i}.X.EVENTS")),
+                _ => (DestKind::Topic, format!("APP{i}.NEWS")),
+            }
+        })
+        .collect();
+    let m = GenMap {
+        raw_entries,
+        model: AuthzMap {
+            entries,
+            default_entry: None,
+            temp: None,
+        },
+        keys,
+    };
+    let cp = format!("{}:{}", java.classes.path().display(), java.classpath);
+    let mut child = Command::new("java")
+        .args(["-cp", &cp, "Oracle", "bench", &n.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start java");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(batch_input(std::slice::from_ref(&m)).as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("java bench");
+    let java_line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+
+    let ev = Evaluator::new(&m.model);
+    let mut scratch = mqauthz::semantics::eval::Scratch::new();
+    let mut sink = 0usize;
+    for (k, key) in m.keys.iter().cycle().take(100_000) {
+        sink += ev.lookup(*k, key, Right::Read, &mut scratch).len();
+    }
+    let start = std::time::Instant::now();
+    for (k, key) in m.keys.iter().cycle().take(n as usize) {
+        sink += ev.lookup(*k, key, Right::Read, &mut scratch).len();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!("activemq: {java_line}");
+    println!(
+        "mqauthz:  lookups {n} seconds {secs:.6} lookups_per_sec {:.0} sink {sink}",
+        n as f64 / secs
+    );
+}
