@@ -576,16 +576,16 @@ fn bench_against_activemq() {
     };
     let mut raw_entries = Vec::new();
     for i in 0..1000 {
-        raw_entries.push((DestKind::Queue, format!("APP{i}.ORDERS.>"), acl(&format!("g{i}"))));
+        raw_entries.push((
+            DestKind::Queue,
+            format!("APP{i}.ORDERS.>"),
+            acl(&format!("g{i}")),
+        ));
         raw_entries.push((DestKind::Queue, format!("APP{i}.*.EVENTS"), acl("ev")));
         raw_entries.push((DestKind::Topic, format!("APP{i}.NEWS"), acl("news")));
     }
     raw_entries.push((DestKind::Queue, ">".to_string(), acl("admins")));
-    raw_entries.push((
-        DestKind::Topic,
-        "ActiveMQ.Advisory.>".to_string(),
-        acl("*"),
-    ));
+    raw_entries.push((DestKind::Topic, "ActiveMQ.Advisory.>".to_string(), acl("*")));
     let entries: Vec<Entry> = raw_entries
         .iter()
         .enumerate()

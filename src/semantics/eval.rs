@@ -749,4 +749,74 @@ mod tests {
         assert!(ev.allows(q, "FOO.A", Right::Read, &["a"], &mut s));
         assert!(!ev.allows(q, "FOO.A", Right::Read, &["gb"], &mut s));
     }
+
+    fn arb_map() -> impl proptest::strategy::Strategy<Value = AuthzMap> {
+        use proptest::prelude::*;
+        let raw = prop::sample::select(vec!["g1", "g1,g2", "g2,g1", "*", " g1 ,, ", ""]);
+        let ent = (
+            crate::semantics::pattern::tests::arb_raw_pattern(),
+            any::<bool>(),
+            raw.clone(),
+            raw.clone(),
+            raw,
+        );
+        (
+            prop::collection::vec(ent, 0..7),
+            prop::option::of(prop::sample::select(vec!["d", "*", ""])),
+        )
+            .prop_map(|(es, d)| AuthzMap {
+                entries: es
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, (p, ..))| !p.is_empty())
+                    .map(|(i, (p, topic, r, w, a))| {
+                        let kind = if topic {
+                            DestKind::Topic
+                        } else {
+                            DestKind::Queue
+                        };
+                        entry(i, kind, &p, acl(r, w, a))
+                    })
+                    .collect(),
+                default_entry: d.map(|d| acl(d, d, d)),
+                temp: None,
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
+
+        #[test]
+        fn evaluator_agrees_with_definition(
+            map in arb_map(),
+            keys in proptest::collection::vec(
+                (crate::semantics::pattern::tests::arb_raw_pattern(),
+                 crate::semantics::pattern::tests::arb_raw_pattern(),
+                 0..4usize),
+                1..8),
+        ) {
+            let ev = Evaluator::new(&map);
+            let mut scratch = Scratch::new();
+            for (a, b, form) in keys {
+                let key = match form {
+                    0 => a.clone(),
+                    1 => format!("{a},{b}"),
+                    2 => format!(" {a} , topic://{b} ?x=1"),
+                    _ => format!("{a},temp-queue://{b}"),
+                };
+                for kind in [DestKind::Queue, DestKind::Topic] {
+                    for right in Right::ALL {
+                        let want = map.acl_groups(kind, &key, right);
+                        proptest::prop_assert_eq!(&ev.acl_groups(kind, &key, right), &want);
+                        let ids: BTreeSet<String> = ev
+                            .lookup(kind, &key, right, &mut scratch)
+                            .iter()
+                            .map(|g| ev.group_name(*g).to_string())
+                            .collect();
+                        proptest::prop_assert_eq!(ids, want);
+                    }
+                }
+            }
+        }
+    }
 }
