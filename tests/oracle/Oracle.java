@@ -11,10 +11,14 @@
 //   K  queue|topic  KEY                          a lookup (answered in order)
 //   END                                          build the map, answer its keys
 //
-// CLASS is the entry's groupClass, empty for none. For every K line the
-// output has one line:
+// CLASS is the entry's groupClass, empty for none. A READ, WRITE or ADMIN
+// field that is exactly \N leaves that attribute unset (its setter is not
+// called). A K line of kind "temp" (its key is ignored) asks for the
+// tempDestinationAuthorizationEntry's lists. For every K line the output has
+// one line:
 //
 //   OK  READ  WRITE  ADMIN      each field "count:" then escaped names joined by ","
+//   NULL                        (temp only) no tempDestinationAuthorizationEntry
 //   ERR  message                the lookup threw
 //
 // sorted by name; the match-all principal prints as "*". A map that cannot be
@@ -70,9 +74,11 @@ public class Oracle {
         return b.toString();
     }
 
+    static final String UNSET = "\u0000unset";
+
     static String[] fields(String line) {
         String[] f = line.split("\t", -1);
-        for (int i = 0; i < f.length; i++) f[i] = unescape(f[i]);
+        for (int i = 0; i < f.length; i++) f[i] = f[i].equals("\\N") ? UNSET : unescape(f[i]);
         return f;
     }
 
@@ -82,9 +88,9 @@ public class Oracle {
 
     static void fill(AuthorizationEntry e, String[] f, int at) throws Exception {
         if (!f[at].isEmpty()) e.setGroupClass(f[at]);
-        e.setRead(f[at + 1]);
-        e.setWrite(f[at + 2]);
-        e.setAdmin(f[at + 3]);
+        if (f[at + 1] != UNSET) e.setRead(f[at + 1]);
+        if (f[at + 2] != UNSET) e.setWrite(f[at + 2]);
+        if (f[at + 3] != UNSET) e.setAdmin(f[at + 3]);
     }
 
     static String names(Set<Object> acl) {
@@ -172,6 +178,7 @@ public class Oracle {
         if (args.length > 0 && args[0].equals("bench")) {
             long n = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000L;
             Batch b = read(in);
+            if (b != null) b.keys.removeIf(k -> k[0].equals("temp"));
             if (b == null || b.error != null || b.keys.isEmpty()) {
                 System.err.println("bench: need one valid map with keys: " + (b == null ? "no map" : b.error));
                 System.exit(2);
@@ -207,6 +214,16 @@ public class Oracle {
                     continue;
                 }
                 try {
+                    if (k[0].equals("temp")) {
+                        if (map.getTempDestinationReadACLs() == null) {
+                            out.println("NULL");
+                        } else {
+                            out.println("OK\t" + names(map.getTempDestinationReadACLs()) + "\t"
+                                + names(map.getTempDestinationWriteACLs()) + "\t"
+                                + names(map.getTempDestinationAdminACLs()));
+                        }
+                        continue;
+                    }
                     ActiveMQDestination d = dest(k[0], k[1]);
                     String r = names(map.getReadACLs(d));
                     String w = names(map.getWriteACLs(d));
