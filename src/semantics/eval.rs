@@ -58,6 +58,9 @@ fn java_trim(s: &str) -> &str {
 /// Normalise a destination name as `ActiveMQDestination.setPhysicalName`
 /// does: trim, cut the options from the first `?`, split composites.
 ///
+/// Entry destination attributes (`queue="A, topic://B"`) are normalised the
+/// same way, one [`Entry`] per component.
+///
 /// An empty name is rejected by ActiveMQ; here it is looked up as the single
 /// empty segment. A composite with no non-empty component (`","`) makes
 /// ActiveMQ fail with an exception; here it has no components and matches no
