@@ -707,3 +707,98 @@ fn unset_and_empty_attributes_differ_for_composites() {
         ["OK\t0:\t0:\t0:", "OK\t1:g\t0:\t0:", "OK\t0:\t0:\t0:"]
     );
 }
+
+/// Rule F, exhaustively: every entry pattern against every key of up to four
+/// segments over `A B * > ""` (779 × 779 pairs), one single-entry map per
+/// pattern, against ActiveMQ's tree walk.
+#[test]
+fn rule_f_exhaustive_against_activemq() {
+    let java = match setup_java() {
+        Ok(j) => j,
+        Err(e) => {
+            if std::env::var("MQAUTHZ_REQUIRE_ACTIVEMQ").as_deref() == Ok("1") {
+                panic!("MQAUTHZ_REQUIRE_ACTIVEMQ=1 but the ActiveMQ oracle is unavailable: {e}");
+            }
+            eprintln!("skipping: ActiveMQ oracle unavailable: {e}");
+            return;
+        }
+    };
+    let alphabet = ["A", "B", "*", ">", ""];
+    let mut names: Vec<String> = Vec::new();
+    let mut layer: Vec<Vec<&str>> = vec![vec![]];
+    for _ in 0..4 {
+        let mut next = Vec::new();
+        for prefix in &layer {
+            for s in alphabet {
+                let mut v = prefix.clone();
+                v.push(s);
+                let name = v.join(".");
+                if !name.is_empty() {
+                    names.push(name);
+                }
+                next.push(v);
+            }
+        }
+        layer = next;
+    }
+    assert_eq!(names.len(), 779);
+    let mut input = String::new();
+    for p in &names {
+        input.push_str(&format!("MAP\nE\tqueue\t{p}\t\tg\t\t\n"));
+        for k in &names {
+            input.push_str(&format!("K\tqueue\t{k}\n"));
+        }
+        input.push_str("END\n");
+    }
+    let lines = run_oracle(&java, &input);
+    assert_eq!(lines.len(), names.len() * names.len());
+    let mut mismatches = Vec::new();
+    let mut matched = 0usize;
+    for (pi, p) in names.iter().enumerate() {
+        let map = AuthzMap {
+            entries: vec![model_entry(
+                0,
+                DestKind::Queue,
+                p,
+                &Acl {
+                    read: GroupList::parse("g"),
+                    ..Acl::default()
+                },
+            )],
+            default_entry: None,
+            temp: None,
+        };
+        let ev = Evaluator::new(&map);
+        let mut scratch = mqauthz::semantics::eval::Scratch::new();
+        for (ki, k) in names.iter().enumerate() {
+            let line = &lines[pi * names.len() + ki];
+            let java_match = match line.as_str() {
+                "OK\t1:g\t0:\t0:" => true,
+                "OK\t0:\t0:\t0:" => false,
+                other => panic!("unexpected oracle answer {other:?} for {p} / {k}"),
+            };
+            matched += usize::from(java_match);
+            let rule_f = mqauthz::semantics::pattern::matches_rule_f(p, k);
+            let indexed = !ev
+                .lookup(DestKind::Queue, k, Right::Read, &mut scratch)
+                .is_empty();
+            if rule_f != java_match || indexed != java_match {
+                mismatches.push(format!(
+                    "entry {p:?} key {k:?}: activemq {java_match}, rule F {rule_f}, evaluator {indexed}"
+                ));
+            }
+        }
+    }
+    let summary = format!(
+        "rule F exhaustive: {} pairs ({matched} matching), {} mismatches",
+        lines.len(),
+        mismatches.len()
+    );
+    println!("{summary}");
+    eprintln!("{summary}");
+    assert!(
+        mismatches.is_empty(),
+        "{}",
+        mismatches[..mismatches.len().min(20)].join("\n")
+    );
+}
