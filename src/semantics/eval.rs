@@ -34,11 +34,13 @@ pub const DEFAULT_GROUP_CLASS: &str = "org.apache.activemq.jaas.GroupPrincipal";
 /// One destination a key names: its namespace and physical name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KeyComponent<'a> {
+    /// The namespace (a component's own prefix, or the key's kind).
     pub kind: DestKind,
     /// A `temp-queue://` or `temp-topic://` component of a composite. Entries
     /// never live in the temporary namespaces of an [`AuthzMap`], so such a
     /// component matches no entry.
     pub temporary: bool,
+    /// The physical name: trimmed, prefix and options removed.
     pub name: &'a str,
 }
 
