@@ -1,1 +1,530 @@
-//! Destination patterns and their algebra (to be written).
+//! A trie of destination patterns for set-level questions: does a union of
+//! patterns cover a pattern (with a witness when it does not), which stored
+//! patterns overlap a pattern, which match a destination.
+//!
+//! Patterns are stored in their normalised form ([`Pattern`], rule M). Every
+//! stored pattern ends at one node: in `exact` when it has no final `>`, in
+//! `tail` when it has one (a `tail` item matches every continuation from its
+//! node, including none).
+//!
+//! Complexity (n stored patterns, d the depth of the query pattern):
+//! * [`PatternSet::insert`]: O(d log b), b the branching of a node.
+//! * [`PatternSet::matching`]: O(number of trie paths consistent with the
+//!   destination), at most 2^d through `*` nodes, typically O(d).
+//! * [`PatternSet::overlapping`]: O(visited nodes + output); a pattern full of
+//!   wildcards visits the part of the trie it can reach (the whole trie for
+//!   `>`), a literal pattern O(d · 2^(stars on its path)).
+//! * [`PatternSet::union_covers`]: a subset construction over the trie. At a
+//!   wildcard of the query it branches on the literals present among the
+//!   children of the current node set plus one fresh literal (all absent
+//!   literals behave alike), and memoises node sets. For a mostly literal set
+//!   this is linear in the trie nodes reachable from the query; the worst case
+//!   is exponential in the depth (union universality is hard in general), never
+//!   in n through all-pairs comparisons.
+
+use super::pattern::{Pattern, Seg};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+#[derive(Default, Debug, Clone)]
+struct Node {
+    lits: BTreeMap<String, u32>,
+    star: Option<u32>,
+    exact: Vec<u32>,
+    tail: Vec<u32>,
+}
+
+/// A set of patterns, each with a payload `T`, indexed as a trie.
+#[derive(Debug, Clone)]
+pub struct PatternSet<T> {
+    nodes: Vec<Node>,
+    items: Vec<(Pattern, T)>,
+}
+
+impl<T> Default for PatternSet<T> {
+    fn default() -> Self {
+        PatternSet::new()
+    }
+}
+
+/// What a covering search returns: `Err` carries a witness suffix, stored
+/// in reverse order.
+type Step = Result<(), Vec<String>>;
+
+/// Memo key: a sorted set of trie nodes and the query position
+/// (`usize::MAX` once the query's final `>` is being expanded).
+type MemoKey = (Vec<u32>, usize);
+
+const TAIL_PHASE: usize = usize::MAX;
+
+impl<T> PatternSet<T> {
+    /// An empty set.
+    pub fn new() -> PatternSet<T> {
+        PatternSet {
+            nodes: vec![Node::default()],
+            items: Vec::new(),
+        }
+    }
+
+    /// Number of stored patterns.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The stored patterns and payloads, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Pattern, &T)> {
+        self.items.iter().map(|(p, t)| (p, t))
+    }
+
+    /// Store `pattern` with `payload`. Duplicates are kept as separate items.
+    pub fn insert(&mut self, pattern: &Pattern, payload: T) {
+        let id = self.items.len() as u32;
+        let mut at = 0usize;
+        for seg in pattern.segs() {
+            let next = match seg {
+                Seg::Star => self.nodes[at].star,
+                Seg::Lit(l) => self.nodes[at].lits.get(l).copied(),
+            };
+            at = match next {
+                Some(n) => n as usize,
+                None => {
+                    let n = self.nodes.len() as u32;
+                    self.nodes.push(Node::default());
+                    match seg {
+                        Seg::Star => self.nodes[at].star = Some(n),
+                        Seg::Lit(l) => {
+                            self.nodes[at].lits.insert(l.clone(), n);
+                        }
+                    }
+                    n as usize
+                }
+            };
+        }
+        if pattern.tail() {
+            self.nodes[at].tail.push(id);
+        } else {
+            self.nodes[at].exact.push(id);
+        }
+        self.items.push((pattern.clone(), payload));
+    }
+
+    /// The payloads of every stored pattern matching the concrete destination
+    /// `dest` (rule M), in insertion order.
+    pub fn matching(&self, dest: &str) -> Vec<&T> {
+        let segs: Vec<&str> = dest.split('.').collect();
+        let mut ids = Vec::new();
+        self.match_walk(0, &segs, 0, &mut ids);
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().map(|i| &self.items[i as usize].1).collect()
+    }
+
+    fn match_walk(&self, node: u32, segs: &[&str], i: usize, out: &mut Vec<u32>) {
+        let nd = &self.nodes[node as usize];
+        out.extend_from_slice(&nd.tail);
+        if i == segs.len() {
+            out.extend_from_slice(&nd.exact);
+            return;
+        }
+        if let Some(c) = nd.lits.get(segs[i]) {
+            self.match_walk(*c, segs, i + 1, out);
+        }
+        if let Some(s) = nd.star {
+            self.match_walk(s, segs, i + 1, out);
+        }
+    }
+
+    /// Every stored pattern that shares at least one concrete destination
+    /// with `p`, in insertion order.
+    pub fn overlapping(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
+        let mut ids = Vec::new();
+        self.overlap_walk(0, p, 0, &mut ids);
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|i| {
+                let (pat, t) = &self.items[i as usize];
+                (pat, t)
+            })
+            .collect()
+    }
+
+    fn overlap_walk(&self, node: u32, p: &Pattern, i: usize, out: &mut Vec<u32>) {
+        let nd = &self.nodes[node as usize];
+        // A stored final `>` absorbs whatever remains of `p`.
+        out.extend_from_slice(&nd.tail);
+        let segs = p.segs();
+        if i == segs.len() {
+            if i > 0 {
+                out.extend_from_slice(&nd.exact);
+            }
+            if p.tail() {
+                // `p`'s final `>` absorbs whatever remains of every pattern below.
+                let mut stack: Vec<u32> = self.children(nd).collect();
+                while let Some(n) = stack.pop() {
+                    let c = &self.nodes[n as usize];
+                    out.extend_from_slice(&c.exact);
+                    out.extend_from_slice(&c.tail);
+                    stack.extend(self.children(c));
+                }
+            }
+            return;
+        }
+        match &segs[i] {
+            Seg::Lit(l) => {
+                if let Some(c) = nd.lits.get(l) {
+                    self.overlap_walk(*c, p, i + 1, out);
+                }
+            }
+            Seg::Star => {
+                for c in nd.lits.values() {
+                    self.overlap_walk(*c, p, i + 1, out);
+                }
+            }
+        }
+        if let Some(s) = nd.star {
+            self.overlap_walk(s, p, i + 1, out);
+        }
+    }
+
+    fn children<'s>(&'s self, nd: &'s Node) -> impl Iterator<Item = u32> + 's {
+        nd.lits.values().copied().chain(nd.star)
+    }
+
+    /// Decide exactly whether the union of the stored patterns covers `p`
+    /// (every concrete destination `p` matches is matched by some stored
+    /// pattern). `Ok` holds the payloads of the patterns used in one cover, in
+    /// insertion order; `Err` holds a concrete destination matched by `p` and
+    /// by no stored pattern.
+    pub fn union_covers(&self, p: &Pattern) -> Result<Vec<&T>, String> {
+        if p.segs().is_empty() && !p.tail() {
+            // The empty pattern matches no destination.
+            return Ok(Vec::new());
+        }
+        let mut used: BTreeSet<u32> = BTreeSet::new();
+        let mut memo: HashMap<MemoKey, Step> = HashMap::new();
+        let mut search = Search {
+            set: self,
+            p,
+            used: &mut used,
+            memo: &mut memo,
+        };
+        match search.walk(vec![0], 0) {
+            Ok(()) => Ok(used
+                .into_iter()
+                .map(|i| &self.items[i as usize].1)
+                .collect()),
+            Err(mut rev) => {
+                rev.reverse();
+                Err(rev.join("."))
+            }
+        }
+    }
+}
+
+struct Search<'s, T> {
+    set: &'s PatternSet<T>,
+    p: &'s Pattern,
+    used: &'s mut BTreeSet<u32>,
+    memo: &'s mut HashMap<MemoKey, Step>,
+}
+
+impl<T> Search<'_, T> {
+    fn node(&self, n: u32) -> &Node {
+        &self.set.nodes[n as usize]
+    }
+
+    /// Record a stored `>` that covers everything from here, if any.
+    fn tail_cover(&mut self, alive: &[u32]) -> bool {
+        let set = self.set;
+        for n in alive {
+            let nd = &set.nodes[*n as usize];
+            if !nd.tail.is_empty() {
+                self.used.extend(nd.tail.iter().copied());
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Record a stored pattern ending exactly here, if any.
+    fn exact_cover(&mut self, alive: &[u32]) -> bool {
+        let set = self.set;
+        for n in alive {
+            let nd = &set.nodes[*n as usize];
+            if !nd.exact.is_empty() {
+                self.used.extend(nd.exact.iter().copied());
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The node set after reading literal `lit` (`None`: a fresh literal).
+    fn step(&self, alive: &[u32], lit: Option<&str>) -> Vec<u32> {
+        let mut next: Vec<u32> = Vec::new();
+        for n in alive {
+            let nd = self.node(*n);
+            if let Some(l) = lit {
+                if let Some(c) = nd.lits.get(l) {
+                    next.push(*c);
+                }
+            }
+            if let Some(s) = nd.star {
+                next.push(s);
+            }
+        }
+        next.sort_unstable();
+        next.dedup();
+        next
+    }
+
+    /// The literals worth branching on at a wildcard, and a fresh one.
+    fn branches(&self, alive: &[u32]) -> (Vec<String>, String) {
+        let mut lits: BTreeSet<&str> = BTreeSet::new();
+        for n in alive {
+            lits.extend(self.node(*n).lits.keys().map(String::as_str));
+        }
+        let mut fresh = "X".to_string();
+        let mut k = 1;
+        while lits.contains(fresh.as_str()) {
+            fresh = format!("X{k}");
+            k += 1;
+        }
+        (lits.into_iter().map(str::to_string).collect(), fresh)
+    }
+
+    /// Are all destinations of `p[i..]` (read after the path leading to
+    /// `alive`) covered?
+    fn walk(&mut self, alive: Vec<u32>, i: usize) -> Step {
+        if self.tail_cover(&alive) {
+            return Ok(());
+        }
+        let key = (alive, i);
+        if let Some(r) = self.memo.get(&key) {
+            return r.clone();
+        }
+        let alive = &key.0;
+        let segs = self.p.segs();
+        let r = if i < segs.len() {
+            match &segs[i] {
+                Seg::Lit(l) => {
+                    let next = self.step(alive, Some(l));
+                    self.descend(next, i, l.clone())
+                }
+                Seg::Star => {
+                    let (lits, fresh) = self.branches(alive);
+                    let mut r = {
+                        let next = self.step(alive, None);
+                        self.descend(next, i, fresh)
+                    };
+                    for l in lits {
+                        if r.is_err() {
+                            break;
+                        }
+                        let next = self.step(alive, Some(&l));
+                        r = self.descend(next, i, l);
+                    }
+                    r
+                }
+            }
+        } else {
+            // `p` may end here (unless it is `>` at the root, which matches
+            // no empty destination).
+            let needs_empty = i > 0 || !self.p.tail();
+            if needs_empty && !self.exact_cover(alive) {
+                Err(Vec::new())
+            } else if self.p.tail() {
+                self.continuations(alive)
+            } else {
+                Ok(())
+            }
+        };
+        self.memo.insert(key, r.clone());
+        r
+    }
+
+    /// Continue `walk` at `next` after reading segment `seg` of `p`.
+    fn descend(&mut self, next: Vec<u32>, i: usize, seg: String) -> Step {
+        let r = if next.is_empty() {
+            // Nothing can match any more: finish `p` with its example.
+            let mut rest: Vec<String> = self.p.segs()[i + 1..]
+                .iter()
+                .map(|s| match s {
+                    Seg::Lit(l) => l.clone(),
+                    Seg::Star => "X".to_string(),
+                })
+                .collect();
+            rest.reverse();
+            Err(rest)
+        } else {
+            self.walk(next, i + 1)
+        };
+        r.map_err(|mut w| {
+            w.push(seg);
+            w
+        })
+    }
+
+    /// `p`'s final `>`: every non-empty continuation from `alive` must be
+    /// accepted.
+    fn continuations(&mut self, alive: &[u32]) -> Step {
+        let (lits, fresh) = self.branches(alive);
+        let mut choices: Vec<(Option<String>, String)> = vec![(None, fresh)];
+        choices.extend(lits.into_iter().map(|l| (Some(l.clone()), l)));
+        for (lit, shown) in choices {
+            let next = self.step(alive, lit.as_deref());
+            let r = self.universal(next);
+            if let Err(mut w) = r {
+                w.push(shown);
+                return Err(w);
+            }
+        }
+        Ok(())
+    }
+
+    /// Is every continuation (including the empty one) from `alive` accepted?
+    fn universal(&mut self, alive: Vec<u32>) -> Step {
+        if self.tail_cover(&alive) {
+            return Ok(());
+        }
+        let key = (alive, TAIL_PHASE);
+        if let Some(r) = self.memo.get(&key) {
+            return r.clone();
+        }
+        let alive = &key.0;
+        let r = if !self.exact_cover(alive) {
+            Err(Vec::new())
+        } else {
+            self.continuations(alive)
+        };
+        self.memo.insert(key, r.clone());
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantics::pattern::tests::{arb_raw_pattern, universe};
+    use proptest::prelude::*;
+
+    fn set(ps: &[&str]) -> PatternSet<String> {
+        let mut s = PatternSet::new();
+        for p in ps {
+            s.insert(&Pattern::parse(p), p.to_string());
+        }
+        s
+    }
+
+    #[test]
+    fn union_cover_examples() {
+        let s = set(&["FOO", "FOO.*.>", "FOO.*"]);
+        let used = s.union_covers(&Pattern::parse("FOO.>")).unwrap();
+        assert!(!used.is_empty());
+        let s = set(&["FOO.A", "FOO.*.B"]);
+        let w = s.union_covers(&Pattern::parse("FOO.*")).unwrap_err();
+        assert_eq!(w, "FOO.X");
+        let s = set(&["A.X", "A.*.>"]);
+        let w = s.union_covers(&Pattern::parse("A.>")).unwrap_err();
+        assert_eq!(w, "A");
+        let s = set(&["*.>"]);
+        assert!(s.union_covers(&Pattern::parse(">")).is_ok());
+        assert!(set(&["*", "*.*.>"])
+            .union_covers(&Pattern::parse(">"))
+            .is_ok());
+        let s = set(&["*", "*.*.*.>"]);
+        let w = s.union_covers(&Pattern::parse(">")).unwrap_err();
+        assert!(w.split('.').count() == 2, "{w}");
+        let empty: PatternSet<()> = PatternSet::new();
+        assert_eq!(empty.union_covers(&Pattern::parse(">")), Err("X".into()));
+        let s = set(&["X", "X1"]);
+        assert_eq!(s.union_covers(&Pattern::parse("*")), Err("X2".into()));
+    }
+
+    #[test]
+    fn overlapping_and_matching_examples() {
+        let s = set(&["FOO.A", "FOO.*", "BAR.>", ">", "FOO.A.B"]);
+        let names =
+            |v: Vec<(&Pattern, &String)>| v.into_iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(s.overlapping(&Pattern::parse("FOO.B"))),
+            ["FOO.*", ">"]
+        );
+        assert_eq!(
+            names(s.overlapping(&Pattern::parse("FOO.>"))),
+            ["FOO.A", "FOO.*", ">", "FOO.A.B"]
+        );
+        assert_eq!(s.matching("BAR"), [&"BAR.>".to_string(), &">".to_string()]);
+    }
+
+    #[test]
+    fn scales_to_100k_patterns() {
+        let mut s: PatternSet<usize> = PatternSet::new();
+        for i in 0..100_000usize {
+            let p = match i % 4 {
+                0 => format!("APP{}.ORDERS.Q{}", i % 1000, i),
+                1 => format!("APP{}.EVENTS.*", i % 1000),
+                2 => format!("APP{}.IN.{}.>", i % 1000, i % 7),
+                _ => format!("T{i}"),
+            };
+            s.insert(&Pattern::parse(&p), i);
+        }
+        let start = std::time::Instant::now();
+        assert!(s.union_covers(&Pattern::parse(">")).is_err());
+        assert!(s.union_covers(&Pattern::parse("APP1.EVENTS.*")).is_ok());
+        assert!(s.union_covers(&Pattern::parse("*.ORDERS.*")).is_err());
+        assert!(s.union_covers(&Pattern::parse("*.*.*")).is_err());
+        assert_eq!(s.overlapping(&Pattern::parse(">")).len(), 100_000);
+        assert!(!s.matching("APP5.EVENTS.X").is_empty());
+        assert!(start.elapsed().as_secs() < 20);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn union_covers_agrees_with_brute_force(
+            members in prop::collection::vec(arb_raw_pattern(), 0..6),
+            p in arb_raw_pattern(),
+        ) {
+            let pats: Vec<Pattern> = members.iter().map(|m| Pattern::parse(m)).collect();
+            let mut s = PatternSet::new();
+            for (i, q) in pats.iter().enumerate() {
+                s.insert(q, i);
+            }
+            let pp = Pattern::parse(&p);
+            let u = universe();
+            let uncovered = u
+                .iter()
+                .find(|d| pp.matches(d) && !pats.iter().any(|q| q.matches(d)));
+            match s.union_covers(&pp) {
+                Ok(used) => {
+                    prop_assert!(uncovered.is_none(), "{:?} should not cover {} ({:?})", members, p, uncovered);
+                    // the payloads used cover p on their own
+                    let only: Vec<&Pattern> = used.iter().map(|i| &pats[**i]).collect();
+                    for d in u.iter().filter(|d| pp.matches(d)) {
+                        prop_assert!(only.iter().any(|q| q.matches(d)), "used set misses {}", d);
+                    }
+                }
+                Err(w) => {
+                    prop_assert!(uncovered.is_some(), "{:?} covers {} but got witness {}", members, p, w);
+                    prop_assert!(pp.matches(&w), "witness {} not matched by {}", w, p);
+                    prop_assert!(!pats.iter().any(|q| q.matches(&w)), "witness {} is covered", w);
+                }
+            }
+            let over: Vec<usize> = s.overlapping(&pp).into_iter().map(|(_, i)| *i).collect();
+            let want: Vec<usize> = (0..pats.len()).filter(|i| pats[*i].overlap(&pp).is_some()).collect();
+            prop_assert_eq!(over, want);
+            for d in u.iter().take(400) {
+                let got: Vec<usize> = s.matching(d).into_iter().copied().collect();
+                let want: Vec<usize> = (0..pats.len()).filter(|i| pats[*i].matches(d)).collect();
+                prop_assert_eq!(got, want);
+            }
+        }
+    }
+}
