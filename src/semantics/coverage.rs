@@ -201,6 +201,16 @@ impl<T> PatternSet<T> {
     /// insertion order; `Err` holds a concrete destination matched by `p` and
     /// by no stored pattern.
     pub fn union_covers(&self, p: &Pattern) -> Result<Vec<&T>, String> {
+        self.union_covers_where(p, |_| true)
+    }
+
+    /// [`PatternSet::union_covers`] over only the stored patterns whose
+    /// payload `keep` accepts (to ask whether the others cover one of them).
+    pub fn union_covers_where(
+        &self,
+        p: &Pattern,
+        keep: impl Fn(&T) -> bool,
+    ) -> Result<Vec<&T>, String> {
         if p.segs().is_empty() && !p.tail() {
             // The empty pattern matches no destination.
             return Ok(Vec::new());
@@ -209,6 +219,7 @@ impl<T> PatternSet<T> {
         let mut memo: HashMap<MemoKey, Step> = HashMap::new();
         let mut search = Search {
             set: self,
+            keep: &keep,
             p,
             used: &mut used,
             memo: &mut memo,
@@ -228,6 +239,7 @@ impl<T> PatternSet<T> {
 
 struct Search<'s, T> {
     set: &'s PatternSet<T>,
+    keep: &'s dyn Fn(&T) -> bool,
     p: &'s Pattern,
     used: &'s mut BTreeSet<u32>,
     memo: &'s mut HashMap<MemoKey, Step>,
@@ -243,8 +255,14 @@ impl<T> Search<'_, T> {
         let set = self.set;
         for n in alive {
             let nd = &set.nodes[*n as usize];
-            if !nd.tail.is_empty() {
-                self.used.extend(nd.tail.iter().copied());
+            let kept: Vec<u32> = nd
+                .tail
+                .iter()
+                .copied()
+                .filter(|&i| (self.keep)(&set.items[i as usize].1))
+                .collect();
+            if !kept.is_empty() {
+                self.used.extend(kept);
                 return true;
             }
         }
@@ -256,8 +274,14 @@ impl<T> Search<'_, T> {
         let set = self.set;
         for n in alive {
             let nd = &set.nodes[*n as usize];
-            if !nd.exact.is_empty() {
-                self.used.extend(nd.exact.iter().copied());
+            let kept: Vec<u32> = nd
+                .exact
+                .iter()
+                .copied()
+                .filter(|&i| (self.keep)(&set.items[i as usize].1))
+                .collect();
+            if !kept.is_empty() {
+                self.used.extend(kept);
                 return true;
             }
         }
