@@ -7,5 +7,7 @@
 //! merge) → `diff` / `review` → `cli`.
 
 pub mod diagnostics;
+pub mod fsutil;
 pub mod semantics;
 pub mod source;
+pub mod xml;
