@@ -234,3 +234,33 @@ proptest! {
         exercise(&s);
     }
 }
+
+#[test]
+fn json_diagnostics_point_at_data_until_the_xml_is_registered() {
+    use base64::Engine;
+    let xml = "<broker xmlns=\"http://activemq.apache.org/schema/core\">\n<plugins><authorizationPlugin><map>\n<authorizationMap><authorizationEntries>\n<authorizationEntry read=\"a\"/>\n</authorizationEntries></authorizationMap></map></authorizationPlugin></plugins></broker>";
+    let data = base64::engine::general_purpose::STANDARD.encode(xml);
+    let file = SourceFile::new(
+        "c.json",
+        format!("{{\"Id\": \"c-9\", \"Data\": \"{data}\"}}"),
+    );
+    let mut doc = ConfigDoc::parse(SourceId(7), &file).expect("parses");
+    let (_, diags) = xml::read_map(&doc);
+    assert_eq!(diags.len(), 1);
+    let label = diags[0].primary_label().expect("label");
+    assert_eq!(label.source, SourceId(7));
+    assert_eq!(&file.text[label.span.range()], format!("\"{data}\""));
+    assert!(diags[0]
+        .notes
+        .iter()
+        .any(|n| n.contains("line 4, column 1")));
+
+    let decoded = doc.decoded_xml_file("c.json").expect("decoded file");
+    assert_eq!(decoded.text, xml);
+    doc.set_xml_source(SourceId(8));
+    let (_, diags) = xml::read_map(&doc);
+    let label = diags[0].primary_label().expect("label");
+    assert_eq!(label.source, SourceId(8));
+    assert!(decoded.text[label.span.range()].starts_with("<authorizationEntry read"));
+    assert!(diags[0].notes.is_empty());
+}

@@ -283,6 +283,16 @@ impl Reader<'_> {
                 self.unknown_child(e, &wrapper.name);
                 continue;
             }
+            if wrapper.local == "tempDestinationAuthorizationEntry"
+                && e.local != "tempDestinationAuthorizationEntry"
+            {
+                self.invalid(
+                    e.start_tag,
+                    format!("`<{}>` cannot be the temporary-destination entry", e.name),
+                    "use `<tempDestinationAuthorizationEntry .../>` inside the property element; Spring cannot convert the type",
+                );
+                continue;
+            }
             if acl.is_some() {
                 self.unsupported(
                     e.start_tag,
@@ -293,7 +303,7 @@ impl Reader<'_> {
             }
             acl = Some(self.acl(e, map_class, false));
         }
-        if acl.is_none() {
+        if acl.is_none() && wrapper.children.is_empty() {
             self.unsupported(
                 wrapper.start_tag,
                 format!("`<{}>` holds no entry element", wrapper.name),
@@ -328,11 +338,19 @@ impl Reader<'_> {
                     format!("the destination is a bean reference `{}`", a.value),
                     "use the `queue` or `topic` attribute",
                 );
-            } else if !with_dest && matches!(a.local.as_str(), "tempQueue" | "tempTopic") {
-                self.unsupported(
+            } else if !with_dest
+                && matches!(
+                    a.local.as_str(),
+                    "tempQueue" | "tempTopic" | "queue" | "topic"
+                )
+            {
+                self.report(
+                    UNSUPPORTED_CONSTRUCT,
+                    Severity::Warning,
                     a.span,
                     format!("`{}` has no effect on this entry", a.name),
-                    "remove it",
+                    "ignored",
+                    "remove it; this entry applies whatever the destination",
                 );
             }
         }
@@ -564,5 +582,29 @@ mod tests {
         let (map, diags) = read_map(&d);
         assert!(map.is_some());
         assert_eq!(codes(&diags), vec!["invalid-authorization-map"]);
+    }
+
+    #[test]
+    fn property_elements() {
+        let d = doc(
+            r##"<authorizationPlugin><map><authorizationMap><authorizationEntries/>
+            <defaultEntry><authorizationEntry queue="X" read="d"/></defaultEntry>
+            <tempDestinationAuthorizationEntry><authorizationEntry read="t"/></tempDestinationAuthorizationEntry>
+          </authorizationMap></map></authorizationPlugin>"##,
+        );
+        let (map, diags) = read_map(&d);
+        let map = map.expect("map");
+        assert_eq!(map.default_entry.map(|a| a.read.raw), Some("d".to_string()));
+        assert_eq!(map.temp, None);
+        assert_eq!(
+            diags
+                .iter()
+                .map(|d| (d.code.name, d.severity))
+                .collect::<Vec<_>>(),
+            vec![
+                ("unsupported-construct", Severity::Warning),
+                ("invalid-authorization-map", Severity::Error),
+            ]
+        );
     }
 }
