@@ -103,6 +103,7 @@ impl Element {
 /// A destination declared under `<broker><destinations>`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeclaredDestination {
+    /// Queue or topic.
     pub kind: DestKind,
     /// The name as ActiveMQ normalises it (trimmed, options cut off).
     pub name: String,
@@ -113,7 +114,9 @@ pub struct DeclaredDestination {
 /// A user of `simpleAuthenticationPlugin`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfiguredUser {
+    /// The `username` attribute.
     pub username: String,
+    /// The `groups` attribute, split as ActiveMQ splits it.
     pub groups: GroupList,
     /// Span of the `<authenticationUser>` element in the XML text.
     pub span: Span,
@@ -585,6 +588,17 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                         Span::new(start, end),
                         "entity declarations",
                     )]);
+                }
+                let subset = raw
+                    .split_once('[')
+                    .map(|(_, rest)| rest.rsplit_once(']').map_or(rest, |(s, _)| s));
+                if subset.is_some_and(|s| !s.trim().is_empty()) {
+                    let d = Diagnostic::error(
+                        DOCTYPE_NOT_ALLOWED,
+                        "the DOCTYPE has an internal subset with declarations, which are not allowed",
+                    )
+                    .help("remove the internal subset; declarations such as attribute defaults would change values without appearing in the elements");
+                    return Err(vec![loc.label(d, Span::new(start, end), "internal subset")]);
                 }
             }
             Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
@@ -1070,7 +1084,9 @@ fn parse_json(id: SourceId, file: &SourceFile) -> Result<ConfigDoc, Vec<Diagnost
         Ok(v) => v,
         Err(e) => {
             let line = e.line().saturating_sub(1);
-            let at = (file.line_start(line) + e.column().saturating_sub(1)).min(text.len());
+            let first_line_base = if line == 0 { base } else { 0 };
+            let at = (file.line_start(line) + first_line_base + e.column().saturating_sub(1))
+                .min(text.len());
             return Err(vec![json_error(
                 id,
                 file,
@@ -1229,6 +1245,12 @@ mod tests {
             code("<!DOCTYPE b [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><b>&x;</b>"),
             "doctype-not-allowed"
         );
+        assert_eq!(
+            code("<!DOCTYPE b [<!ATTLIST b a CDATA \"x\">]><b/>"),
+            "doctype-not-allowed"
+        );
+        assert_eq!(code("<!DOCTYPE b []><b/>"), "no-broker");
+        assert_eq!(code("<!DOCTYPE b SYSTEM \"b.dtd\"><b/>"), "no-broker");
         assert_eq!(code("<b a=\"&x;\"/>"), "entity-not-allowed");
         assert_eq!(code("<b>&x;</b>"), "entity-not-allowed");
         assert_eq!(code("<b a=\"&#0;\"/>"), "malformed-xml");
