@@ -39,6 +39,24 @@ pub fn read(doc: &ConfigDoc) -> ReadResult {
         diags: Vec::new(),
         next_id: 0,
     };
+    if let Some(a) = doc.broker_element().attr("plugins") {
+        r.unsupported(
+            a.span,
+            format!("the broker's plugins are a bean reference `{}`", a.value),
+            "declare the plugins inline in `<plugins>`; mqauthz cannot see referenced beans",
+        );
+    }
+    if let Some(p) = doc.authorization_plugin {
+        let el = doc.element(p);
+        let in_plugins = el.parent.is_some_and(|q| doc.element(q).local == "plugins");
+        if !in_plugins {
+            r.invalid(
+                el.start_tag,
+                "`<authorizationPlugin>` is not inside the broker's `<plugins>`".into(),
+                "move it into `<broker><plugins>`; schema validation rejects it elsewhere",
+            );
+        }
+    }
     let map = doc
         .authorization_plugin
         .and_then(|p| r.plugin(doc.element(p)));
@@ -605,6 +623,18 @@ mod tests {
                 ("unsupported-construct", Severity::Warning),
                 ("invalid-authorization-map", Severity::Error),
             ]
+        );
+    }
+
+    #[test]
+    fn plugin_placement() {
+        let text = "<broker xmlns=\"http://activemq.apache.org/schema/core\" plugins=\"#p\"><authorizationPlugin><map><authorizationMap><authorizationEntries/></authorizationMap></map></authorizationPlugin></broker>";
+        let d = ConfigDoc::parse(SourceId(0), &SourceFile::new("b.xml", text)).expect("parses");
+        let (map, diags) = read_map(&d);
+        assert!(map.is_some());
+        assert_eq!(
+            codes(&diags),
+            vec!["unsupported-construct", "invalid-authorization-map"]
         );
     }
 }
