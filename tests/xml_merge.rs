@@ -139,6 +139,9 @@ fn merge_fixtures() {
         insta::assert_snapshot!(out);
 
         let new_xml = output_xml(&doc, &out);
+        if doc.is_json() {
+            insta::assert_snapshot!("decoded_data", new_xml);
+        }
         assert_outside_identical(&name, &doc, &new_xml);
 
         // The plain-XML option gives the same XML.
