@@ -309,4 +309,24 @@ mod tests {
         .expect("replaces");
         assert!(!ok.contains("LDAP"));
     }
+
+    #[test]
+    fn keeps_bom_and_crlf() {
+        let text = "\u{feff}<?xml version=\"1.0\"?>\r\n<broker xmlns=\"http://activemq.apache.org/schema/core\">\r\n    <plugins>\r\n        <x/>\r\n    </plugins>\r\n</broker>\r\n";
+        let out = merged(text);
+        assert!(out.starts_with("\u{feff}<?xml version=\"1.0\"?>\r\n"));
+        assert!(out.contains("\r\n        <authorizationPlugin>\r\n            <!-- h -->\r\n"));
+        assert_eq!(out.matches('\n').count(), out.matches("\r\n").count());
+    }
+
+    #[test]
+    fn replacement_covers_exactly_the_old_element() {
+        let text = "<broker xmlns=\"http://activemq.apache.org/schema/core\"><plugins> <authorizationPlugin a='1'><!-- x --></authorizationPlugin> </plugins></broker>";
+        let d = ConfigDoc::parse(SourceId(0), &SourceFile::new("b.xml", text)).expect("parses");
+        let p = plan(&d, &map(), &MergeOptions::default()).expect("plan");
+        assert_eq!(
+            &text[p.range.clone()],
+            "<authorizationPlugin a='1'><!-- x --></authorizationPlugin>"
+        );
+    }
 }

@@ -149,6 +149,7 @@ impl Reader<'_> {
                 return None;
             }
         }
+        let reported = self.diags.len();
         let mut found = None;
         for (_, child) in self.doc.children_of(plugin) {
             if child.local != "map" {
@@ -181,7 +182,7 @@ impl Reader<'_> {
             }
         }
         let Some(map_el) = found else {
-            if self.diags.is_empty() {
+            if self.diags.len() == reported {
                 self.invalid(
                     plugin.start_tag,
                     "`<authorizationPlugin>` has no map".into(),
