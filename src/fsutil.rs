@@ -1,24 +1,209 @@
-//! Atomic file writes.
+//! File system helpers.
 
+use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Write `bytes` to `path` atomically: a temporary file in the same folder,
-/// flushed and renamed over the target, keeping the target's permissions.
-/// On failure the original file is untouched.
+/// Write `bytes` to `path` atomically: a temporary file in the same folder
+/// is written, flushed to disk and renamed over `path`. The original file's
+/// permissions are kept (a new file gets `0o644` on Unix). A symbolic link
+/// at `path` is followed, so the file it points to is replaced. On any
+/// failure the original file is untouched and the temporary file removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+    write_atomic_with(path, bytes, |w, b| w.write_all(b))
+}
+
+/// [`write_atomic`] with the writing step injected (for tests of failures).
+pub(crate) fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    write: impl FnOnce(&mut dyn Write, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let target = resolve_target(path)?;
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
     };
+    let existing = match fs::metadata(&target) {
+        Ok(m) => {
+            if m.is_dir() {
+                return Err(io::Error::other(format!(
+                    "`{}` is a folder",
+                    target.display()
+                )));
+            }
+            Some(m.permissions())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let prefix = format!(
+        ".{}.",
+        target
+            .file_name()
+            .map_or_else(|| "mqauthz".into(), |n| n.to_string_lossy())
+    );
+    // The temporary file is deleted when `tmp` is dropped on any early return.
     let mut tmp = tempfile::Builder::new()
-        .prefix(".mqauthz-")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
+    write(tmp.as_file_mut(), bytes)?;
+    tmp.as_file_mut().flush()?;
     tmp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(meta.permissions())?;
+    match existing {
+        Some(perms) => fs::set_permissions(tmp.path(), perms)?,
+        None => set_new_file_mode(tmp.path())?,
     }
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    // Make the rename durable where the platform allows opening folders.
+    if let Ok(d) = fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
     Ok(())
+}
+
+/// Follow symbolic links at `path` to the file that should be replaced.
+fn resolve_target(path: &Path) -> io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(parent) if link.is_relative() => parent.join(link),
+                    _ => link,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(io::Error::other(format!(
+        "too many symbolic links at `{}`",
+        path.display()
+    )))
+}
+
+#[cfg(unix)]
+fn set_new_file_mode(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn set_new_file_mode(_path: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .expect("read dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn replaces_and_creates() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("broker.xml");
+        write_atomic(&p, b"one").expect("create");
+        assert_eq!(fs::read(&p).expect("read"), b"one");
+        write_atomic(&p, b"two").expect("replace");
+        assert_eq!(fs::read(&p).expect("read"), b"two");
+        assert_eq!(names(dir.path()), vec!["broker.xml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("b.xml");
+        fs::write(&p, b"x").expect("write");
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).expect("chmod");
+        write_atomic(&p, b"y").expect("write");
+        let mode = fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        let q = dir.path().join("new.xml");
+        write_atomic(&q, b"y").expect("write");
+        let mode = fs::metadata(&q).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn follows_symlinks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real.xml");
+        fs::write(&real, b"x").expect("write");
+        let link = dir.path().join("link.xml");
+        std::os::unix::fs::symlink("real.xml", &link).expect("symlink");
+        write_atomic(&link, b"y").expect("write");
+        assert_eq!(fs::read(&real).expect("read"), b"y");
+        assert!(fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink());
+    }
+
+    #[test]
+    fn failing_writer_leaves_original_and_no_temp() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("b.xml");
+        fs::write(&p, b"original").expect("write");
+        let err = write_atomic_with(&p, b"new", |w, b| {
+            w.write_all(&b[..1])?;
+            Err(io::Error::other("disk full"))
+        })
+        .expect_err("fails");
+        assert_eq!(err.to_string(), "disk full");
+        assert_eq!(fs::read(&p).expect("read"), b"original");
+        assert_eq!(names(dir.path()), vec!["b.xml"]);
+    }
+
+    #[test]
+    fn parent_is_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("file");
+        fs::write(&f, b"x").expect("write");
+        assert!(write_atomic(&f.join("b.xml"), b"y").is_err());
+        assert_eq!(fs::read(&f).expect("read"), b"x");
+        assert_eq!(names(dir.path()), vec!["file"]);
+    }
+
+    #[test]
+    fn target_is_a_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("sub");
+        fs::create_dir(&sub).expect("mkdir");
+        assert!(write_atomic(&sub, b"y").is_err());
+        assert_eq!(names(dir.path()), vec!["sub"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn read_only_folder() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("ro");
+        fs::create_dir(&sub).expect("mkdir");
+        let p = sub.join("b.xml");
+        fs::write(&p, b"original").expect("write");
+        fs::set_permissions(&sub, fs::Permissions::from_mode(0o555)).expect("chmod");
+        let result = write_atomic(&p, b"new");
+        fs::set_permissions(&sub, fs::Permissions::from_mode(0o755)).expect("chmod back");
+        // Root may write anyway; either way nothing half-written remains.
+        match result {
+            Ok(()) => assert_eq!(fs::read(&p).expect("read"), b"new"),
+            Err(_) => assert_eq!(fs::read(&p).expect("read"), b"original"),
+        }
+        assert_eq!(names(&sub), vec!["b.xml"]);
+    }
 }

@@ -1,13 +1,22 @@
 //! mqauthz: a policy compiler and checker for ActiveMQ Classic and Amazon MQ
 //! authorization.
 //!
-//! The pipeline: `syntax` (pest grammar → AST with spans) → `model` (resolved
-//! policy) → `semantics` (ActiveMQ's authorization map, evaluator, pattern
-//! algebra) → `analysis` (rules, assertions) → `compile` / `xml` (emit, read,
-//! merge) → `diff` / `review` → `cli`.
+//! The pipeline, one module per stage:
+//!
+//! 1. [`syntax`]: the pest grammar, policy text → [`ast`] with spans;
+//! 2. [`model`]: resolve names, validate patterns → a [`model::Policy`];
+//! 3. [`semantics`]: ActiveMQ's authorization map, its evaluator and the
+//!    pattern algebra (`covers`, `overlaps`, union coverage);
+//! 4. [`analysis`]: assertions and the rule catalogue;
+//! 5. [`compile`] and [`xml`]: policy → map → `<authorizationPlugin>`, read
+//!    and merge broker configurations;
+//! 6. [`diff`], [`review`] and [`import`]: compare, render and recover policies;
+//! 7. [`cli`]: the command line.
 
+pub mod analysis;
 pub mod ast;
 pub mod cli;
+pub mod compile;
 pub mod diagnostics;
 pub mod error;
 pub mod fmt;
@@ -17,7 +26,6 @@ pub mod model;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
-pub mod util;
-pub mod compile;
-pub mod analysis;
 pub mod textdiff;
+pub mod util;
+pub mod xml;
