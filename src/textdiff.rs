@@ -58,8 +58,14 @@ pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
                 Op::Add => nl += 1,
             }
         }
-        let oc = ops[start..end].iter().filter(|(o, _)| *o != Op::Add).count();
-        let nc = ops[start..end].iter().filter(|(o, _)| *o != Op::Del).count();
+        let oc = ops[start..end]
+            .iter()
+            .filter(|(o, _)| *o != Op::Add)
+            .count();
+        let nc = ops[start..end]
+            .iter()
+            .filter(|(o, _)| *o != Op::Del)
+            .count();
         let _ = writeln!(out, "@@ -{},{oc} +{},{nc} @@", ol + 1, nl + 1);
         for (op, line) in &ops[start..end] {
             let sign = match op {

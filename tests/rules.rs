@@ -37,7 +37,11 @@ fn fixture_args(path: &Path) -> Vec<String> {
 }
 
 fn check_json(path: &Path) -> serde_json::Value {
-    let rel = path.strip_prefix(root()).unwrap_or(path).to_string_lossy().into_owned();
+    let rel = path
+        .strip_prefix(root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned();
     let mut args = vec!["check".to_string(), "--format".into(), "json".into()];
     args.extend(fixture_args(path));
     args.push(rel);
@@ -75,9 +79,15 @@ fn registry_invariants() {
     for code in all {
         assert!(ids.insert(code.id), "duplicate code {}", code.id);
         assert!(names.insert(code.name), "duplicate name {}", code.name);
-        assert!(code.id.len() == 6 && code.id.starts_with("MQA") && code.id[3..].chars().all(|c| c.is_ascii_digit()));
         assert!(
-            code.name.split('-').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+            code.id.len() == 6
+                && code.id.starts_with("MQA")
+                && code.id[3..].chars().all(|c| c.is_ascii_digit())
+        );
+        assert!(
+            code.name.split('-').all(|w| !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
             "{} is not kebab-case",
             code.name
         );
@@ -88,7 +98,12 @@ fn registry_invariants() {
         assert!(m.code.id.starts_with("MQA2"), "{}", m.code.id);
         assert!(m.code.id > previous, "registry in code order");
         previous = m.code.id;
-        for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+        ] {
             assert!(m.docs.contains(section), "{} lacks {section}", m.code.name);
         }
         assert!(!m.summary.is_empty());
@@ -104,7 +119,10 @@ fn every_rule_fires_on_its_fixture_and_not_on_its_near_miss() {
         assert!(fires.exists(), "missing fixture {}", fires.display());
         assert!(near.exists(), "missing near miss {}", near.display());
         let got = codes_in(&check_json(&fires));
-        assert!(got.iter().any(|c| c == name), "{name} does not fire on its fixture: {got:?}");
+        assert!(
+            got.iter().any(|c| c == name),
+            "{name} does not fire on its fixture: {got:?}"
+        );
         let got = codes_in(&check_json(&near));
         assert!(got.is_empty(), "{name}'s near miss raises {got:?}");
     }
@@ -113,13 +131,21 @@ fn every_rule_fires_on_its_fixture_and_not_on_its_near_miss() {
 #[test]
 fn rule_fixtures_render() {
     insta::glob!("fixtures/rules/*.mqa", |path| {
-        let rel = path.strip_prefix(root()).unwrap_or(path).to_string_lossy().into_owned();
+        let rel = path
+            .strip_prefix(root())
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned();
         let mut args = vec!["check".to_string()];
         args.extend(fixture_args(path));
         args.push(rel.clone());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = mqauthz(&args);
-        insta::assert_snapshot!(format!("exit: {:?}\n{}", out.status.code(), text(&out.stdout)));
+        insta::assert_snapshot!(format!(
+            "exit: {:?}\n{}",
+            out.status.code(),
+            text(&out.stdout)
+        ));
     });
 }
 
@@ -133,29 +159,51 @@ fn rule_fixtures_json() {
 #[test]
 fn assertion_fixtures() {
     insta::glob!("fixtures/assertions/*.mqa", |path| {
-        let rel = path.strip_prefix(root()).unwrap_or(path).to_string_lossy().into_owned();
+        let rel = path
+            .strip_prefix(root())
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned();
         let out = mqauthz(&["check", &rel]);
         let expect_pass = rel.ends_with("pass.mqa");
-        assert_eq!(out.status.code(), Some(if expect_pass { 0 } else { 1 }), "{rel}\n{}", text(&out.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(if expect_pass { 0 } else { 1 }),
+            "{rel}\n{}",
+            text(&out.stdout)
+        );
         insta::assert_snapshot!(text(&out.stdout));
     });
 }
 
 #[test]
 fn sarif_document_structure() {
-    let out = mqauthz(&["check", "--format", "sarif", "tests/fixtures/rules/redundant-grant.mqa"]);
+    let out = mqauthz(&[
+        "check",
+        "--format",
+        "sarif",
+        "tests/fixtures/rules/redundant-grant.mqa",
+    ]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif is JSON");
     assert_eq!(doc["version"], "2.1.0");
-    assert!(doc["$schema"].as_str().is_some_and(|s| s.contains("sarif-2.1.0")));
+    assert!(doc["$schema"]
+        .as_str()
+        .is_some_and(|s| s.contains("sarif-2.1.0")));
     let run = &doc["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "mqauthz");
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     for r in RULES {
         let m = r.meta();
-        let d = rules.iter().find(|x| x["id"] == m.code.id).expect("rule listed");
+        let d = rules
+            .iter()
+            .find(|x| x["id"] == m.code.id)
+            .expect("rule listed");
         assert_eq!(d["name"], m.code.name);
-        assert!(d["help"]["markdown"].as_str().is_some_and(|h| h.contains("## What it does")));
-        assert!(["error", "warning", "note"].contains(&d["defaultConfiguration"]["level"].as_str().unwrap_or("")));
+        assert!(d["help"]["markdown"]
+            .as_str()
+            .is_some_and(|h| h.contains("## What it does")));
+        assert!(["error", "warning", "note"]
+            .contains(&d["defaultConfiguration"]["level"].as_str().unwrap_or("")));
     }
     let results = run["results"].as_array().expect("results");
     assert!(!results.is_empty());
@@ -177,11 +225,24 @@ fn sarif_document_structure() {
 fn severity_overrides_and_deny_warnings() {
     let f = "tests/fixtures/rules/unused-group.mqa";
     assert_eq!(mqauthz(&["check", f]).status.code(), Some(0));
-    assert_eq!(mqauthz(&["check", "--deny-warnings", f]).status.code(), Some(1));
-    assert_eq!(mqauthz(&["check", "--deny", "unused-group", f]).status.code(), Some(1));
+    assert_eq!(
+        mqauthz(&["check", "--deny-warnings", f]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        mqauthz(&["check", "--deny", "unused-group", f])
+            .status
+            .code(),
+        Some(1)
+    );
     let out = mqauthz(&["check", "--allow", "MQA204", "--deny-warnings", f]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    assert_eq!(mqauthz(&["check", "--allow", "no-such-rule", f]).status.code(), Some(2));
+    assert_eq!(
+        mqauthz(&["check", "--allow", "no-such-rule", f])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -192,7 +253,14 @@ fn advisory_rule_depends_on_version() {
         serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
     });
     assert!(old.iter().any(|c| c == "advisory-access-missing"));
-    let out = mqauthz(&["check", "--format", "json", "--activemq-version", "6.3.0", f]);
+    let out = mqauthz(&[
+        "check",
+        "--format",
+        "json",
+        "--activemq-version",
+        "6.3.0",
+        f,
+    ]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let severities: Vec<&str> = doc["diagnostics"]
         .as_array()
@@ -201,7 +269,10 @@ fn advisory_rule_depends_on_version() {
         .filter(|d| d["name"] == "advisory-access-missing")
         .map(|d| d["severity"].as_str().unwrap_or(""))
         .collect();
-    assert!(severities.iter().all(|s| *s == "warning"), "on 6.3 only the read warning remains: {severities:?}");
+    assert!(
+        severities.iter().all(|s| *s == "warning"),
+        "on 6.3 only the read warning remains: {severities:?}"
+    );
 }
 
 #[test]

@@ -21,7 +21,11 @@ pub fn check(policy: &Policy, index: &AccessIndex, out: &mut Vec<Diagnostic>) {
 }
 
 fn fail(policy: &Policy, a: &Assertion, message: String) -> Diagnostic {
-    Diagnostic::error(codes::ASSERTION_FAILED, message).primary(policy.source, a.span, "this assertion fails")
+    Diagnostic::error(codes::ASSERTION_FAILED, message).primary(
+        policy.source,
+        a.span,
+        "this assertion fails",
+    )
 }
 
 fn check_one(policy: &Policy, index: &AccessIndex, a: &Assertion, out: &mut Vec<Diagnostic>) {
@@ -60,7 +64,10 @@ fn check_one(policy: &Policy, index: &AccessIndex, a: &Assertion, out: &mut Vec<
                             fail(
                                 policy,
                                 a,
-                                format!("assertion failed: {} cannot {r} temporary destinations", name(pr.who)),
+                                format!(
+                                    "assertion failed: {} cannot {r} temporary destinations",
+                                    name(pr.who)
+                                ),
                             )
                             .help("grant the right on `temp`, or correct the assertion"),
                         );
@@ -77,13 +84,24 @@ fn check_one(policy: &Policy, index: &AccessIndex, a: &Assertion, out: &mut Vec<
                     } else {
                         index.effective(pr.who, r, *kind)
                     };
-                    report_overlaps(policy, index, a, &p, *kind, r, set.overlapping(&p), |_| true, |item_who| {
-                        if pr.who == Who::Everyone {
-                            format!("{} holds it", name(item_who))
-                        } else {
-                            name(pr.who)
-                        }
-                    }, out);
+                    report_overlaps(
+                        policy,
+                        index,
+                        a,
+                        &p,
+                        *kind,
+                        r,
+                        set.overlapping(&p),
+                        |_| true,
+                        |item_who| {
+                            if pr.who == Who::Everyone {
+                                name(item_who)
+                            } else {
+                                name(pr.who)
+                            }
+                        },
+                        out,
+                    );
                 }
             }
         }
@@ -129,7 +147,9 @@ fn check_one(policy: &Policy, index: &AccessIndex, a: &Assertion, out: &mut Vec<
                     }
                     let violates = match a.kind {
                         AssertKind::Only => !allowed.contains(&t.who),
-                        _ => allowed.iter().any(|w| *w == t.who || t.who == Who::Everyone || *w == Who::Everyone),
+                        _ => allowed
+                            .iter()
+                            .any(|w| *w == t.who || t.who == Who::Everyone || *w == Who::Everyone),
                     };
                     if violates {
                         let grant = &policy.grants[t.grant];
@@ -138,9 +158,16 @@ fn check_one(policy: &Policy, index: &AccessIndex, a: &Assertion, out: &mut Vec<
                             fail(
                                 policy,
                                 a,
-                                format!("assertion failed: {} may {r} temporary destinations", name(t.who)),
+                                format!(
+                                    "assertion failed: {} may {r} temporary destinations",
+                                    name(t.who)
+                                ),
                             )
-                            .secondary(policy.source, span, format!("`{r}` on `temp` granted here")),
+                            .secondary(
+                                policy.source,
+                                span,
+                                format!("`{r}` on `temp` granted here"),
+                            ),
                         );
                     }
                 }
@@ -183,7 +210,11 @@ fn report_overlaps(
         let mut d = fail(
             policy,
             a,
-            format!("assertion failed: {} may {r} {}", who_text(who), at(kind, &witness)),
+            format!(
+                "assertion failed: {} may {r} {}",
+                who_text(who),
+                at(kind, &witness)
+            ),
         );
         for &i in items.iter().take(5) {
             let item = &index.items[i];
@@ -192,12 +223,21 @@ fn report_overlaps(
             d = d.secondary(
                 policy.source,
                 target.span,
-                format!("`{}` gets `{r}` on {} here", policy.group_name(item.who), target.describe()),
+                format!(
+                    "`{}` gets `{r}` on {} here",
+                    policy.group_name(item.who),
+                    target.describe()
+                ),
             );
         }
         if items.len() > 5 {
-            d = d.note(format!("{} more grants give the same access", items.len() - 5));
+            d = d.note(format!(
+                "{} more grants give the same access",
+                items.len() - 5
+            ));
         }
-        out.push(d.help("grants only add: remove or narrow the grants marked here, or correct the assertion"));
+        out.push(d.help(
+            "grants only add: remove or narrow the grants marked here, or correct the assertion",
+        ));
     }
 }

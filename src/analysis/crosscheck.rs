@@ -30,7 +30,9 @@ pub fn users(policy: &Policy, doc: &ConfigDoc) -> Vec<Diagnostic> {
     let mut held: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for u in users {
         for g in &u.groups.groups {
-            held.entry(g.as_str()).or_default().push(u.username.as_str());
+            held.entry(g.as_str())
+                .or_default()
+                .push(u.username.as_str());
         }
     }
     let named: BTreeSet<&str> = policy.groups.iter().map(|g| g.name.as_str()).collect();
@@ -53,7 +55,10 @@ pub fn users(policy: &Policy, doc: &ConfigDoc) -> Vec<Diagnostic> {
                 continue;
             }
             let (source, span) = doc.label_at(u.span);
-            let holders = held.get(g.as_str()).map(|v| v.join(", ")).unwrap_or_default();
+            let holders = held
+                .get(g.as_str())
+                .map(|v| v.join(", "))
+                .unwrap_or_default();
             out.push(
                 Diagnostic::warning(
                     USERS_WITHOUT_GRANTS,

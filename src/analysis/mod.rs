@@ -163,7 +163,10 @@ pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
         }
     }
     let mut out = apply_allows(policy, out);
-    if !matches!(options.overrides.get(rules::unused_allow::META.code.name), Some(None)) {
+    if !matches!(
+        options.overrides.get(rules::unused_allow::META.code.name),
+        Some(None)
+    ) {
         let severity = options
             .overrides
             .get(rules::unused_allow::META.code.name)
@@ -182,7 +185,11 @@ pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
 /// Returns the kept findings and, for each allow and rule name, whether it
 /// silenced something.
 fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Vec<bool>>) {
-    let mut used: Vec<Vec<bool>> = policy.allows.iter().map(|a| vec![false; a.rules.len()]).collect();
+    let mut used: Vec<Vec<bool>> = policy
+        .allows
+        .iter()
+        .map(|a| vec![false; a.rules.len()])
+        .collect();
     if policy.allows.is_empty() {
         return (found, used);
     }

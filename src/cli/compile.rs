@@ -8,7 +8,6 @@ use crate::error::Error;
 use crate::load;
 use crate::source::Sources;
 use crate::xml::{self, EmitOptions, MergeOptions, MergeOutput};
-use std::io::Write;
 use std::path::Path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -74,12 +73,17 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         diagnostics.extend(crate::analysis::crosscheck::users(&front.policy, doc));
     }
     let diagnostics = super::sorted(diagnostics);
-    let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success || has_errors(&diagnostics);
+    let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success
+        || has_errors(&diagnostics);
     if !diagnostics.is_empty() {
         io.report(&diagnostics, &sources);
     }
     if refuse {
-        let _ = writeln!(io.err, "error: `{}` has errors; nothing was written", load::display_name(&args.policy));
+        let _ = writeln!(
+            io.err,
+            "error: `{}` has errors; nothing was written",
+            load::display_name(&args.policy)
+        );
         return Ok(ExitStatus::Findings);
     }
     let map = compile::compile(&front.policy);
@@ -112,11 +116,17 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         Ok(text) => text,
         Err(d) => {
             io.report(&super::sorted(d), &sources);
-            let _ = writeln!(io.err, "error: cannot merge into `{into}`; nothing was written");
+            let _ = writeln!(
+                io.err,
+                "error: cannot merge into `{into}`; nothing was written"
+            );
             return Ok(ExitStatus::Findings);
         }
     };
-    let original = sources.get(doc.source).map(|f| f.text.as_str()).unwrap_or_default();
+    let original = sources
+        .get(doc.source)
+        .map(|f| f.text.as_str())
+        .unwrap_or_default();
     if args.check {
         let diff = crate::textdiff::unified(original, &merged, into, &format!("{into} (merged)"));
         if diff.is_empty() {
@@ -134,9 +144,12 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             return Ok(ExitStatus::Success);
         }
         if into == "-" {
-            return Err(Error::Usage("--in-place needs a file, not standard input".into()));
+            return Err(Error::Usage(
+                "--in-place needs a file, not standard input".into(),
+            ));
         }
-        crate::fsutil::write_atomic(Path::new(into), merged.as_bytes()).map_err(|e| Error::io("write", into, e))?;
+        crate::fsutil::write_atomic(Path::new(into), merged.as_bytes())
+            .map_err(|e| Error::io("write", into, e))?;
         let _ = writeln!(io.err, "updated {into}");
         return Ok(ExitStatus::Success);
     }
@@ -147,7 +160,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
 fn write_product(io: &mut Io, output: Option<&str>, text: &str) -> Result<ExitStatus, Error> {
     match output {
         Some(path) if path != "-" => {
-            crate::fsutil::write_atomic(Path::new(path), text.as_bytes()).map_err(|e| Error::io("write", path, e))?;
+            crate::fsutil::write_atomic(Path::new(path), text.as_bytes())
+                .map_err(|e| Error::io("write", path, e))?;
             let _ = writeln!(io.err, "wrote {path}");
         }
         _ => io

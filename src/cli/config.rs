@@ -9,7 +9,10 @@ use crate::source::Sources;
 use crate::xml::{self, ConfigDoc};
 
 /// A parsed configuration, or the diagnostics that refused it.
-pub fn load(sources: &mut Sources, path: &str) -> Result<Result<ConfigDoc, Vec<Diagnostic>>, Error> {
+pub fn load(
+    sources: &mut Sources,
+    path: &str,
+) -> Result<Result<ConfigDoc, Vec<Diagnostic>>, Error> {
     let bytes = load::read_bytes(path)?;
     let mut diagnostics = Vec::new();
     let name = load::display_name(path);
@@ -45,7 +48,10 @@ pub fn facts_of(doc: &ConfigDoc) -> BrokerFacts {
 }
 
 /// Load a configuration for its facts only (`check --config`).
-pub fn broker_facts(sources: &mut Sources, path: &str) -> Result<(BrokerFacts, Vec<Diagnostic>), Error> {
+pub fn broker_facts(
+    sources: &mut Sources,
+    path: &str,
+) -> Result<(BrokerFacts, Vec<Diagnostic>), Error> {
     match load(sources, path)? {
         Ok(doc) => Ok((facts_of(&doc), Vec::new())),
         Err(d) => Ok((BrokerFacts::default(), d)),

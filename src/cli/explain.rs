@@ -9,7 +9,6 @@ use crate::semantics::{AuthzMap, DestKind, Entry, Location, Right, EVERYONE};
 use crate::source::Sources;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum What {
@@ -62,7 +61,11 @@ fn reasons(sources: &Sources, entries: &[&Entry], group: &str, right: Right) -> 
         }
         let mut found = false;
         for p in &e.provenance {
-            let name = if p.group == EVERYONE { EVERYONE } else { p.group.as_str() };
+            let name = if p.group == EVERYONE {
+                EVERYONE
+            } else {
+                p.group.as_str()
+            };
             if name == group && p.rights.contains(right) {
                 out.push(place(sources, &p.location));
                 found = true;
@@ -104,8 +107,13 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let name = super::input::name(&args.input);
     let mut out = String::new();
     if open_without_plugin {
-        let _ = writeln!(out, "{name} has no authorizationPlugin: every authenticated user may do everything.");
-        io.out.write_all(out.as_bytes()).map_err(|e| Error::io("write", "<stdout>", e))?;
+        let _ = writeln!(
+            out,
+            "{name} has no authorizationPlugin: every authenticated user may do everything."
+        );
+        io.out
+            .write_all(out.as_bytes())
+            .map_err(|e| Error::io("write", "<stdout>", e))?;
         return Ok(ExitStatus::Success);
     }
     let mut per_right: Vec<(Right, BTreeMap<String, Vec<String>>, bool)> = Vec::new();
@@ -131,7 +139,11 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             }
         }
         What::Queue | What::Topic => {
-            let kind = if args.what == What::Queue { DestKind::Queue } else { DestKind::Topic };
+            let kind = if args.what == What::Queue {
+                DestKind::Queue
+            } else {
+                DestKind::Topic
+            };
             let dest = args.dest.clone().unwrap_or_default();
             let _ = writeln!(out, "{kind} {dest} in {name}");
             if is_wildcard(&dest) {
@@ -159,12 +171,27 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     for (r, groups, open) in &per_right {
         match &args.group {
             Some(g) => {
-                let via: Vec<&String> = groups.keys().filter(|k| *k == g || k.as_str() == EVERYONE).collect();
-                let verdict = if *open || !via.is_empty() { "yes" } else { "no" };
+                let via: Vec<&String> = groups
+                    .keys()
+                    .filter(|k| *k == g || k.as_str() == EVERYONE)
+                    .collect();
+                let verdict = if *open || !via.is_empty() {
+                    "yes"
+                } else {
+                    "no"
+                };
                 let _ = writeln!(out, "{:<6} {verdict}", r.as_str());
                 for k in via {
                     for why in &groups[k] {
-                        let _ = writeln!(out, "         {}  {why}", if k.as_str() == EVERYONE { "as everyone" } else { "" });
+                        let _ = writeln!(
+                            out,
+                            "         {}  {why}",
+                            if k.as_str() == EVERYONE {
+                                "as everyone"
+                            } else {
+                                ""
+                            }
+                        );
                     }
                 }
             }
@@ -186,6 +213,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             }
         }
     }
-    io.out.write_all(out.as_bytes()).map_err(|e| Error::io("write", "<stdout>", e))?;
+    io.out
+        .write_all(out.as_bytes())
+        .map_err(|e| Error::io("write", "<stdout>", e))?;
     Ok(ExitStatus::Success)
 }

@@ -71,7 +71,12 @@ pub fn load_any(
             Err(d) => return Ok(Err(d)),
         };
         let read = config::read_map(&doc);
-        if read.diagnostics.iter().any(|d| d.severity == Severity::Error) && read.map.is_none() {
+        if read
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+            && read.map.is_none()
+        {
             return Ok(Err(read.diagnostics));
         }
         return Ok(Ok(Loaded::Config {
@@ -81,7 +86,11 @@ pub fn load_any(
         }));
     }
     let (front, diagnostics) = analyse(sources, path, options)?;
-    if front.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    if front
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
         return Ok(Err(diagnostics));
     }
     let map = compile::compile(&front.policy);

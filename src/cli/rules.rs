@@ -3,7 +3,6 @@
 use super::{ExitStatus, Io};
 use crate::analysis::registry::{self, RULES};
 use crate::error::Error;
-use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,13 +27,21 @@ that rule for that statement.\n\n\
     );
     for rule in RULES {
         let m = rule.meta();
-        s.push_str(&format!("| {} | [`{}`](#{}) | {} | {} |\n", m.code.id, m.code.name, m.code.name, m.severity, m.summary));
+        s.push_str(&format!(
+            "| {} | [`{}`](#{}) | {} | {} |\n",
+            m.code.id, m.code.name, m.code.name, m.severity, m.summary
+        ));
     }
     for rule in RULES {
         let m = rule.meta();
         let docs = m.docs.replace("\n## ", "\n### ");
-        let docs = docs.strip_prefix("## ").map_or(docs.clone(), |d| format!("### {d}"));
-        s.push_str(&format!("\n## {}\n\n`{}`, {} by default.\n\n{}", m.code.name, m.code.id, m.severity, docs));
+        let docs = docs
+            .strip_prefix("## ")
+            .map_or(docs.clone(), |d| format!("### {d}"));
+        s.push_str(&format!(
+            "\n## {}\n\n`{}`, {} by default.\n\n{}",
+            m.code.name, m.code.id, m.severity, docs
+        ));
         if !s.ends_with('\n') {
             s.push('\n');
         }
@@ -54,8 +61,9 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let text = match &args.name {
         _ if args.markdown => markdown(),
         Some(name) => {
-            let rule = registry::find(name)
-                .ok_or_else(|| Error::Usage(format!("unknown rule `{name}`; `mqauthz rules` lists them")))?;
+            let rule = registry::find(name).ok_or_else(|| {
+                Error::Usage(format!("unknown rule `{name}`; `mqauthz rules` lists them"))
+            })?;
             let m = rule.meta();
             format!(
                 "# {} ({}, {} by default)\n\n{}\n\n{}",
@@ -66,7 +74,10 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             let mut s = String::new();
             for rule in RULES {
                 let m = rule.meta();
-                s.push_str(&format!("{}  {:<30} {:<8} {}\n", m.code.id, m.code.name, m.severity, m.summary));
+                s.push_str(&format!(
+                    "{}  {:<30} {:<8} {}\n",
+                    m.code.id, m.code.name, m.severity, m.summary
+                ));
             }
             s
         }

@@ -4,7 +4,7 @@
 
 use crate::analysis::{finding, Context, Rule, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::model::{Who, ADVISORY_PATTERN};
+use crate::model::Who;
 use crate::semantics::pattern::Pattern;
 use crate::semantics::{DestKind, Right, EVERYONE};
 
@@ -16,8 +16,9 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary: "a client group that cannot create advisory topics, or cannot read the temp-destination advisories",
     docs: r#"## What it does
-For every group with a grant, checks that it holds `admin` on every advisory topic
-(`topic ActiveMQ.Advisory.>`, directly or through `everyone`); without it the broker refuses the
+For every group with a grant, checks that it holds `admin` on the advisory topics a client's
+actions create (`ActiveMQ.Advisory.Connection`, `.Queue`, `.Topic`, `.TempQueue`, `.TempTopic`,
+`.Consumer.>` and `.Producer.>`; `advisory` covers them all), directly or through `everyone`; without it the broker refuses the
 group's connections (error). Also checks `read` on the temp-destination advisories
 `ActiveMQ.Advisory.TempQueue` and `ActiveMQ.Advisory.TempTopic`, which the OpenWire Java client
 subscribes to when a connection starts (warning).
@@ -61,9 +62,26 @@ impl Rule for AdvisoryAccessMissing {
             return;
         }
         let policy = cx.policy;
-        let advisory = Pattern::parse(ADVISORY_PATTERN);
+        // the advisory topics a client's own actions create, in the order a
+        // client meets them; the first one missing is the one to name
+        let needed: Vec<Pattern> = [
+            "ActiveMQ.Advisory.Connection",
+            "ActiveMQ.Advisory.Queue",
+            "ActiveMQ.Advisory.Topic",
+            "ActiveMQ.Advisory.TempQueue",
+            "ActiveMQ.Advisory.TempTopic",
+            "ActiveMQ.Advisory.Consumer.Queue.>",
+            "ActiveMQ.Advisory.Consumer.Topic.>",
+            "ActiveMQ.Advisory.Producer.Queue.>",
+            "ActiveMQ.Advisory.Producer.Topic.>",
+        ]
+        .iter()
+        .map(|p| Pattern::parse(p))
+        .collect();
         let need_admin = cx.options.version.advisories_need_admin();
-        let temp_readers = cx.map.acl_groups(DestKind::Topic, TEMP_ADVISORIES, Right::Read);
+        let temp_readers = cx
+            .map
+            .acl_groups(DestKind::Topic, TEMP_ADVISORIES, Right::Read);
         let mut first_grant: Vec<Option<usize>> = vec![None; policy.groups.len()];
         for (gi, grant) in policy.grants.iter().enumerate() {
             for p in &grant.principals {
@@ -80,7 +98,8 @@ impl Rule for AdvisoryAccessMissing {
             let who = Who::Group(g);
             let span = policy.grants[*first].span;
             if need_admin {
-                if let Err(witness) = cx.index.effective(who, Right::Admin, DestKind::Topic).union_covers(&advisory) {
+                let admin = cx.index.effective(who, Right::Admin, DestKind::Topic);
+                if let Some(witness) = needed.iter().find_map(|p| admin.union_covers(p).err()) {
                     out.push(
                         finding(
                             &META,

@@ -49,10 +49,16 @@ impl Rule for CaseCollision {
         for g in &policy.groups {
             match groups.get(&g.name.to_lowercase()) {
                 Some((first, span)) if *first != g.name => out.push(
-                    finding(&META, format!("group `{}` differs from `{first}` only in letter case", g.name))
-                        .primary(policy.source, g.span, "")
-                        .secondary(policy.source, *span, format!("`{first}` declared here"))
-                        .help("group names are case-sensitive; use one spelling"),
+                    finding(
+                        &META,
+                        format!(
+                            "group `{}` differs from `{first}` only in letter case",
+                            g.name
+                        ),
+                    )
+                    .primary(policy.source, g.span, "")
+                    .secondary(policy.source, *span, format!("`{first}` declared here"))
+                    .help("group names are case-sensitive; use one spelling"),
                 ),
                 Some(_) => {}
                 None => {
@@ -60,11 +66,14 @@ impl Rule for CaseCollision {
                 }
             }
         }
-        let mut patterns: BTreeMap<(crate::semantics::DestKind, String), (&str, Span)> = BTreeMap::new();
+        let mut patterns: BTreeMap<(crate::semantics::DestKind, String), (&str, Span)> =
+            BTreeMap::new();
         let mut reported = std::collections::BTreeSet::new();
         for grant in &policy.grants {
             for t in &grant.targets {
-                let TargetKind::Dest { kind, pattern } = &t.kind else { continue };
+                let TargetKind::Dest { kind, pattern } = &t.kind else {
+                    continue;
+                };
                 let key = (*kind, pattern.to_lowercase());
                 match patterns.get(&key) {
                     Some((first, span)) if *first != pattern.as_str() => {

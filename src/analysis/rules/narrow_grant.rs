@@ -75,7 +75,10 @@ impl Rule for NarrowGrantCannotRestrict {
                     if other.who == item.who || !q.covers(&item.pattern) || item.pattern.covers(q) {
                         continue;
                     }
-                    if other.who == Who::Everyone && item.kind == DestKind::Topic && advisory.covers(q) {
+                    if other.who == Who::Everyone
+                        && item.kind == DestKind::Topic
+                        && advisory.covers(q)
+                    {
                         continue;
                     }
                     let op = *operator
@@ -96,7 +99,10 @@ impl Rule for NarrowGrantCannotRestrict {
         for ((gi, ti), others) in found {
             let grant = &policy.grants[gi];
             let target = &grant.targets[ti];
-            let names: Vec<String> = others.keys().map(|w| format!("`{}`", policy.group_name(*w))).collect();
+            let names: Vec<String> = others
+                .keys()
+                .map(|w| format!("`{}`", policy.group_name(*w)))
+                .collect();
             let mut d = finding(
                 &META,
                 format!(
@@ -121,7 +127,11 @@ impl Rule for NarrowGrantCannotRestrict {
                 crate::model::TargetKind::Dest { kind, pattern } => format!("{kind} {pattern}"),
                 crate::model::TargetKind::Temp => "temp".to_string(),
             };
-            let holders: Vec<String> = grant.principals.iter().map(|p| policy.group_name(p.who).to_string()).collect();
+            let holders: Vec<String> = grant
+                .principals
+                .iter()
+                .map(|p| policy.group_name(p.who).to_string())
+                .collect();
             out.push(d.help(format!(
                 "grants only add up; narrow the broader grant if it should not reach these destinations, and state the intent with `assert only {} can ... {example}`",
                 holders.join(", ")

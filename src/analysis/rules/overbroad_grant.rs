@@ -13,7 +13,8 @@ pub static META: RuleMeta = RuleMeta {
         name: "overbroad-grant",
     },
     severity: Severity::Warning,
-    summary: "a grant on a pattern starting with a wildcard, or to `everyone` beyond advisories and temp",
+    summary:
+        "a grant on a pattern starting with a wildcard, or to `everyone` beyond advisories and temp",
     docs: r#"## What it does
 Finds grants whose pattern starts with a wildcard (`>`, `*`, `*.X`), unless the group holds all
 three rights there (an operator grant), and grants to `everyone` on anything other than

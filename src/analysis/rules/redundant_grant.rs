@@ -13,7 +13,8 @@ pub static META: RuleMeta = RuleMeta {
         name: "redundant-grant",
     },
     severity: Severity::Warning,
-    summary: "a grant (or one principal, right or pattern of it) that never changes an access decision",
+    summary:
+        "a grant (or one principal, right or pattern of it) that never changes an access decision",
     docs: r#"## What it does
 Finds grants, and principals, rights or patterns within grants, whose access is already given to
 the same group by other grants (its own or `everyone`'s) on every destination they match. The
@@ -112,24 +113,41 @@ fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnost
         d
     };
     if !has_temp && found.iter().all(full) {
-        let d = finding(&META, "grant never changes an access decision")
-            .primary(policy.source, grant.span, "every right it gives is already granted");
-        let d = add_covering(d, &mut found.iter().flat_map(|f| f.covering.iter().copied()));
+        let d = finding(&META, "grant never changes an access decision").primary(
+            policy.source,
+            grant.span,
+            "every right it gives is already granted",
+        );
+        let d = add_covering(
+            d,
+            &mut found.iter().flat_map(|f| f.covering.iter().copied()),
+        );
         out.push(d.help("remove this grant"));
         return;
     }
     let mut done = vec![false; found.len()];
     // one principal fully redundant
-    let principals: BTreeSet<usize> = found.iter().map(|f| index.items[f.item].principal).collect();
+    let principals: BTreeSet<usize> = found
+        .iter()
+        .map(|f| index.items[f.item].principal)
+        .collect();
     if principals.len() > 1 {
         for &p in &principals {
-            let of_p: Vec<usize> = (0..found.len()).filter(|&k| index.items[found[k].item].principal == p).collect();
+            let of_p: Vec<usize> = (0..found.len())
+                .filter(|&k| index.items[found[k].item].principal == p)
+                .collect();
             if of_p.iter().all(|&k| full(&found[k])) {
                 let pr = &grant.principals[p];
                 let name = policy.group_name(pr.who);
-                let d = finding(&META, format!("`{name}` already holds everything this grant gives it"))
-                    .primary(policy.source, pr.span, "redundant principal");
-                let d = add_covering(d, &mut of_p.iter().flat_map(|&k| found[k].covering.iter().copied()));
+                let d = finding(
+                    &META,
+                    format!("`{name}` already holds everything this grant gives it"),
+                )
+                .primary(policy.source, pr.span, "redundant principal");
+                let d = add_covering(
+                    d,
+                    &mut of_p.iter().flat_map(|&k| found[k].covering.iter().copied()),
+                );
                 out.push(d.help(format!("remove `{name}` from this grant")));
                 for k in of_p {
                     done[k] = true;
@@ -143,11 +161,20 @@ fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnost
         let of_t: Vec<usize> = (0..found.len())
             .filter(|&k| !done[k] && index.items[found[k].item].target == t)
             .collect();
-        if !of_t.is_empty() && of_t.iter().all(|&k| full(&found[k])) && (targets.len() > 1 || has_temp) {
+        if !of_t.is_empty()
+            && of_t.iter().all(|&k| full(&found[k]))
+            && (targets.len() > 1 || has_temp)
+        {
             let target = &grant.targets[t];
-            let d = finding(&META, format!("{} adds nothing to this grant", target.describe()))
-                .primary(policy.source, target.span, "already granted elsewhere");
-            let d = add_covering(d, &mut of_t.iter().flat_map(|&k| found[k].covering.iter().copied()));
+            let d = finding(
+                &META,
+                format!("{} adds nothing to this grant", target.describe()),
+            )
+            .primary(policy.source, target.span, "already granted elsewhere");
+            let d = add_covering(
+                d,
+                &mut of_t.iter().flat_map(|&k| found[k].covering.iter().copied()),
+            );
             out.push(d.help("remove this pattern from the grant"));
             for k in of_t {
                 done[k] = true;
@@ -162,9 +189,15 @@ fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnost
     for r in rights.iter() {
         if rest.iter().all(|&k| found[k].rights.contains(r)) && !has_temp {
             let span = grant.right_span(r).unwrap_or(grant.span);
-            let d = finding(&META, format!("`{r}` in this grant is already granted on every destination it names"))
-                .primary(policy.source, span, "redundant right");
-            let d = add_covering(d, &mut rest.iter().flat_map(|&k| found[k].covering.iter().copied()));
+            let d = finding(
+                &META,
+                format!("`{r}` in this grant is already granted on every destination it names"),
+            )
+            .primary(policy.source, span, "redundant right");
+            let d = add_covering(
+                d,
+                &mut rest.iter().flat_map(|&k| found[k].covering.iter().copied()),
+            );
             out.push(d.help(remove_right_help(r)));
             for &k in &rest {
                 done[k] = true;

@@ -52,17 +52,30 @@ pub fn report(policy: &Policy, used: &[Vec<bool>]) -> Vec<Diagnostic> {
             }
             let d = match registry::find(name) {
                 None => {
-                    let suggestion = crate::util::did_you_mean(name, registry::RULES.iter().map(|r| r.meta().code.name));
-                    let d = Diagnostic::new(META.code, META.severity, format!("unknown rule `{name}` in a suppression comment"))
-                        .primary(policy.source, *span, "not a rule");
+                    let suggestion = crate::util::did_you_mean(
+                        name,
+                        registry::RULES.iter().map(|r| r.meta().code.name),
+                    );
+                    let d = Diagnostic::new(
+                        META.code,
+                        META.severity,
+                        format!("unknown rule `{name}` in a suppression comment"),
+                    )
+                    .primary(policy.source, *span, "not a rule");
                     match suggestion {
-                        Some(s) => d.help(format!("did you mean `{s}`? `mqauthz rules` lists the rules")),
+                        Some(s) => d.help(format!(
+                            "did you mean `{s}`? `mqauthz rules` lists the rules"
+                        )),
                         None => d.help("`mqauthz rules` lists the rules"),
                     }
                 }
-                Some(_) => Diagnostic::new(META.code, META.severity, format!("`allow({name})` silences nothing on this statement"))
-                    .primary(policy.source, *span, "nothing to silence")
-                    .help("remove it; it would hide the next real finding here"),
+                Some(_) => Diagnostic::new(
+                    META.code,
+                    META.severity,
+                    format!("`allow({name})` silences nothing on this statement"),
+                )
+                .primary(policy.source, *span, "nothing to silence")
+                .help("remove it; it would hide the next real finding here"),
             };
             out.push(d);
         }

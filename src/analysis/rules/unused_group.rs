@@ -55,9 +55,12 @@ impl Rule for UnusedGroup {
         for (g, group) in policy.groups.iter().enumerate() {
             if !used[g] {
                 out.push(
-                    finding(&META, format!("group `{}` is never granted anything", group.name))
-                        .primary(policy.source, group.span, "declared here, used nowhere")
-                        .help("grant the group what it needs, or remove the declaration"),
+                    finding(
+                        &META,
+                        format!("group `{}` is never granted anything", group.name),
+                    )
+                    .primary(policy.source, group.span, "declared here, used nowhere")
+                    .help("grant the group what it needs, or remove the declaration"),
                 );
             }
         }

@@ -51,9 +51,9 @@ impl Rule for WebconsoleGroupMissing {
             return;
         }
         let granted = cx.policy.grants.iter().any(|g| {
-            g.principals
-                .iter()
-                .any(|p| matches!(p.who, Who::Group(_)) && cx.policy.group_name(p.who) == WEBCONSOLE)
+            g.principals.iter().any(|p| {
+                matches!(p.who, Who::Group(_)) && cx.policy.group_name(p.who) == WEBCONSOLE
+            })
         });
         if granted {
             return;
