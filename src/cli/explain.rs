@@ -34,6 +34,10 @@ pub struct Args {
     group: Option<String>,
 }
 
+fn who_prefix(group: &Option<String>) -> String {
+    group.as_ref().map_or(String::new(), |g| format!("{g} on "))
+}
+
 fn shown(group: &str) -> String {
     if group == EVERYONE {
         "everyone".to_string()
@@ -82,6 +86,34 @@ fn reasons(sources: &Sources, entries: &[&Entry], group: &str, right: Right) -> 
     out
 }
 
+/// The grants that give each group `right` on `temp`.
+fn temp_reasons(
+    sources: &Sources,
+    policy: &crate::model::Policy,
+    right: Right,
+    out: &mut BTreeMap<String, Vec<String>>,
+) {
+    for grant in &policy.grants {
+        let on_temp = grant
+            .targets
+            .iter()
+            .any(|t| t.kind == crate::model::TargetKind::Temp);
+        if !on_temp || !grant.right_set().contains(right) {
+            continue;
+        }
+        for p in &grant.principals {
+            let group = crate::compile::group_name(policy, p.who);
+            let loc = Location {
+                source: policy.source,
+                span: grant.span,
+            };
+            if let Some(v) = out.get_mut(&group) {
+                v.push(place(sources, &loc));
+            }
+        }
+    }
+}
+
 fn is_wildcard(dest: &str) -> bool {
     dest.split([',', '.']).any(|s| {
         let s = s.trim();
@@ -119,16 +151,15 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut per_right: Vec<(Right, BTreeMap<String, Vec<String>>, bool)> = Vec::new();
     match args.what {
         What::Temp => {
-            let _ = writeln!(out, "temporary queues and topics in {name}");
+            let _ = writeln!(out, "{}temporary queues and topics ({name})", who_prefix(&args.group));
             for r in Right::ALL {
                 match map.temp_groups(r) {
                     None => per_right.push((r, BTreeMap::new(), true)),
                     Some(groups) => {
-                        let mut m = BTreeMap::new();
-                        for g in groups {
-                            let entries: Vec<&Entry> = Vec::new();
-                            let _ = entries;
-                            m.insert(g, Vec::new());
+                        let mut m: BTreeMap<String, Vec<String>> =
+                            groups.into_iter().map(|g| (g, Vec::new())).collect();
+                        if let Loaded::Policy { front, .. } = &loaded {
+                            temp_reasons(&sources, &front.policy, r, &mut m);
                         }
                         per_right.push((r, m, false));
                     }
@@ -145,7 +176,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
                 DestKind::Topic
             };
             let dest = args.dest.clone().unwrap_or_default();
-            let _ = writeln!(out, "{kind} {dest} in {name}");
+            let _ = writeln!(out, "{}{kind} {dest} ({name})", who_prefix(&args.group));
             if is_wildcard(&dest) {
                 let _ = writeln!(
                     out,
@@ -171,28 +202,22 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     for (r, groups, open) in &per_right {
         match &args.group {
             Some(g) => {
-                let via: Vec<&String> = groups
-                    .keys()
-                    .filter(|k| *k == g || k.as_str() == EVERYONE)
-                    .collect();
-                let verdict = if *open || !via.is_empty() {
-                    "yes"
-                } else {
-                    "no"
+                let mut why: Vec<String> = Vec::new();
+                for (k, whys) in groups {
+                    if k == g || k.as_str() == EVERYONE {
+                        let via = if k.as_str() == EVERYONE { "as everyone: " } else { "" };
+                        why.extend(whys.iter().map(|w| format!("{via}{w}")));
+                    }
+                }
+                let allowed = *open || groups.keys().any(|k| k == g || k.as_str() == EVERYONE);
+                let verdict = match (allowed, *open) {
+                    (true, true) => "yes  (temporary destinations are open to every user)",
+                    (true, false) => "yes",
+                    (false, _) => "no",
                 };
                 let _ = writeln!(out, "{:<6} {verdict}", r.as_str());
-                for k in via {
-                    for why in &groups[k] {
-                        let _ = writeln!(
-                            out,
-                            "         {}  {why}",
-                            if k.as_str() == EVERYONE {
-                                "as everyone"
-                            } else {
-                                ""
-                            }
-                        );
-                    }
+                for w in why {
+                    let _ = writeln!(out, "         {w}");
                 }
             }
             None => {
@@ -204,10 +229,10 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
                 } else {
                     who.join(", ")
                 };
-                let _ = writeln!(out, "{:<6} {list}", format!("{}:", r.as_str()));
+                let _ = writeln!(out, "{:<6} {list}", r.as_str());
                 for (g, whys) in groups {
                     for why in whys {
-                        let _ = writeln!(out, "  {:<20} {why}", shown(g));
+                        let _ = writeln!(out, "         {:<16} {why}", shown(g));
                     }
                 }
             }

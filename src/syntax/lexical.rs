@@ -180,6 +180,15 @@ pub fn attach_allows(
     file: &mut PolicyFile,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let lines: Vec<(usize, usize)> = file
+        .statements
+        .iter()
+        .map(|s| {
+            let start = source.line_index(s.span.start as usize);
+            let end = source.line_index((s.span.end as usize).saturating_sub(1).max(s.span.start as usize));
+            (start, end)
+        })
+        .collect();
     for comment in &file.comments {
         let allow = match parse_allow(comment) {
             Ok(Some(allow)) => allow,
@@ -197,19 +206,15 @@ pub fn attach_allows(
             }
         };
         let line = source.line_index(comment.span.start as usize);
-        let target = if comment.own_line {
-            file.statements
-                .iter_mut()
-                .find(|s| source.line_index(s.span.start as usize) == line + 1)
+        // statements are in source order, so their lines are sorted
+        let found = if comment.own_line {
+            lines
+                .binary_search_by_key(&(line + 1), |(start, _)| *start)
+                .ok()
         } else {
-            file.statements.iter_mut().find(|s| {
-                source.line_index(
-                    (s.span.end as usize)
-                        .saturating_sub(1)
-                        .max(s.span.start as usize),
-                ) == line
-            })
+            lines.binary_search_by_key(&line, |(_, end)| *end).ok()
         };
+        let target = found.and_then(|i| file.statements.get_mut(i));
         match target {
             Some(statement) => statement.allows.push(allow),
             None => diagnostics.push(
