@@ -329,15 +329,10 @@ impl ConfigDoc {
             }
         };
 
-        let in_broker = |mut i: usize| loop {
-            if i == broker {
-                return true;
-            }
-            match elements[i].parent {
-                Some(p) => i = p,
-                None => return false,
-            }
-        };
+        // Elements are in document order, so the broker's descendants are
+        // the following elements that start before it ends.
+        let broker_end = elements[broker].span.end;
+        let in_broker = |i: usize| i > broker && elements[i].span.start < broker_end;
         let plugins = elements[broker]
             .children
             .iter()
@@ -460,8 +455,7 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
     }
     let mut elements: Vec<Element> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
-    // Namespace scopes: one list of (prefix, uri) per open element.
-    let mut scopes: Vec<Vec<(Option<String>, String)>> = Vec::new();
+    let mut scopes = Namespaces::default();
     let mut roots = 0usize;
     loop {
         let start = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
@@ -501,7 +495,7 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                     }
                 }
                 scopes.push(scope);
-                let ns = resolve(&scopes, tag.prefix.as_deref());
+                let ns = scopes.resolve(tag.prefix.as_deref());
                 let index = elements.len();
                 let parent = stack.last().copied();
                 if let Some(p) = parent {
@@ -622,18 +616,39 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
     Ok(elements)
 }
 
-fn resolve(scopes: &[Vec<(Option<String>, String)>], prefix: Option<&str>) -> Option<String> {
-    if prefix == Some("xml") {
-        return Some("http://www.w3.org/XML/1998/namespace".to_string());
+/// Namespace bindings in scope: a stack of URIs per prefix, and the
+/// prefixes each open element declared.
+#[derive(Default)]
+struct Namespaces {
+    bindings: std::collections::HashMap<Option<String>, Vec<String>>,
+    declared: Vec<Vec<Option<String>>>,
+}
+
+impl Namespaces {
+    fn push(&mut self, scope: Vec<(Option<String>, String)>) {
+        let mut prefixes = Vec::with_capacity(scope.len());
+        for (p, uri) in scope {
+            self.bindings.entry(p.clone()).or_default().push(uri);
+            prefixes.push(p);
+        }
+        self.declared.push(prefixes);
     }
-    for scope in scopes.iter().rev() {
-        for (p, uri) in scope.iter().rev() {
-            if p.as_deref() == prefix {
-                return (!uri.is_empty()).then(|| uri.clone());
+
+    fn pop(&mut self) {
+        for p in self.declared.pop().unwrap_or_default() {
+            if let Some(v) = self.bindings.get_mut(&p) {
+                v.pop();
             }
         }
     }
-    None
+
+    fn resolve(&self, prefix: Option<&str>) -> Option<String> {
+        if prefix == Some("xml") {
+            return Some("http://www.w3.org/XML/1998/namespace".to_string());
+        }
+        let uri = self.bindings.get(&prefix.map(str::to_string))?.last()?;
+        (!uri.is_empty()).then(|| uri.clone())
+    }
 }
 
 /// A problem found while scanning a tag or text.
@@ -905,26 +920,38 @@ pub(crate) fn line_indent(xml: &str, pos: usize) -> Option<&str> {
 }
 
 fn detect_indent_unit(xml: &str, elements: &[Element]) -> String {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(xml.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    // The indentation before `pos` when only whitespace precedes it on its line.
+    let indent = |pos: usize| -> Option<&str> {
+        let line = match line_starts.binary_search(&pos) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let before = xml.get(line_starts.get(line).copied().unwrap_or(0)..pos)?;
+        before
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+            .then_some(before)
+    };
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for e in elements {
         let Some(p) = e.parent else { continue };
         let (Some(ci), Some(pi)) = (
-            line_indent(xml, e.start_tag.start as usize),
-            line_indent(xml, elements[p].start_tag.start as usize),
+            indent(e.start_tag.start as usize),
+            indent(elements[p].start_tag.start as usize),
         ) else {
             continue;
         };
         if let Some(unit) = ci.strip_prefix(pi).filter(|u| !u.is_empty()) {
-            match counts.iter_mut().find(|(u, _)| u == unit) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((unit.to_string(), 1)),
-            }
+            *counts.entry(unit).or_insert(0) += 1;
         }
     }
     counts
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())))
-        .map_or_else(|| "  ".to_string(), |(u, _)| u)
+        .map_or_else(|| "  ".to_string(), |(u, _)| u.to_string())
 }
 
 /// Split a destination name as `ActiveMQDestination.setPhysicalName` does:
@@ -1309,5 +1336,24 @@ mod tests {
         assert_eq!(code("{\"Data\": 3}"), "invalid-config-json");
         assert_eq!(code("[1]"), "invalid-config-json");
         assert_eq!(code("{"), "invalid-config-json");
+    }
+
+    #[test]
+    fn large_inputs_stay_fast() {
+        let ns = "xmlns=\"http://activemq.apache.org/schema/core\"";
+        let flat = format!(
+            "<broker {ns}><plugins>{}</plugins></broker>",
+            "<x a=\"1\"/>".repeat(100_000)
+        );
+        let t = std::time::Instant::now();
+        let doc = parse(&flat).expect("parses");
+        assert_eq!(doc.elements.len(), 100_002);
+        let deep = format!(
+            "<broker {ns}>{}{}</broker>",
+            "<a>".repeat(100_000),
+            "</a>".repeat(100_000)
+        );
+        parse(&deep).expect("parses");
+        assert!(t.elapsed().as_secs() < 20);
     }
 }
