@@ -713,6 +713,7 @@ fn parse_tag(raw: &str, at: usize, empty: bool) -> Result<Tag, ScanError> {
     }
     let (prefix, local) = split_name(name);
     let mut attrs: Vec<Attr> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let bytes = inner.as_bytes();
     let mut i = name_len;
     loop {
@@ -787,7 +788,7 @@ fn parse_tag(raw: &str, at: usize, empty: bool) -> Result<Tag, ScanError> {
         let raw_value = &inner[v_start..i];
         i += 1;
         let value = unescape_attr(raw_value, off + v_start)?;
-        if attrs.iter().any(|a| a.name == a_name) {
+        if !seen.insert(a_name) {
             return Err(ScanError::Malformed(
                 off + a_start,
                 format!("attribute `{a_name}` appears twice"),
