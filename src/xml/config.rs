@@ -445,6 +445,9 @@ fn malformed(loc: &Locator, at: usize, message: impl Into<String>) -> Diagnostic
 fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>> {
     let base = bom_len(text);
     let body = &text[base..];
+    if body.starts_with('\u{feff}') {
+        return Err(vec![malformed(loc, base, "text outside the root element")]);
+    }
     let mut reader = Reader::from_str(body);
     {
         let cfg = reader.config_mut();
@@ -469,6 +472,9 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
         let end = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let end = end.min(text.len());
         let start = start.min(end);
+        let Some(raw) = text.get(start..end) else {
+            return Err(vec![malformed(loc, start, "unexpected character")]);
+        };
         match event {
             Event::Eof => break,
             Event::Start(_) | Event::Empty(_) => {
@@ -483,7 +489,6 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                         )]);
                     }
                 }
-                let raw = &text[start..end];
                 let tag = parse_tag(raw, start, empty).map_err(|e| vec![e.into_diag(loc)])?;
                 // Namespace declarations of this element.
                 let mut scope = Vec::new();
@@ -524,7 +529,7 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                     return Err(vec![malformed(loc, start, "an end tag with no start tag")]);
                 };
                 scopes.pop();
-                let raw_name = text[start..end]
+                let raw_name = raw
                     .trim_start_matches("</")
                     .trim_end_matches('>')
                     .trim_end();
@@ -543,7 +548,6 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                 e.span = Span::new(e.span.start as usize, end);
             }
             Event::Text(_) => {
-                let raw = &text[start..end];
                 if stack.is_empty() && !raw.trim().is_empty() {
                     return Err(vec![malformed(
                         loc,
@@ -563,7 +567,6 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                 }
             }
             Event::DocType(_) => {
-                let raw = &text[start..end];
                 if roots > 0 {
                     return Err(vec![malformed(
                         loc,
@@ -1284,6 +1287,7 @@ mod tests {
         assert_eq!(code("<b a=\"&#0;\"/>"), "malformed-xml");
         assert_eq!(code("<b a=\"1\" a=\"2\"/>"), "malformed-xml");
         assert_eq!(code(""), "malformed-xml");
+        assert_eq!(code("\u{feff}\u{feff}<b/>"), "malformed-xml");
     }
 
     #[test]
