@@ -124,7 +124,9 @@ impl SourceFile {
     pub fn slice(&self, span: Span) -> &str {
         let r = span.range();
         let start = self.floor_char_boundary(r.start.min(self.text.len()));
-        let end = self.floor_char_boundary(r.end.min(self.text.len())).max(start);
+        let end = self
+            .floor_char_boundary(r.end.min(self.text.len()))
+            .max(start);
         &self.text[start..end]
     }
 

@@ -147,7 +147,11 @@ impl GroupList {
         S: Into<String>,
     {
         let groups: BTreeSet<String> = groups.into_iter().map(Into::into).collect();
-        let raw = groups.iter().map(String::as_str).collect::<Vec<_>>().join(",");
+        let raw = groups
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(",");
         GroupList { raw, groups }
     }
 
