@@ -264,3 +264,107 @@ fn json_diagnostics_point_at_data_until_the_xml_is_registered() {
     assert!(decoded.text[label.span.range()].starts_with("<authorizationEntry read"));
     assert!(diags[0].notes.is_empty());
 }
+
+const NAMES: &[&str] = &[
+    "plugins",
+    "authorizationPlugin",
+    "map",
+    "authorizationMap",
+    "authorizationEntries",
+    "authorizationEntry",
+    "defaultEntry",
+    "tempDestinationAuthorizationEntry",
+    "entries",
+    "destination",
+    "queue",
+    "topic",
+    "cachedLDAPAuthorizationMap",
+    "simpleAuthenticationPlugin",
+    "users",
+    "authenticationUser",
+    "destinations",
+    "amq:plugins",
+];
+
+const ATTRS: &[&str] = &[
+    "queue=\"A.>\"",
+    "queue=\" , \"",
+    "queue=\"A,topic://B,temp-queue://C\"",
+    "topic=\"T?x=1\"",
+    "queue=\"\"",
+    "read=\"a, b\"",
+    "write=\"*\"",
+    "admin=\"\"",
+    "groupClass=\"x.Y\"",
+    "tempQueue=\"true\"",
+    "map=\"#m\"",
+    "defaultEntry=\"#d\"",
+    "physicalName=\"Q\"",
+    "username=\"u\"",
+    "groups=\"g\"",
+    "bogus=\"1\"",
+];
+
+/// The attributes at `ix`, one per name.
+fn attr_text(ix: &[usize]) -> String {
+    let mut seen = std::collections::BTreeSet::new();
+    ix.iter()
+        .map(|&i| ATTRS[i])
+        .filter(|a| seen.insert(a.split('=').next().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn tree() -> impl Strategy<Value = String> {
+    let leaf = (
+        0..NAMES.len(),
+        proptest::collection::vec(0..ATTRS.len(), 0..3),
+    )
+        .prop_map(|(n, attrs)| {
+            let a = attr_text(&attrs);
+            format!("<{} {}/>", NAMES[n], a)
+        });
+    leaf.prop_recursive(6, 64, 6, |inner| {
+        (
+            0..NAMES.len(),
+            proptest::collection::vec(0..ATTRS.len(), 0..3),
+            proptest::collection::vec(inner, 0..6),
+        )
+            .prop_map(|(n, attrs, kids)| {
+                let a = attr_text(&attrs);
+                format!("<{} {}>{}</{}>", NAMES[n], a, kids.concat(), NAMES[n])
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn well_formed_trees_are_read_and_merged(body in tree()) {
+        let text = format!(
+            "<broker xmlns=\"http://activemq.apache.org/schema/core\" xmlns:amq=\"http://activemq.apache.org/schema/core\">{body}</broker>"
+        );
+        let file = SourceFile::new("t.xml", text);
+        let doc = match ConfigDoc::parse(SourceId(0), &file) {
+            Ok(d) => d,
+            // Two authorization plugins are refused; nothing else may be.
+            Err(ds) => {
+                prop_assert_eq!(ds[0].code.name, "several-authorization-plugins");
+                return Ok(());
+            }
+        };
+        let (_, diags) = xml::read_map(&doc);
+        for d in &diags {
+            prop_assert!(d.help.is_some());
+            prop_assert!(!d.labels.is_empty());
+        }
+        let opts = xml::MergeOptions { replace_other_map: true, ..xml::MergeOptions::default() };
+        let out = xml::merge_with(&doc, &AuthzMap::default(), &opts).expect("merges");
+        let doc2 = ConfigDoc::parse(SourceId(0), &SourceFile::new("o.xml", out.clone())).expect("output parses");
+        let again = xml::merge_with(&doc2, &AuthzMap::default(), &opts).expect("merges");
+        prop_assert_eq!(again, out);
+        let (map, _) = xml::read_map(&doc2);
+        prop_assert_eq!(map, Some(AuthzMap::default()));
+    }
+}

@@ -329,15 +329,10 @@ impl ConfigDoc {
             }
         };
 
-        let in_broker = |mut i: usize| loop {
-            if i == broker {
-                return true;
-            }
-            match elements[i].parent {
-                Some(p) => i = p,
-                None => return false,
-            }
-        };
+        // Elements are in document order, so the broker's descendants are
+        // the following elements that start before it ends.
+        let broker_end = elements[broker].span.end;
+        let in_broker = |i: usize| i > broker && elements[i].span.start < broker_end;
         let plugins = elements[broker]
             .children
             .iter()
@@ -450,6 +445,9 @@ fn malformed(loc: &Locator, at: usize, message: impl Into<String>) -> Diagnostic
 fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>> {
     let base = bom_len(text);
     let body = &text[base..];
+    if body.starts_with('\u{feff}') {
+        return Err(vec![malformed(loc, base, "text outside the root element")]);
+    }
     let mut reader = Reader::from_str(body);
     {
         let cfg = reader.config_mut();
@@ -460,8 +458,7 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
     }
     let mut elements: Vec<Element> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
-    // Namespace scopes: one list of (prefix, uri) per open element.
-    let mut scopes: Vec<Vec<(Option<String>, String)>> = Vec::new();
+    let mut scopes = Namespaces::default();
     let mut roots = 0usize;
     loop {
         let start = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
@@ -475,6 +472,9 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
         let end = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let end = end.min(text.len());
         let start = start.min(end);
+        let Some(raw) = text.get(start..end) else {
+            return Err(vec![malformed(loc, start, "unexpected character")]);
+        };
         match event {
             Event::Eof => break,
             Event::Start(_) | Event::Empty(_) => {
@@ -489,7 +489,6 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                         )]);
                     }
                 }
-                let raw = &text[start..end];
                 let tag = parse_tag(raw, start, empty).map_err(|e| vec![e.into_diag(loc)])?;
                 // Namespace declarations of this element.
                 let mut scope = Vec::new();
@@ -501,7 +500,7 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                     }
                 }
                 scopes.push(scope);
-                let ns = resolve(&scopes, tag.prefix.as_deref());
+                let ns = scopes.resolve(tag.prefix.as_deref());
                 let index = elements.len();
                 let parent = stack.last().copied();
                 if let Some(p) = parent {
@@ -530,7 +529,7 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                     return Err(vec![malformed(loc, start, "an end tag with no start tag")]);
                 };
                 scopes.pop();
-                let raw_name = text[start..end]
+                let raw_name = raw
                     .trim_start_matches("</")
                     .trim_end_matches('>')
                     .trim_end();
@@ -549,7 +548,6 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                 e.span = Span::new(e.span.start as usize, end);
             }
             Event::Text(_) => {
-                let raw = &text[start..end];
                 if stack.is_empty() && !raw.trim().is_empty() {
                     return Err(vec![malformed(
                         loc,
@@ -569,7 +567,6 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                 }
             }
             Event::DocType(_) => {
-                let raw = &text[start..end];
                 if roots > 0 {
                     return Err(vec![malformed(
                         loc,
@@ -622,18 +619,39 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
     Ok(elements)
 }
 
-fn resolve(scopes: &[Vec<(Option<String>, String)>], prefix: Option<&str>) -> Option<String> {
-    if prefix == Some("xml") {
-        return Some("http://www.w3.org/XML/1998/namespace".to_string());
+/// Namespace bindings in scope: a stack of URIs per prefix, and the
+/// prefixes each open element declared.
+#[derive(Default)]
+struct Namespaces {
+    bindings: std::collections::HashMap<Option<String>, Vec<String>>,
+    declared: Vec<Vec<Option<String>>>,
+}
+
+impl Namespaces {
+    fn push(&mut self, scope: Vec<(Option<String>, String)>) {
+        let mut prefixes = Vec::with_capacity(scope.len());
+        for (p, uri) in scope {
+            self.bindings.entry(p.clone()).or_default().push(uri);
+            prefixes.push(p);
+        }
+        self.declared.push(prefixes);
     }
-    for scope in scopes.iter().rev() {
-        for (p, uri) in scope.iter().rev() {
-            if p.as_deref() == prefix {
-                return (!uri.is_empty()).then(|| uri.clone());
+
+    fn pop(&mut self) {
+        for p in self.declared.pop().unwrap_or_default() {
+            if let Some(v) = self.bindings.get_mut(&p) {
+                v.pop();
             }
         }
     }
-    None
+
+    fn resolve(&self, prefix: Option<&str>) -> Option<String> {
+        if prefix == Some("xml") {
+            return Some("http://www.w3.org/XML/1998/namespace".to_string());
+        }
+        let uri = self.bindings.get(&prefix.map(str::to_string))?.last()?;
+        (!uri.is_empty()).then(|| uri.clone())
+    }
 }
 
 /// A problem found while scanning a tag or text.
@@ -698,6 +716,7 @@ fn parse_tag(raw: &str, at: usize, empty: bool) -> Result<Tag, ScanError> {
     }
     let (prefix, local) = split_name(name);
     let mut attrs: Vec<Attr> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let bytes = inner.as_bytes();
     let mut i = name_len;
     loop {
@@ -772,7 +791,7 @@ fn parse_tag(raw: &str, at: usize, empty: bool) -> Result<Tag, ScanError> {
         let raw_value = &inner[v_start..i];
         i += 1;
         let value = unescape_attr(raw_value, off + v_start)?;
-        if attrs.iter().any(|a| a.name == a_name) {
+        if !seen.insert(a_name) {
             return Err(ScanError::Malformed(
                 off + a_start,
                 format!("attribute `{a_name}` appears twice"),
@@ -905,26 +924,38 @@ pub(crate) fn line_indent(xml: &str, pos: usize) -> Option<&str> {
 }
 
 fn detect_indent_unit(xml: &str, elements: &[Element]) -> String {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(xml.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    // The indentation before `pos` when only whitespace precedes it on its line.
+    let indent = |pos: usize| -> Option<&str> {
+        let line = match line_starts.binary_search(&pos) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let before = xml.get(line_starts.get(line).copied().unwrap_or(0)..pos)?;
+        before
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+            .then_some(before)
+    };
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for e in elements {
         let Some(p) = e.parent else { continue };
         let (Some(ci), Some(pi)) = (
-            line_indent(xml, e.start_tag.start as usize),
-            line_indent(xml, elements[p].start_tag.start as usize),
+            indent(e.start_tag.start as usize),
+            indent(elements[p].start_tag.start as usize),
         ) else {
             continue;
         };
         if let Some(unit) = ci.strip_prefix(pi).filter(|u| !u.is_empty()) {
-            match counts.iter_mut().find(|(u, _)| u == unit) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((unit.to_string(), 1)),
-            }
+            *counts.entry(unit).or_insert(0) += 1;
         }
     }
     counts
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())))
-        .map_or_else(|| "  ".to_string(), |(u, _)| u)
+        .map_or_else(|| "  ".to_string(), |(u, _)| u.to_string())
 }
 
 /// Split a destination name as `ActiveMQDestination.setPhysicalName` does:
@@ -1256,6 +1287,7 @@ mod tests {
         assert_eq!(code("<b a=\"&#0;\"/>"), "malformed-xml");
         assert_eq!(code("<b a=\"1\" a=\"2\"/>"), "malformed-xml");
         assert_eq!(code(""), "malformed-xml");
+        assert_eq!(code("\u{feff}\u{feff}<b/>"), "malformed-xml");
     }
 
     #[test]
@@ -1309,5 +1341,24 @@ mod tests {
         assert_eq!(code("{\"Data\": 3}"), "invalid-config-json");
         assert_eq!(code("[1]"), "invalid-config-json");
         assert_eq!(code("{"), "invalid-config-json");
+    }
+
+    #[test]
+    fn large_inputs_stay_fast() {
+        let ns = "xmlns=\"http://activemq.apache.org/schema/core\"";
+        let flat = format!(
+            "<broker {ns}><plugins>{}</plugins></broker>",
+            "<x a=\"1\"/>".repeat(100_000)
+        );
+        let t = std::time::Instant::now();
+        let doc = parse(&flat).expect("parses");
+        assert_eq!(doc.elements.len(), 100_002);
+        let deep = format!(
+            "<broker {ns}>{}{}</broker>",
+            "<a>".repeat(100_000),
+            "</a>".repeat(100_000)
+        );
+        parse(&deep).expect("parses");
+        assert!(t.elapsed().as_secs() < 20);
     }
 }

@@ -7,8 +7,8 @@
 //!   Amazon MQ `<broker>`, or AWS CLI JSON with a base64 `Data` field) into
 //!   a small element tree with byte spans, refusing DTD entity tricks.
 //! - [`emit`] renders the `<authorizationPlugin>` fragment.
-//! - [`read`] turns the plugin back into a map, as ActiveMQ reads it.
-//! - [`merge`] splices a fragment into the document.
+//! - [`read`](mod@read) turns the plugin back into a map, as ActiveMQ reads it.
+//! - [`merge`](mod@merge) splices a fragment into the document.
 
 pub mod config;
 pub mod emit;
