@@ -100,46 +100,54 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         return write_product(io, args.output.as_deref(), &text);
     };
     let into = args.into.as_deref().unwrap_or_default();
-    let merged = xml::merge_with(
-        &doc,
-        &map,
-        &MergeOptions {
-            header: Some(header),
-            replace_other_map: args.replace_other_map,
-            output: match args.emit {
-                Emit::Auto => MergeOutput::Auto,
-                Emit::Xml => MergeOutput::Xml,
+    let merge = |output: MergeOutput| {
+        xml::merge_with(
+            &doc,
+            &map,
+            &MergeOptions {
+                header: Some(header.clone()),
+                replace_other_map: args.replace_other_map,
+                output,
             },
-        },
-    );
-    let merged = match merged {
-        Ok(text) => text,
-        Err(d) => {
-            io.report(&super::sorted(d), &sources);
-            let _ = writeln!(
-                io.err,
-                "error: cannot merge into `{into}`; nothing was written"
-            );
-            return Ok(ExitStatus::Findings);
-        }
+        )
     };
-    let original = sources
-        .get(doc.source)
-        .map(|f| f.text.as_str())
-        .unwrap_or_default();
+    let output = match args.emit {
+        Emit::Auto => MergeOutput::Auto,
+        Emit::Xml => MergeOutput::Xml,
+    };
+    // The XML before and after: for AWS JSON the XML inside `Data`, since the
+    // JSON around it is always written in the update-configuration form.
+    let (merged, merged_xml) = match (merge(output), doc.is_json()) {
+        (Ok(m), false) => (m.clone(), m),
+        (Ok(m), true) => match merge(MergeOutput::Xml) {
+            Ok(x) => (m, x),
+            Err(d) => return refuse_merge(io, &sources, d, into),
+        },
+        (Err(d), _) => return refuse_merge(io, &sources, d, into),
+    };
+    let current_xml = if doc.is_json() {
+        doc.xml.as_str()
+    } else {
+        sources
+            .get(doc.source)
+            .map(|f| f.text.as_str())
+            .unwrap_or_default()
+    };
+    let up_to_date = merged_xml == current_xml;
     if args.check {
-        let diff = crate::textdiff::unified(original, &merged, into, &format!("{into} (merged)"));
-        if diff.is_empty() {
+        if up_to_date {
             let _ = writeln!(io.err, "{into} is up to date");
             return Ok(ExitStatus::Success);
         }
+        let diff =
+            crate::textdiff::unified(current_xml, &merged_xml, into, &format!("{into} (merged)"));
         io.out
             .write_all(diff.as_bytes())
             .map_err(|e| Error::io("write", "<stdout>", e))?;
         return Ok(ExitStatus::Findings);
     }
     if args.in_place {
-        if merged == original {
+        if up_to_date {
             let _ = writeln!(io.err, "{into} is up to date");
             return Ok(ExitStatus::Success);
         }
@@ -154,6 +162,20 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         return Ok(ExitStatus::Success);
     }
     write_product(io, args.output.as_deref(), &merged)
+}
+
+fn refuse_merge(
+    io: &mut Io,
+    sources: &Sources,
+    d: Vec<Diagnostic>,
+    into: &str,
+) -> Result<ExitStatus, Error> {
+    io.report(&super::sorted(d), sources);
+    let _ = writeln!(
+        io.err,
+        "error: cannot merge into `{into}`; nothing was written"
+    );
+    Ok(ExitStatus::Findings)
 }
 
 /// Write the product to `-o FILE` (atomically) or standard output.

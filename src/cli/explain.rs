@@ -130,6 +130,9 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             return Ok(ExitStatus::Findings);
         }
     };
+    if !loaded.findings().is_empty() {
+        io.report(&super::sorted(loaded.findings().to_vec()), &sources);
+    }
     let empty = AuthzMap::default();
     let (map, open_without_plugin) = match &loaded {
         Loaded::Policy { map, .. } => (map, false),
@@ -151,7 +154,11 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut per_right: Vec<(Right, BTreeMap<String, Vec<String>>, bool)> = Vec::new();
     match args.what {
         What::Temp => {
-            let _ = writeln!(out, "{}temporary queues and topics ({name})", who_prefix(&args.group));
+            let _ = writeln!(
+                out,
+                "{}temporary queues and topics ({name})",
+                who_prefix(&args.group)
+            );
             for r in Right::ALL {
                 match map.temp_groups(r) {
                     None => per_right.push((r, BTreeMap::new(), true)),
@@ -205,7 +212,11 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
                 let mut why: Vec<String> = Vec::new();
                 for (k, whys) in groups {
                     if k == g || k.as_str() == EVERYONE {
-                        let via = if k.as_str() == EVERYONE { "as everyone: " } else { "" };
+                        let via = if k.as_str() == EVERYONE {
+                            "as everyone: "
+                        } else {
+                            ""
+                        };
                         why.extend(whys.iter().map(|w| format!("{via}{w}")));
                     }
                 }

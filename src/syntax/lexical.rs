@@ -185,7 +185,11 @@ pub fn attach_allows(
         .iter()
         .map(|s| {
             let start = source.line_index(s.span.start as usize);
-            let end = source.line_index((s.span.end as usize).saturating_sub(1).max(s.span.start as usize));
+            let end = source.line_index(
+                (s.span.end as usize)
+                    .saturating_sub(1)
+                    .max(s.span.start as usize),
+            );
             (start, end)
         })
         .collect();

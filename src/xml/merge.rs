@@ -272,7 +272,7 @@ mod tests {
         let out = merged("<broker xmlns=\"http://activemq.apache.org/schema/core\">\n  <plugins>\n  </plugins>\n</broker>\n");
         assert_eq!(
             out,
-            "<broker xmlns=\"http://activemq.apache.org/schema/core\">\n  <plugins>\n    <authorizationPlugin>\n      <!-- h -->\n      <map>\n        <authorizationMap>\n          <authorizationEntries>\n            <authorizationEntry queue=\"Q.&gt;\" read=\"a\"/>\n          </authorizationEntries>\n        </authorizationMap>\n      </map>\n    </authorizationPlugin>\n  </plugins>\n</broker>\n"
+            "<broker xmlns=\"http://activemq.apache.org/schema/core\">\n  <plugins>\n    <authorizationPlugin>\n      <!-- h -->\n      <map>\n        <authorizationMap>\n          <authorizationEntries>\n            <authorizationEntry queue=\"Q.>\" read=\"a\"/>\n          </authorizationEntries>\n        </authorizationMap>\n      </map>\n    </authorizationPlugin>\n  </plugins>\n</broker>\n"
         );
     }
 
@@ -282,7 +282,7 @@ mod tests {
         assert!(out.starts_with("<amq:broker xmlns:amq=\"http://activemq.apache.org/schema/core\">\n  <amq:plugins>\n    <amq:authorizationPlugin>"));
         assert!(out.ends_with("</amq:plugins>\n</amq:broker>"));
         let out = merged("<broker xmlns=\"http://activemq.apache.org/schema/core\"><a/></broker>");
-        assert!(out.ends_with("<a/>\n  <plugins>\n    <authorizationPlugin>\n      <!-- h -->\n      <map>\n        <authorizationMap>\n          <authorizationEntries>\n            <authorizationEntry queue=\"Q.&gt;\" read=\"a\"/>\n          </authorizationEntries>\n        </authorizationMap>\n      </map>\n    </authorizationPlugin>\n  </plugins>\n</broker>"));
+        assert!(out.ends_with("<a/>\n  <plugins>\n    <authorizationPlugin>\n      <!-- h -->\n      <map>\n        <authorizationMap>\n          <authorizationEntries>\n            <authorizationEntry queue=\"Q.>\" read=\"a\"/>\n          </authorizationEntries>\n        </authorizationMap>\n      </map>\n    </authorizationPlugin>\n  </plugins>\n</broker>"));
         merged("<broker xmlns=\"http://activemq.apache.org/schema/core\"><plugins/></broker>");
     }
 
