@@ -137,7 +137,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let (map, open_without_plugin) = match &loaded {
         Loaded::Policy { map, .. } => (map, false),
         Loaded::Config { map: Some(map), .. } => (map, false),
-        Loaded::Config { map: None, .. } => (&empty, true),
+        Loaded::Config { map: None, doc, .. } => (&empty, doc.authorization_plugin.is_none()),
     };
     let name = super::input::name(&args.input);
     let mut out = String::new();
