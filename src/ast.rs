@@ -100,6 +100,7 @@ pub struct RightTok {
 pub enum Target {
     Dest {
         kind: DestKind,
+        /// The kind keyword, or the pattern itself for later patterns of a list.
         kind_span: Span,
         pattern: Ident,
     },

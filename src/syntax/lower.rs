@@ -187,16 +187,24 @@ impl Lower<'_> {
     }
 
     fn target_list(&mut self, pair: Pair<'_, Rule>, out: &mut Vec<Target>) -> Option<()> {
-        let mut kind = None;
+        let mut current = None;
+        let mut later = false;
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::kind => kind = Some(self.kind(p)?),
+                Rule::kind => {
+                    current = Some(self.kind(p)?);
+                    later = false;
+                }
                 Rule::pattern => {
-                    let (kind, kind_span) = kind?;
+                    let (kind, kind_span) = current?;
+                    let pattern = self.ident(p)?;
+                    // later patterns of a list point at themselves only
+                    let kind_span = if later { pattern.span } else { kind_span };
+                    later = true;
                     out.push(Target::Dest {
                         kind,
                         kind_span,
-                        pattern: self.ident(p)?,
+                        pattern,
                     });
                 }
                 Rule::kw_temp => out.push(Target::Temp(self.span(&p))),
