@@ -14,10 +14,9 @@
 //!   intersection.
 //! * The group `*` is returned as the literal name `"*"`; see [`user_allowed`].
 //!
-//! Known limit of the model: ActiveMQ compares the raw role strings with
-//! `equals`, so in a composite lookup an entry whose attribute is absent
-//! (`null`) differs from one whose attribute is empty (`""`). [`GroupList`]
-//! holds both as `""`, so such entries are treated as equal here.
+//! ActiveMQ compares the raw role strings with `equals`, so in a composite
+//! lookup an entry whose attribute is absent (`null`) differs from one whose
+//! attribute is empty (`""`); [`GroupList::present`] keeps that difference.
 //!
 //! [`AuthzMap::acl_groups`] is the direct, unindexed definition;
 //! [`Evaluator`] is an indexed version for repeated lookups that gives the

@@ -124,6 +124,10 @@ impl FromIterator<Right> for RightSet {
 pub struct GroupList {
     pub raw: String,
     pub groups: BTreeSet<String>,
+    /// Whether the attribute was written at all. ActiveMQ keeps `null` for
+    /// an absent attribute and `""` for an empty one, and compares entries by
+    /// value (composite destinations), so the two differ.
+    pub present: bool,
 }
 
 impl GroupList {
@@ -137,6 +141,7 @@ impl GroupList {
         GroupList {
             raw: raw.to_string(),
             groups,
+            present: true,
         }
     }
 
@@ -152,7 +157,13 @@ impl GroupList {
             .map(String::as_str)
             .collect::<Vec<_>>()
             .join(",");
-        GroupList { raw, groups }
+        // compiled lists that are empty are left out of the XML
+        let present = !groups.is_empty();
+        GroupList {
+            raw,
+            groups,
+            present,
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -112,7 +112,7 @@ impl Out<'_> {
             ("admin", &acl.admin),
         ] {
             let raw = raw_of(list);
-            if !raw.is_empty() {
+            if list.present || !raw.is_empty() {
                 t.push_str(&format!(" {attr}=\"{}\"", escape_attr(&raw)));
             }
         }
@@ -189,11 +189,19 @@ mod tests {
     use super::*;
     use crate::semantics::{DestKind, Entry};
 
+    /// An empty string leaves the attribute out.
     fn acl(r: &str, w: &str, a: &str) -> Acl {
+        let list = |s: &str| {
+            if s.is_empty() {
+                GroupList::default()
+            } else {
+                GroupList::parse(s)
+            }
+        };
         Acl {
-            read: GroupList::parse(r),
-            write: GroupList::parse(w),
-            admin: GroupList::parse(a),
+            read: list(r),
+            write: list(w),
+            admin: list(a),
             group_class: None,
         }
     }

@@ -335,7 +335,11 @@ impl Reader<'_> {
     /// The rights of an entry element; `with_dest` when destination
     /// attributes are expected.
     fn acl(&mut self, e: &Element, map_class: Option<&str>, with_dest: bool) -> Acl {
-        let get = |n: &str| e.attr(n).map_or("", |a| a.value.as_str());
+        // an absent attribute stays absent: ActiveMQ compares entries by value
+        let list = |n: &str| {
+            e.attr(n)
+                .map_or_else(GroupList::default, |a| GroupList::parse(&a.value))
+        };
         let class = e
             .attr("groupClass")
             .map(|a| a.value.clone())
@@ -388,9 +392,9 @@ impl Reader<'_> {
             );
         }
         Acl {
-            read: GroupList::parse(get("read")),
-            write: GroupList::parse(get("write")),
-            admin: GroupList::parse(get("admin")),
+            read: list("read"),
+            write: list("write"),
+            admin: list("admin"),
             group_class: class,
         }
     }
