@@ -629,6 +629,36 @@ fn generated(seed: u64) -> Case {
     }
 }
 
+/// The rules the issue names, each certainly present: `FOO.>` matching
+/// `FOO`, union across entries, `everyone`, undeclared destinations that need
+/// admin (held by some users only), and temp rights without admin.
+const EDGES: &str = "\
+group g1
+group g2
+group g3
+grant g1 read on queue FOO.>
+grant g2 read, write on queue FOO.BAR
+grant g3 all on queue NEW.>
+grant g1 write on queue NEW.>
+grant g2 read on queue NEW.ONE
+grant everyone read on topic NEWS.>
+grant g2 write, admin on topic NEWS.>
+grant everyone read, admin on advisory
+grant g1 read, write on temp
+grant g2 all on temp
+grant g3 admin on temp
+";
+
+#[test]
+fn edge_rules_on_a_real_broker() {
+    if activemq_or_skip() {
+        verify(&Case {
+            name: "edges".to_string(),
+            policy: EDGES.to_string(),
+        });
+    }
+}
+
 #[test]
 fn example_orders_on_a_real_broker() {
     if activemq_or_skip() {
