@@ -73,6 +73,9 @@ impl Op {
     }
 }
 
+/// A queue or topic by name.
+type Dest = (DestKind, String);
+
 /// Where a probe goes.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Target {
@@ -274,7 +277,7 @@ fn authentication_plugin(users: &[User]) -> String {
 /// Destinations to probe, per kind, and which of them are declared in
 /// `<destinations>`: every fourth name (in sorted order) and every `.X.Y`
 /// name is left undeclared, so that creating it needs admin.
-fn destinations_for(map: &AuthzMap) -> (Vec<(DestKind, String)>, Vec<(DestKind, String)>) {
+fn destinations_for(map: &AuthzMap) -> (Vec<Dest>, Vec<Dest>) {
     let mut names: BTreeSet<(DestKind, String)> = BTreeSet::new();
     for e in &map.entries {
         if e.pattern.starts_with("ActiveMQ.") {
