@@ -384,9 +384,10 @@ fn read_back(path: &Path, text: &str) -> AuthzMap {
 }
 
 /// Compile `case` into a fresh Spring configuration with the real binary,
-/// start a broker on the result and run every probe. Panics listing every
-/// probe whose outcome differs from the evaluator's.
-fn verify(case: &Case) {
+/// start a broker on the result and run every probe. Fails listing every
+/// probe whose outcome differs from the evaluator's; panics when the policy,
+/// the compile or the broker start fails.
+fn verify(case: &Case) -> Result<(), String> {
     let began = Instant::now();
     let (map, groups) = compile_policy(case);
     let users = users_for(&groups);
@@ -505,14 +506,17 @@ fn verify(case: &Case) {
         println!("broker log tail:\n{}", broker.log_tail(30));
     }
     drop(broker);
-    assert!(
-        failures.is_empty(),
-        "{}: {} of {} probes differ from the evaluator:\n{}",
-        case.name,
-        failures.len(),
-        probes.len(),
-        failures.join("\n")
-    );
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: {} of {} probes differ from the evaluator:\n{}",
+            case.name,
+            failures.len(),
+            probes.len(),
+            failures.join("\n")
+        ))
+    }
 }
 
 fn example(name: &str) -> Case {
@@ -655,31 +659,39 @@ grant g3 admin on temp
 #[test]
 fn edge_rules_on_a_real_broker() {
     if activemq_or_skip() {
-        verify(&Case {
+        if let Err(e) = verify(&Case {
             name: "edges".to_string(),
             policy: EDGES.to_string(),
-        });
+        }) {
+            panic!("{e}");
+        }
     }
 }
 
 #[test]
 fn example_orders_on_a_real_broker() {
     if activemq_or_skip() {
-        verify(&example("orders"));
+        if let Err(e) = verify(&example("orders")) {
+            panic!("{e}");
+        }
     }
 }
 
 #[test]
 fn example_saas_on_a_real_broker() {
     if activemq_or_skip() {
-        verify(&example("saas"));
+        if let Err(e) = verify(&example("saas")) {
+            panic!("{e}");
+        }
     }
 }
 
 #[test]
 fn example_amazon_mq_on_a_real_broker() {
     if activemq_or_skip() {
-        verify(&example("amazon-mq"));
+        if let Err(e) = verify(&example("amazon-mq")) {
+            panic!("{e}");
+        }
     }
 }
 
@@ -688,9 +700,13 @@ fn generated_policies_on_a_real_broker() {
     if !activemq_or_skip() {
         return;
     }
+    let mut failures = Vec::new();
     for seed in [4, 7, 11, 13] {
         let case = generated(seed);
         println!("{}", case.policy);
-        verify(&case);
+        if let Err(e) = verify(&case) {
+            failures.push(format!("{e}\npolicy:\n{}", case.policy));
+        }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
