@@ -237,7 +237,7 @@ fn users_for(groups: &[String]) -> Vec<User> {
         .iter()
         .enumerate()
         .map(|(i, g)| User {
-            name: format!("u-{g}"),
+            name: format!("u-{}", g.replace(' ', "_")),
             password: format!("pw{i}"),
             groups: vec![g.clone()],
         })
@@ -638,11 +638,15 @@ fn generated(seed: u64) -> Case {
 
 /// The rules the issue names, each certainly present: `FOO.>` matching
 /// `FOO`, union across entries, `everyone`, undeclared destinations that need
-/// admin (held by some users only), and temp rights without admin.
+/// admin (held by some users only), temp rights without admin, and names
+/// that need quoting in the policy and escaping in the XML.
 const EDGES: &str = "\
 group g1
 group g2
 group g3
+group \"ops team\"
+grant \"ops team\" read, write on queue \"R&D.>\", topic \"it's.<new>\"
+grant g1 read on topic \"it's.<new>\"
 grant g1 read on queue FOO.>
 grant g2 read, write on queue FOO.BAR
 grant g3 all on queue NEW.>
