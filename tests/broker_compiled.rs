@@ -167,6 +167,9 @@ fn expect(
                     user.name
                 ));
             }
+            if is_wildcard(name) {
+                return Expect::Allowed;
+            }
             let key = (*kind, name.clone());
             if existing.contains(&key) {
                 return Expect::Allowed;
@@ -301,7 +304,39 @@ fn destinations_for(map: &AuthzMap) -> (Vec<Dest>, Vec<Dest>) {
     (all, declared)
 }
 
-fn probes_for(users: &[User], dests: &[(DestKind, String)]) -> Vec<Probe> {
+/// A name with a wildcard segment: a subscription to it creates nothing.
+fn is_wildcard(name: &str) -> bool {
+    name.split('.').any(|s| s == "*" || s == ">")
+}
+
+/// Wildcard subscriptions to probe (read is checked on the wildcard key
+/// itself, semantics §4): `*` and `>`, and below each entry's leading
+/// concrete segments `P.*` and `P.>`.
+fn wildcard_subscriptions(map: &AuthzMap) -> Vec<Dest> {
+    let mut keys: BTreeSet<Dest> = BTreeSet::new();
+    for kind in [DestKind::Queue, DestKind::Topic] {
+        keys.insert((kind, "*".to_string()));
+        keys.insert((kind, ">".to_string()));
+    }
+    for e in &map.entries {
+        if e.pattern.starts_with("ActiveMQ.") {
+            continue;
+        }
+        let segments: Vec<&str> = e.pattern.split('.').collect();
+        let concrete = segments
+            .iter()
+            .take_while(|s| **s != "*" && **s != ">")
+            .count();
+        for depth in 1..=concrete.min(2) {
+            let prefix = segments[..depth].join(".");
+            keys.insert((e.kind, format!("{prefix}.*")));
+            keys.insert((e.kind, format!("{prefix}.>")));
+        }
+    }
+    keys.into_iter().collect()
+}
+
+fn probes_for(users: &[User], dests: &[Dest], wildcards: &[Dest]) -> Vec<Probe> {
     let mut probes = Vec::new();
     for u in 0..users.len() {
         probes.push(Probe {
@@ -319,6 +354,15 @@ fn probes_for(users: &[User], dests: &[(DestKind, String)]) -> Vec<Probe> {
                     target: Target::Dest(*kind, name.clone()),
                 });
             }
+        }
+    }
+    for (kind, name) in wildcards {
+        for u in 0..users.len() {
+            probes.push(Probe {
+                user: u,
+                op: Op::Subscribe,
+                target: Target::Dest(*kind, name.clone()),
+            });
         }
     }
     for topic in [false, true] {
@@ -446,7 +490,7 @@ fn verify(case: &Case) -> Result<(), String> {
         declared.len()
     );
 
-    let probes = probes_for(&users, &dests);
+    let probes = probes_for(&users, &dests, &wildcard_subscriptions(&map));
     let mut existing: BTreeSet<(DestKind, String)> = declared.iter().cloned().collect();
     let mut existing_reread = existing.clone();
     let mut failures = Vec::new();
