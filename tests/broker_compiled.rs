@@ -11,13 +11,17 @@
 //!   created by an earlier probe of the same run) the operation also needs
 //!   admin, since the broker auto-creates X. The probes run in order and the
 //!   model tracks which destinations they create.
+//! - A subscription to a wildcard name (`FOO.*`, `FOO.>`, `>`) needs read on
+//!   that key as the evaluator matches it (semantics §4) and creates nothing.
 //! - Temporary destinations follow the `tempDestinationAuthorizationEntry`
 //!   (`AuthzMap::temp_groups`; none means open): each probe's connection
 //!   creates its own temporary destination, so SEND needs write and admin,
 //!   SUBSCRIBE needs read and admin.
 //!
 //! Every policy grants `everyone read, admin on advisory`, so that connecting
-//! and creating advisory topics never depends on who came first.
+//! and creating advisory topics never depends on who came first. The map
+//! read back from the merged file must give the same expectations as the
+//! map compiled from the policy.
 //!
 //! Skipped when ActiveMQ or Java is missing, unless `MQAUTHZ_REQUIRE_ACTIVEMQ=1`.
 
