@@ -110,12 +110,7 @@ impl Grant {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AssertKind {
-    Can,
-    Cannot,
-    Only,
-}
+pub use crate::ast::AssertKind;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assertion {

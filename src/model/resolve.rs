@@ -237,11 +237,7 @@ impl Resolver<'_> {
             .fold(RightSet::EMPTY, |acc, r| acc.union(r.rights));
         Some(Assertion {
             span,
-            kind: match a.kind {
-                ast::AssertKind::Can => AssertKind::Can,
-                ast::AssertKind::Cannot => AssertKind::Cannot,
-                ast::AssertKind::Only => AssertKind::Only,
-            },
+            kind: a.kind,
             principals: principals.into_iter().collect::<Option<_>>()?,
             rights,
             target: target?,

@@ -252,30 +252,20 @@ impl<T> Search<'_, T> {
 
     /// Record a stored `>` that covers everything from here, if any.
     fn tail_cover(&mut self, alive: &[u32]) -> bool {
-        let set = self.set;
-        for n in alive {
-            let nd = &set.nodes[*n as usize];
-            let kept: Vec<u32> = nd
-                .tail
-                .iter()
-                .copied()
-                .filter(|&i| (self.keep)(&set.items[i as usize].1))
-                .collect();
-            if !kept.is_empty() {
-                self.used.extend(kept);
-                return true;
-            }
-        }
-        false
+        self.cover_by(alive, |nd| &nd.tail)
     }
 
     /// Record a stored pattern ending exactly here, if any.
     fn exact_cover(&mut self, alive: &[u32]) -> bool {
+        self.cover_by(alive, |nd| &nd.exact)
+    }
+
+    /// Record the kept items that `items` lists at the first node of `alive`
+    /// holding any.
+    fn cover_by(&mut self, alive: &[u32], items: impl Fn(&Node) -> &Vec<u32>) -> bool {
         let set = self.set;
         for n in alive {
-            let nd = &set.nodes[*n as usize];
-            let kept: Vec<u32> = nd
-                .exact
+            let kept: Vec<u32> = items(&set.nodes[*n as usize])
                 .iter()
                 .copied()
                 .filter(|&i| (self.keep)(&set.items[i as usize].1))
