@@ -187,14 +187,20 @@ impl Side {
     }
 
     /// A destination matched by `p` that `group` does not hold here, if any.
+    /// The readable [`Pattern::example`] is preferred when it is one.
     fn uncovered(&self, group: &str, p: &Pattern) -> Option<String> {
         let star = group == EVERYONE;
-        self.set
-            .union_covers_where(p, |i| {
-                let h = &self.holders[*i];
-                h.contains(EVERYONE) || (!star && h.contains(group))
-            })
-            .err()
+        let holds = |i: &usize| {
+            let h = &self.holders[*i];
+            h.contains(EVERYONE) || (!star && h.contains(group))
+        };
+        let witness = self.set.union_covers_where(p, holds).err()?;
+        let readable = p.example();
+        if self.set.matching(&readable).into_iter().any(holds) {
+            Some(witness)
+        } else {
+            Some(readable)
+        }
     }
 }
 

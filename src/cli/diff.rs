@@ -101,4 +101,3 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         ExitStatus::Success
     })
 }
-
