@@ -103,8 +103,11 @@ enum Where {
     Temp,
 }
 
-/// (principals as written, rights, where) → patterns as written.
-type Buckets = BTreeMap<(Vec<String>, RightSet, Where), BTreeSet<String>>;
+/// A principal: its sort key (everyone first, then by name) and how it is written.
+type Principal = (String, String);
+
+/// (principals, rights, where) → patterns as written.
+type Buckets = BTreeMap<(Vec<Principal>, RightSet, Where), BTreeSet<String>>;
 
 struct Builder {
     buckets: Buckets,
@@ -142,12 +145,17 @@ impl Builder {
             );
             return;
         }
-        let mut per: BTreeMap<String, RightSet> = BTreeMap::new();
+        let mut per: BTreeMap<Principal, RightSet> = BTreeMap::new();
         for right in Right::ALL {
             for g in &acl.get(right).groups {
                 match write_principal(g) {
                     Ok(w) => {
-                        per.entry(w).or_default().insert(right);
+                        let key = if g == EVERYONE {
+                            String::new()
+                        } else {
+                            format!("~{g}")
+                        };
+                        per.entry((key, w)).or_default().insert(right);
                         if g != EVERYONE {
                             self.groups.insert(g.clone());
                         }
@@ -159,7 +167,7 @@ impl Builder {
                 }
             }
         }
-        let mut inverse: BTreeMap<RightSet, Vec<String>> = BTreeMap::new();
+        let mut inverse: BTreeMap<RightSet, Vec<Principal>> = BTreeMap::new();
         for (w, rights) in per {
             inverse.entry(rights).or_default().push(w);
         }
@@ -268,7 +276,11 @@ fn render(b: &Builder) -> String {
         };
         out.push_str(&format!(
             "grant {} {} on {targets}\n",
-            principals.join(", "),
+            principals
+                .iter()
+                .map(|(_, w)| w.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             rights_text(*rights)
         ));
     }

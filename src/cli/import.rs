@@ -45,10 +45,12 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         Loaded::Config {
             doc, map, findings, ..
         } => (doc, map, findings),
-        Loaded::Policy { .. } => return Err(Error::Usage(format!(
+        Loaded::Policy { .. } => {
+            return Err(Error::Usage(format!(
             "{} is a policy; import reads a broker configuration (`mqauthz fmt` formats policies)",
             super::input::name(&args.config)
-        ))),
+        )))
+        }
     };
     let Some(map) = map else {
         io.report(&super::sorted(findings), &sources);
