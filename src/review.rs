@@ -150,9 +150,12 @@ pub struct Review {
     pub assertions: Option<AssertionReview>,
 }
 
+/// Patterns indexed by position in a list of principal sets.
+type Holders = (PatternSet<usize>, Vec<BTreeSet<String>>);
+
 /// Per (kind, right): every pattern with the principals holding it.
 struct Index {
-    sets: BTreeMap<(DestKind, Right), (PatternSet<usize>, Vec<BTreeSet<String>>)>,
+    sets: BTreeMap<(DestKind, Right), Holders>,
 }
 
 impl Index {
