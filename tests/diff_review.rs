@@ -378,7 +378,7 @@ fn arb_pattern() -> impl Strategy<Value = String> {
 
 fn arb_groups() -> impl Strategy<Value = GroupList> {
     prop::collection::btree_set(prop::sample::select(GROUPS.to_vec()), 0..=2)
-        .prop_map(|g| GroupList::from_groups(g))
+        .prop_map(GroupList::from_groups)
 }
 
 fn arb_acl() -> impl Strategy<Value = Acl> {
