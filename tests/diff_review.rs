@@ -505,3 +505,50 @@ proptest! {
             || back.temp.iter().any(|c| c.change == Direction::Lost));
     }
 }
+
+/// A large map: many namespaces and groups, operators on `>`, everyone on
+/// advisories. Diffing it against a one-entry change stays fast (no
+/// all-pairs work over entries).
+#[test]
+fn diff_scales_with_entries() {
+    let acl = |r: &str, w: &str| Acl {
+        read: GroupList::parse(r),
+        write: GroupList::parse(w),
+        admin: GroupList::parse(w),
+        group_class: None,
+    };
+    let mut entries = Vec::new();
+    let mut push = |kind, pattern: String, acl: Acl| {
+        let id = entries.len();
+        entries.push(Entry {
+            kind,
+            pattern,
+            acl,
+            id,
+            provenance: Vec::new(),
+            location: None,
+        });
+    };
+    push(DestKind::Queue, ">".into(), acl("ops", "ops"));
+    push(DestKind::Topic, "ActiveMQ.Advisory.>".into(), acl("*", "*"));
+    for i in 0..4000 {
+        let g = format!("app{}", i % 300);
+        push(DestKind::Queue, format!("NS{i}.IN"), acl(&g, ""));
+        push(DestKind::Queue, format!("NS{i}.OUT.>"), acl("", &g));
+        push(DestKind::Topic, format!("EV.NS{i}.*"), acl(&format!("{g},*"), &g));
+    }
+    let old = AuthzMap {
+        entries,
+        default_entry: None,
+        temp: None,
+    };
+    let mut new = old.clone();
+    new.entries[5].pattern = "NS1.>".into();
+    let start = std::time::Instant::now();
+    let d = diff(&old, &new);
+    let elapsed = start.elapsed();
+    assert!(!d.is_empty());
+    check_examples(&d, &old, &new, "large");
+    assert!(diff(&old, &old).is_empty());
+    assert!(elapsed.as_secs() < 30, "{elapsed:?}");
+}
