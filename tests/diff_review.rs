@@ -357,12 +357,13 @@ fn review_check_and_output() {
 
 // ---------------------------------------------------------------- properties
 
-const GROUPS: &[&str] = &["a", "b", "c", "*"];
+/// Groups, some needing quotes in a policy (`"ops team"`, `"everyone"`).
+const GROUPS: &[&str] = &["a", "b", "ops team", "everyone", "*"];
 
 fn arb_pattern() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => (
-            prop::collection::vec(prop::sample::select(vec!["A", "B", "*"]), 1..=3),
+            prop::collection::vec(prop::sample::select(vec!["A", "B", "*", "R&D", "temp"]), 1..=3),
             any::<bool>(),
         )
             .prop_map(|(segs, tail)| {
@@ -432,10 +433,10 @@ fn to_config(map: &AuthzMap) -> String {
 fn universe() -> Vec<String> {
     let mut out = Vec::new();
     let mut layer = vec![String::new()];
-    for _ in 0..5 {
+    for _ in 0..4 {
         let mut next = Vec::new();
         for p in &layer {
-            for s in ["A", "B", "Z"] {
+            for s in ["A", "B", "R&D", "temp", "Z"] {
                 next.push(if p.is_empty() {
                     s.to_string()
                 } else {
@@ -451,7 +452,7 @@ fn universe() -> Vec<String> {
 
 /// Brute force: do the maps differ for some user on some destination?
 fn differ_brute(old: &AuthzMap, new: &AuthzMap, universe: &[String]) -> bool {
-    let names = ["a", "b", "c", "d"];
+    let names = ["a", "b", "ops team", "everyone", "d"];
     let same = |o: &BTreeSet<String>, n: &BTreeSet<String>| {
         o.contains(EVERYONE) == n.contains(EVERYONE)
             && names.iter().all(|g| {
@@ -480,7 +481,7 @@ fn differ_brute(old: &AuthzMap, new: &AuthzMap, universe: &[String]) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn import_round_trips_to_the_same_meaning(map in arb_map()) {
@@ -492,6 +493,55 @@ proptest! {
         let compiled = policy_map("imported.mqa", &imported.text);
         let d = diff(&read, &compiled);
         prop_assert!(d.is_empty(), "{}\n{:#?}", imported.text, d);
+        let file = SourceFile::new("imported.mqa", imported.text.as_str());
+        let parsed = mqauthz::syntax::parse(SourceId(0), &file);
+        prop_assert_eq!(mqauthz::fmt::format(&file, &parsed.file), imported.text.clone());
+    }
+
+    #[test]
+    fn review_folding_keeps_access(map in arb_map()) {
+        use mqauthz::semantics::coverage::PatternSet;
+        let input = mqauthz::review::Input {
+            name: "generated".into(),
+            map: &map,
+            open: false,
+            descriptions: Default::default(),
+            declared: Vec::new(),
+            findings: Vec::new(),
+            assertions: None,
+        };
+        let r = mqauthz::review::review(&input);
+        let everyone = |kind: &str, right: &str| -> Vec<String> {
+            r.everyone
+                .iter()
+                .filter(|a| a.kind == kind && a.right == right)
+                .flat_map(|a| a.patterns.clone())
+                .collect()
+        };
+        for g in &r.groups {
+            for kind in [DestKind::Queue, DestKind::Topic] {
+                for right in Right::ALL {
+                    let mut folded: PatternSet<()> = PatternSet::new();
+                    for p in g
+                        .access
+                        .iter()
+                        .filter(|a| a.kind == kind.as_str() && a.right == right.as_str())
+                        .flat_map(|a| a.patterns.iter())
+                        .chain(everyone(kind.as_str(), right.as_str()).iter())
+                    {
+                        folded.insert(&Pattern::parse(p), ());
+                    }
+                    for e in map.entries.iter().filter(|e| e.kind == kind) {
+                        if e.acl.get(right).groups.contains(&g.group) {
+                            prop_assert!(
+                                folded.union_covers(&Pattern::parse(&e.pattern)).is_ok(),
+                                "{} {} {}: {} lost", g.group, right, kind, e.pattern
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -535,7 +585,11 @@ fn diff_scales_with_entries() {
         let g = format!("app{}", i % 300);
         push(DestKind::Queue, format!("NS{i}.IN"), acl(&g, ""));
         push(DestKind::Queue, format!("NS{i}.OUT.>"), acl("", &g));
-        push(DestKind::Topic, format!("EV.NS{i}.*"), acl(&format!("{g},*"), &g));
+        push(
+            DestKind::Topic,
+            format!("EV.NS{i}.*"),
+            acl(&format!("{g},*"), &g),
+        );
     }
     let old = AuthzMap {
         entries,
