@@ -301,6 +301,28 @@ fn import_examples_round_trip() {
 }
 
 #[test]
+fn diff_without_plugin() {
+    let open = "tests/fixtures/merge/spring-no-plugins.xml";
+    let out = mqauthz(&["diff", open, open]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("no authorizationPlugin"));
+    let out = mqauthz(&[
+        "diff",
+        open,
+        "tests/fixtures/diff/equal/policy-vs-config/new.xml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = mqauthz(&[
+        "diff",
+        "--fail-on",
+        "new-access",
+        open,
+        "tests/fixtures/diff/equal/policy-vs-config/old.mqa",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
 fn import_without_plugin() {
     let out = mqauthz(&["import", "tests/fixtures/merge/spring-no-plugins.xml"]);
     assert_eq!(out.status.code(), Some(1));
@@ -310,7 +332,17 @@ fn import_without_plugin() {
 
 #[test]
 fn reviews_of_examples() {
-    for example in ["amazon-mq", "orders", "saas"] {
+    let mut examples: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .expect("examples")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".mqa").map(str::to_string)
+        })
+        .collect();
+    examples.sort();
+    assert!(!examples.is_empty());
+    for example in &examples {
         let path = format!("examples/{example}.mqa");
         let out = mqauthz(&["review", &path]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
