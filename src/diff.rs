@@ -132,12 +132,13 @@ pub fn principal(name: &str, acl: &Acl) -> String {
     }
 }
 
-/// How a principal is shown to people: `everyone` for `*`.
+/// How a principal is shown to people: `everyone` for `*`, and a group
+/// literally named `everyone` quoted so the two cannot be confused.
 pub fn shown(group: &str) -> &str {
-    if group == EVERYONE {
-        "everyone"
-    } else {
-        group
+    match group {
+        EVERYONE => "everyone",
+        "everyone" => "\"everyone\"",
+        _ => group,
     }
 }
 

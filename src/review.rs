@@ -476,10 +476,10 @@ pub fn render_markdown(r: &Review) -> String {
     for g in &r.groups {
         match &g.description {
             Some(d) => {
-                let _ = writeln!(out, "\n#### {} ({})\n", md(&g.group), md(d));
+                let _ = writeln!(out, "\n#### {} ({})\n", md(shown(&g.group)), md(d));
             }
             None => {
-                let _ = writeln!(out, "\n#### {}\n", md(&g.group));
+                let _ = writeln!(out, "\n#### {}\n", md(shown(&g.group)));
             }
         }
         if g.access.is_empty() {
@@ -565,10 +565,10 @@ pub fn render_text(r: &Review) -> String {
     for g in &r.groups {
         match &g.description {
             Some(d) => {
-                let _ = writeln!(out, "\ngroup {} ({d})", g.group);
+                let _ = writeln!(out, "\ngroup {} ({d})", shown(&g.group));
             }
             None => {
-                let _ = writeln!(out, "\ngroup {}", g.group);
+                let _ = writeln!(out, "\ngroup {}", shown(&g.group));
             }
         }
         text_access(&mut out, &g.access);

@@ -102,6 +102,8 @@ fn subdirs(dir: &str) -> Vec<PathBuf> {
 /// Does `group` (or everyone) hold `right` on `dest`?
 fn holds(map: &AuthzMap, group: &str, kind: DestKind, dest: &str, right: Right) -> bool {
     let g = map.acl_groups(kind, dest, right);
+    let indexed = mqauthz::semantics::eval::Evaluator::new(map).acl_groups(kind, dest, right);
+    assert_eq!(g, indexed, "the evaluators disagree on {kind} {dest}");
     g.contains(EVERYONE) || g.contains(group)
 }
 
