@@ -483,7 +483,7 @@ pub fn render_markdown(r: &Review) -> String {
             }
         }
         if g.access.is_empty() {
-            out.push_str("Nothing beyond everyone's access.\n");
+            out.push_str("No queue or topic access beyond everyone's.\n");
         } else {
             access_table(&mut out, &g.access);
         }
@@ -546,7 +546,7 @@ fn finding_line(f: &Finding, markdown: bool) -> String {
 
 fn text_access(out: &mut String, access: &[Access]) {
     if access.is_empty() {
-        out.push_str("  nothing\n");
+        out.push_str("  no queue or topic access\n");
     }
     for a in access {
         let _ = writeln!(out, "  {} {}: {}", a.right, a.kind, a.patterns.join(", "));
@@ -574,6 +574,9 @@ pub fn render_text(r: &Review) -> String {
         text_access(&mut out, &g.access);
     }
     out.push_str("\nnamespaces\n");
+    if r.namespaces.is_empty() {
+        out.push_str("  none\n");
+    }
     for n in &r.namespaces {
         let _ = writeln!(
             out,
