@@ -349,7 +349,19 @@ pub fn review(input: &Input) -> Review {
         admin: temp_list(Right::Admin),
     };
     let mut findings = input.findings.clone();
-    findings.sort();
+    let rank = |s: &str| match s {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    findings.sort_by(|a, b| {
+        (rank(&a.severity), a.line, &a.code, &a.message).cmp(&(
+            rank(&b.severity),
+            b.line,
+            &b.code,
+            &b.message,
+        ))
+    });
     findings.dedup();
     Review {
         version: VERSION,

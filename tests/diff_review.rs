@@ -372,6 +372,24 @@ fn review_of_configurations() {
 }
 
 #[test]
+fn review_lists_findings_and_failures() {
+    for path in [
+        "tests/fixtures/assertions/can-fails.mqa",
+        "tests/fixtures/rules/redundant-grant.mqa",
+    ] {
+        let out = mqauthz(&["review", path]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let md = text(&out.stdout);
+        let tail = md.find("### Findings").map_or("", |i| &md[i..]);
+        let name = Path::new(path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        insta::assert_snapshot!(format!("review-findings-{name}"), tail);
+    }
+}
+
+#[test]
 fn review_check_and_output() {
     let dir = std::env::temp_dir().join(format!("mqauthz-review-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
