@@ -4,9 +4,12 @@
 mod check;
 mod compile;
 mod config;
+mod diff;
 mod explain;
 mod fmt;
+mod import;
 mod input;
+mod review;
 mod rules;
 
 use crate::diagnostics::render::{self, Format};
@@ -71,8 +74,14 @@ pub enum Command {
     Compile(compile::Args),
     /// Who may read, write or administer a destination, and through which grants
     Explain(explain::Args),
+    /// What changes in who may do what between two policies or configurations
+    Diff(diff::Args),
     /// Rewrite policies in canonical form
     Fmt(fmt::Args),
+    /// Turn a broker configuration's authorization map into a policy
+    Import(import::Args),
+    /// Effective permissions of a policy or configuration, for a pull request
+    Review(review::Args),
     /// List the analysis rules, or print one rule's documentation
     Rules(rules::Args),
 }
@@ -128,7 +137,10 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
         Command::Check(args) => check::run(args, io),
         Command::Compile(args) => compile::run(args, io),
         Command::Explain(args) => explain::run(args, io),
+        Command::Diff(args) => diff::run(args, io),
         Command::Fmt(args) => fmt::run(args, io),
+        Command::Import(args) => import::run(args, io),
+        Command::Review(args) => review::run(args, io),
         Command::Rules(args) => rules::run(args, io),
     };
     match result {

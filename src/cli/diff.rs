@@ -1,0 +1,103 @@
+//! `mqauthz diff OLD NEW`: what changes in who may do what.
+
+use super::input::{load_any, Loaded};
+use super::{ExitStatus, Io};
+use crate::analysis::Options;
+use crate::diff::{diff, open_map, render_json, render_text};
+use crate::error::Error;
+use crate::semantics::AuthzMap;
+use crate::source::Sources;
+
+/// Output format of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// One line per change
+    Text,
+    /// JSON, schema in docs/diff-json.md
+    Json,
+}
+
+/// Which differences make the command exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any difference
+    Any,
+    /// Only access NEW grants that OLD does not
+    NewAccess,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The old side: a policy or a broker configuration
+    #[arg(value_name = "OLD")]
+    old: String,
+    /// The new side: a policy or a broker configuration
+    #[arg(value_name = "NEW")]
+    new: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+    /// Which differences exit 1
+    #[arg(long, value_enum, default_value_t = FailOn::Any)]
+    fail_on: FailOn,
+}
+
+/// Load one side as a map; `None` when it cannot be used (reported).
+pub(super) fn load_map(
+    sources: &mut Sources,
+    path: &str,
+    io: &mut Io,
+) -> Result<Option<(AuthzMap, bool)>, Error> {
+    match load_any(sources, path, &Options::default())? {
+        Err(d) => {
+            io.report(&super::sorted(d), sources);
+            Ok(None)
+        }
+        Ok(Loaded::Policy { map, .. }) => Ok(Some((map, false))),
+        Ok(Loaded::Config { map, findings, .. }) => {
+            if !findings.is_empty() {
+                io.report(&super::sorted(findings), sources);
+            }
+            match map {
+                Some(map) => Ok(Some((map, false))),
+                None => Ok(Some((open_map(), true))),
+            }
+        }
+    }
+}
+
+pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    let mut sources = Sources::new();
+    let Some((old, old_open)) = load_map(&mut sources, &args.old, io)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let Some((new, new_open)) = load_map(&mut sources, &args.new, io)? else {
+        return Ok(ExitStatus::Error);
+    };
+    for (open, path) in [(old_open, &args.old), (new_open, &args.new)] {
+        if open {
+            let _ = writeln!(
+                io.err,
+                "note: {} has no authorizationPlugin: every authenticated user may do everything",
+                super::input::name(path)
+            );
+        }
+    }
+    let d = diff(&old, &new);
+    let text = match args.format {
+        DiffFormat::Text => render_text(&d, io.out_color),
+        DiffFormat::Json => render_json(&d),
+    };
+    io.out
+        .write_all(text.as_bytes())
+        .map_err(|e| Error::io("write", "<stdout>", e))?;
+    let failing = match args.fail_on {
+        FailOn::Any => !d.is_empty(),
+        FailOn::NewAccess => d.has_gains(),
+    };
+    Ok(if failing {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}

@@ -1,0 +1,92 @@
+//! `mqauthz import CONFIG`: a policy meaning what a configuration's
+//! authorization map means.
+
+use super::input::{load_any, Loaded};
+use super::{ExitStatus, Io};
+use crate::analysis::Options;
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::error::Error;
+use crate::import::{import, Place};
+use crate::source::Sources;
+use crate::xml::ConfigDoc;
+
+/// Part of the map cannot be written in the policy language.
+pub const NOT_IMPORTABLE: Code = Code {
+    id: "MQA320",
+    name: "not-importable",
+};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A broker configuration (activemq.xml, Amazon MQ XML or AWS CLI JSON)
+    #[arg(value_name = "CONFIG")]
+    config: String,
+}
+
+/// The element of the plugin a defaultEntry or temp item is about.
+fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
+    let plugin = doc.authorization_plugin_span()?;
+    doc.elements
+        .iter()
+        .find(|e| e.local == local && e.span.start >= plugin.start && e.span.end <= plugin.end)
+        .map(|e| e.start_tag)
+}
+
+pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    let mut sources = Sources::new();
+    let loaded = match load_any(&mut sources, &args.config, &Options::default())? {
+        Ok(l) => l,
+        Err(d) => {
+            io.report(&super::sorted(d), &sources);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let (doc, map, findings) = match loaded {
+        Loaded::Config {
+            doc, map, findings, ..
+        } => (doc, map, findings),
+        Loaded::Policy { .. } => {
+            return Err(Error::Usage(format!(
+            "{} is a policy; import reads a broker configuration (`mqauthz fmt` formats policies)",
+            super::input::name(&args.config)
+        )))
+        }
+    };
+    let Some(map) = map else {
+        io.report(&super::sorted(findings), &sources);
+        let _ = writeln!(
+            io.err,
+            "{} has no authorizationPlugin: every authenticated user may do everything, and there is no policy to import.\n\
+             The nearest policy is `grant everyone all on queue >, topic >` (it shuts out users without any group).",
+            super::input::name(&args.config)
+        );
+        return Ok(ExitStatus::Findings);
+    };
+    let imported = import(&map);
+    let mut diagnostics = findings;
+    for u in &imported.unexpressible {
+        let d = Diagnostic::new(NOT_IMPORTABLE, Severity::Warning, u.message.clone())
+            .help("it is left out of the policy as a comment; the imported policy grants less than the configuration");
+        let d = match (u.place, u.location) {
+            (Place::Entry(_), Some(loc)) => d.primary(loc.source, loc.span, "not imported"),
+            (Place::Default, _) => match element_span(&doc, "defaultEntry") {
+                Some(span) => doc.locate(d, span, "not imported"),
+                None => d,
+            },
+            (Place::Temp, _) => match element_span(&doc, "tempDestinationAuthorizationEntry") {
+                Some(span) => doc.locate(d, span, "not imported"),
+                None => d,
+            },
+            _ => d,
+        };
+        diagnostics.push(d);
+    }
+    let diagnostics = super::sorted(diagnostics);
+    if !diagnostics.is_empty() {
+        io.report(&diagnostics, &sources);
+    }
+    io.out
+        .write_all(imported.text.as_bytes())
+        .map_err(|e| Error::io("write", "<stdout>", e))?;
+    Ok(super::status_of(&diagnostics, false))
+}

@@ -1,0 +1,142 @@
+//! `mqauthz review POLICY|CONFIG`: effective permissions for a pull request.
+
+use super::input::{load_any, Loaded};
+use super::{ExitStatus, Io};
+use crate::analysis::Options;
+use crate::diagnostics::{codes, Diagnostic};
+use crate::diff::open_map;
+use crate::error::Error;
+use crate::review::{render_json, render_markdown, render_text, review, Finding, Input};
+use crate::source::Sources;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Output format of `review`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReviewFormat {
+    /// Markdown, for a pull-request comment
+    Md,
+    /// Plain text
+    Text,
+    /// JSON, schema in docs/import-diff-review.md
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A policy or a broker configuration
+    #[arg(value_name = "POLICY|CONFIG")]
+    input: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Md)]
+    format: ReviewFormat,
+    /// Compare with a committed review: exit 1 with a diff when it is stale
+    #[arg(long, value_name = "REVIEW_FILE", conflicts_with = "output")]
+    check: Option<String>,
+    /// Write the review to FILE (atomically) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<String>,
+}
+
+/// A finding in brief: severity, code name, line, message.
+fn brief(d: &Diagnostic, sources: &Sources) -> Finding {
+    let line = d.primary_label().and_then(|l| {
+        sources
+            .get(l.source)
+            .map(|f| f.line_col(l.span.start as usize).line)
+    });
+    Finding {
+        severity: d.severity.as_str().to_string(),
+        code: d.code.name.to_string(),
+        line,
+        message: d.message.clone(),
+    }
+}
+
+/// The file name of a path, without folders.
+fn base_name(path: &str) -> String {
+    if path == "-" {
+        return "<stdin>".to_string();
+    }
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    let mut sources = Sources::new();
+    let loaded = match load_any(&mut sources, &args.input, &Options::default())? {
+        Ok(l) => l,
+        Err(d) => {
+            io.report(&super::sorted(d), &sources);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let open = open_map();
+    let findings = super::sorted(loaded.findings().to_vec());
+    let (is_failure, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) = findings
+        .iter()
+        .partition(|d| d.code == codes::ASSERTION_FAILED);
+    let mut input = Input {
+        name: base_name(&args.input),
+        map: &open,
+        open: false,
+        descriptions: BTreeMap::new(),
+        declared: Vec::new(),
+        findings: others.iter().map(|d| brief(d, &sources)).collect(),
+        assertions: None,
+    };
+    match &loaded {
+        Loaded::Policy { front, map, .. } => {
+            input.map = map;
+            for g in &front.policy.groups {
+                input.declared.push(g.name.clone());
+                if let Some(d) = &g.description {
+                    input.descriptions.insert(g.name.clone(), d.clone());
+                }
+            }
+            let failures = is_failure
+                .iter()
+                .map(|d| {
+                    let f = brief(d, &sources);
+                    match f.line {
+                        Some(l) => format!("line {l}: {}", f.message),
+                        None => f.message,
+                    }
+                })
+                .collect();
+            input.assertions = Some((front.policy.assertions.len(), failures));
+        }
+        Loaded::Config { map: Some(map), .. } => input.map = map,
+        Loaded::Config { map: None, .. } => input.open = true,
+    }
+    let r = review(&input);
+    let text = match args.format {
+        ReviewFormat::Md => render_markdown(&r),
+        ReviewFormat::Text => render_text(&r),
+        ReviewFormat::Json => render_json(&r),
+    };
+    if let Some(check) = &args.check {
+        let committed = std::fs::read(check).map_err(|e| Error::io("read", check, e))?;
+        let committed = String::from_utf8_lossy(&committed);
+        if committed == text {
+            return Ok(ExitStatus::Success);
+        }
+        let diff =
+            crate::textdiff::unified(&committed, &text, check, &format!("{check} (current)"));
+        let _ = writeln!(io.err, "{check} is stale: the review has changed");
+        io.out
+            .write_all(diff.as_bytes())
+            .map_err(|e| Error::io("write", "<stdout>", e))?;
+        return Ok(ExitStatus::Findings);
+    }
+    match &args.output {
+        Some(path) => crate::fsutil::write_atomic(Path::new(path), text.as_bytes())
+            .map_err(|e| Error::io("write", path, e))?,
+        None => io
+            .out
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::io("write", "<stdout>", e))?,
+    }
+    Ok(ExitStatus::Success)
+}
