@@ -40,7 +40,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_can | Rule::kw_cannot => "`can` or `cannot`",
         Rule::kw_only => "`only`",
         Rule::simple_assertion | Rule::only_assertion => "a group name, `everyone` or `only`",
-        Rule::EOI | Rule::rest => "end of input",
+        Rule::EOI => "end of input",
         _ => return None,
     })
 }

@@ -32,10 +32,18 @@ pub fn parse(id: SourceId, source: &SourceFile) -> Parsed {
     let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
 
     while pos < text.len() {
-        let rest = &text[pos..];
-        if PolicyParser::parse(Rule::rest, rest).is_ok() {
+        // nothing but whitespace and comments left (checked here rather than
+        // by the grammar: a failed pest parse costs time in the input's size)
+        if lexical::skip_trivia(text, pos) >= text.len() {
             break;
         }
+        // A line starting with a statement keyword always starts a new
+        // statement (a group or pattern spelled like one must be quoted), so
+        // each parse sees one statement's text: work and error reporting stay
+        // proportional to the statement, not to the rest of the file.
+        let start = lexical::skip_trivia(text, pos);
+        let end = lexical::next_statement_start(text, start).unwrap_or(text.len());
+        let rest = &text[pos..end];
         match PolicyParser::parse(Rule::statement_at, rest) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
@@ -50,12 +58,11 @@ pub fn parse(id: SourceId, source: &SourceFile) -> Parsed {
                 pos = end;
             }
             Err(error) => {
-                let start = lexical::skip_trivia(text, pos);
                 diagnostics.push(errors::convert(id, text, pos, &error));
-                match lexical::next_statement_start(text, start) {
-                    Some(next) if next > pos => pos = next,
-                    _ => break,
+                if end <= pos || end >= text.len() {
+                    break;
                 }
+                pos = end;
             }
         }
     }
