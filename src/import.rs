@@ -14,6 +14,12 @@ use crate::semantics::{Acl, AuthzMap, DestKind, Location, Right, RightSet, EVERY
 use crate::source::{SourceFile, SourceId};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Part of the map cannot be written in the policy language.
+pub const NOT_IMPORTABLE: crate::diagnostics::Code = crate::diagnostics::Code {
+    id: "MQA320",
+    name: "not-importable",
+};
+
 /// Something of the map the policy language cannot express.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unexpressible {

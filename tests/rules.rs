@@ -3,7 +3,6 @@
 //! docs/rules.md kept equal to the registry.
 
 use mqauthz::analysis::registry::RULES;
-use mqauthz::diagnostics::codes;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -70,11 +69,8 @@ fn fixture(name: &str, ok: bool) -> PathBuf {
 fn registry_invariants() {
     let mut ids = BTreeSet::new();
     let mut names = BTreeSet::new();
-    let all = codes::ALL
-        .iter()
-        .chain(mqauthz::xml::CODES.iter())
-        .chain(mqauthz::analysis::crosscheck::CODES.iter())
-        .copied()
+    let all = mqauthz::analysis::registry::other_codes()
+        .into_iter()
         .chain(RULES.iter().map(|r| r.meta().code));
     for code in all {
         assert!(ids.insert(code.id), "duplicate code {}", code.id);

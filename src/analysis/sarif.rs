@@ -2,7 +2,7 @@
 //! tool's rules with their documentation, one result per diagnostic.
 
 use super::registry::RULES;
-use crate::diagnostics::{codes, Code, Diagnostic, Label, Severity};
+use crate::diagnostics::{Code, Diagnostic, Label, Severity};
 use crate::source::Sources;
 use serde_json::{json, Value};
 
@@ -15,12 +15,11 @@ fn level(s: Severity) -> &'static str {
 }
 
 fn rule_descriptors() -> Vec<(Code, Value)> {
-    let mut out: Vec<(Code, Value)> = codes::ALL
-        .iter()
-        .chain(crate::xml::CODES.iter())
+    let mut out: Vec<(Code, Value)> = super::registry::other_codes()
+        .into_iter()
         .map(|c| {
             (
-                *c,
+                c,
                 json!({
                     "id": c.id,
                     "name": c.name,

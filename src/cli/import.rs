@@ -4,17 +4,13 @@
 use super::input::{load_any, Loaded};
 use super::{ExitStatus, Io};
 use crate::analysis::Options;
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::import::{import, Place};
 use crate::source::Sources;
 use crate::xml::ConfigDoc;
 
-/// Part of the map cannot be written in the policy language.
-pub const NOT_IMPORTABLE: Code = Code {
-    id: "MQA320",
-    name: "not-importable",
-};
+use crate::import::NOT_IMPORTABLE;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
