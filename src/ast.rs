@@ -38,11 +38,11 @@ pub struct Ident {
     pub quoted: bool,
 }
 
-/// One token of a statement, for the formatter.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One token of a statement, for the formatter; its text is the source's
+/// text at `span`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {
     pub span: Span,
-    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

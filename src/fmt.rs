@@ -77,7 +77,7 @@ pub fn format(source: &SourceFile, file: &PolicyFile) -> String {
             Item::Statement(i) => {
                 let i = *i;
                 let s = &file.statements[i];
-                write_statement(&mut out, s, &inner[i], eol);
+                write_statement(&mut out, source, s, &inner[i], eol);
                 let mut end = s.span.end as usize;
                 if let Some(c) = trailing[i] {
                     out.push(' ');
@@ -92,14 +92,21 @@ pub fn format(source: &SourceFile, file: &PolicyFile) -> String {
     out
 }
 
-fn write_statement(out: &mut String, s: &Statement, inner: &[&Comment], eol: &str) {
+fn write_statement(
+    out: &mut String,
+    source: &SourceFile,
+    s: &Statement,
+    inner: &[&Comment],
+    eol: &str,
+) {
     let mut comments = inner.iter().peekable();
     let mut line_empty = true;
     for (i, token) in s.tokens.iter().enumerate() {
-        if i > 0 && token.text != "," && !line_empty {
+        let text = source.slice(token.span);
+        if i > 0 && text != "," && !line_empty {
             out.push(' ');
         }
-        out.push_str(&token.text);
+        out.push_str(text);
         line_empty = false;
         let next_start = s
             .tokens

@@ -82,13 +82,15 @@ pub struct Args {
 }
 
 /// Front end + analysis of one policy file; the policy is analysed only when
-/// it resolved without errors.
+/// it resolved without errors. The returned front end holds no syntax tree.
 pub fn analyse(
     sources: &mut Sources,
     path: &str,
     options: &Options,
 ) -> Result<(load::Front, Vec<Diagnostic>), Error> {
-    let front = load::policy(sources, path)?;
+    let mut front = load::policy(sources, path)?;
+    // the syntax tree is for the formatter; analyses use the model
+    front.ast = Default::default();
     let mut diagnostics = front.diagnostics.clone();
     if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
         diagnostics.extend(analysis::run(&front.policy, options));

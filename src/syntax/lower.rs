@@ -67,11 +67,9 @@ impl Lower<'_> {
         match pair.as_rule() {
             Rule::string | Rule::bare_name | Rule::bare_pattern | Rule::comma => out.push(Token {
                 span: self.span(&pair),
-                text: pair.as_str().to_string(),
             }),
             rule if is_keyword_rule(rule) => out.push(Token {
                 span: self.span(&pair),
-                text: pair.as_str().to_string(),
             }),
             _ => {
                 for inner in pair.into_inner() {
