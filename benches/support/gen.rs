@@ -92,7 +92,7 @@ pub fn policy(grants: usize, seed: u64) -> String {
         for s in &svcs {
             let _ = writeln!(out, "group {tenant}-{s}");
         }
-        let mut emit = |out: &mut String, line: String, n: &mut usize| {
+        let emit = |out: &mut String, line: String, n: &mut usize| {
             if *n < grants {
                 out.push_str(&line);
                 out.push('\n');
