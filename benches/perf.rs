@@ -179,18 +179,25 @@ fn shift_statement(st: &mut ast::Statement, by: usize) {
 }
 
 /// The same front end as [`front_whole`], parsing the file in pieces cut at
-/// `# tenant` / blank-line statement boundaries and shifting spans back.
+/// statement starts (never below a comment) and shifting spans back.
 /// `syntax::parse` is quadratic in the file size (see BENCHMARKS.md), which
 /// makes a whole-file parse of 100,000 grants take minutes; this gives the
 /// later stages the identical policy.
 fn front_chunked(text: &str) -> (Sources, Front) {
     let mut cuts = vec![0];
     let mut last = 0;
-    for (i, _) in text.match_indices("\n\n") {
-        if i + 2 - last >= 64 * 1024 && i + 2 < text.len() {
-            cuts.push(i + 2);
-            last = i + 2;
+    let mut prev_comment = false;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let starts_statement = ["group ", "grant ", "assert "]
+            .iter()
+            .any(|k| line.starts_with(k));
+        if starts_statement && !prev_comment && at - last >= 64 * 1024 {
+            cuts.push(at);
+            last = at;
         }
+        prev_comment = line.trim_start().starts_with('#');
+        at += line.len();
     }
     cuts.push(text.len());
     let mut file = PolicyFile::default();

@@ -70,7 +70,7 @@ impl Rule for NarrowGrantCannotRestrict {
                 continue;
             }
             for r in item.rights.iter() {
-                for (q, &j) in index.by_right(r, item.kind).overlapping(&item.pattern) {
+                for (q, &j) in index.by_right(r, item.kind).covering(&item.pattern) {
                     let other = &index.items[j];
                     if other.who == item.who || !q.covers(&item.pattern) || item.pattern.covers(q) {
                         continue;
