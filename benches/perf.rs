@@ -257,6 +257,40 @@ fn child_mem(kind: &str, grants: usize) {
     println!("{hwm}");
 }
 
+/// Child mode: time the index, each rule and the assertions once, to find
+/// the stage that does not scale.
+fn child_rules(kind: &str, grants: usize) {
+    use mqauthz::analysis::{assertions, index::AccessIndex, registry, Context};
+    let text = match kind {
+        "worst" => gen::worst(grants, 1),
+        _ => gen::policy(grants, 1),
+    };
+    let (_s, front) = front_chunked(&text);
+    let policy = &front.policy;
+    let options = Options::default();
+    let t = Instant::now();
+    let index = AccessIndex::new(policy);
+    println!("index {}", ms(t.elapsed()));
+    let t = Instant::now();
+    let map = compile::compile(policy);
+    println!("compile {}", ms(t.elapsed()));
+    let cx = Context {
+        policy,
+        index: &index,
+        map: &map,
+        options: &options,
+    };
+    let mut out = Vec::new();
+    let t = Instant::now();
+    assertions::check(policy, &index, &mut out);
+    println!("assertions {}", ms(t.elapsed()));
+    for rule in registry::RULES {
+        let t = Instant::now();
+        rule.check(&cx, &mut out);
+        println!("{} {}", rule.meta().code.name, ms(t.elapsed()));
+    }
+}
+
 fn peak_kb(kind: &str, grants: usize) -> Option<u64> {
     let exe = std::env::current_exe().ok()?;
     let out = Command::new(exe)
@@ -471,6 +505,12 @@ fn changed(text: &str) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child-rules") {
+        let kind = args.get(i + 1).map(String::as_str).unwrap_or("policy");
+        let n = args.get(i + 2).and_then(|v| v.parse().ok()).unwrap_or(1000);
+        child_rules(kind, n);
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--child-mem") {
         let kind = args.get(i + 1).map(String::as_str).unwrap_or("policy");
         let n = args.get(i + 2).and_then(|v| v.parse().ok()).unwrap_or(1000);

@@ -89,7 +89,7 @@ impl Rule for NarrowGrantCannotRestrict {
             }
             for r in item.rights.iter() {
                 let set = by_right.get(&(r, item.kind)).unwrap_or(&empty);
-                for (q, &j) in set.covering(&item.pattern) {
+                for (q, &j) in set.covering_strictly(&item.pattern) {
                     let other = &index.items[j];
                     if other.who == item.who || !q.covers(&item.pattern) || item.pattern.covers(q) {
                         continue;
