@@ -90,7 +90,8 @@ struct Table(Vec<[String; 4]>);
 impl Table {
     fn row(&mut self, what: &str, value: String, ratio: &str, target: &str) {
         println!("  {what}: {value} {ratio} {target}");
-        self.0.push([what.into(), value, ratio.into(), target.into()]);
+        self.0
+            .push([what.into(), value, ratio.into(), target.into()]);
     }
 
     fn print(&self) {
@@ -444,17 +445,33 @@ fn rust_rate(map: &AuthzMap, keys: &[(DestKind, String)], n: usize) -> f64 {
 /// shared topics, misses.
 fn lookup_keys(tenants: usize, count: usize) -> Vec<(DestKind, String)> {
     let mut rng = gen::Rng::new(42);
-    let svcs = ["orders", "billing", "inventory", "shipping", "payments", "search"];
+    let svcs = [
+        "orders",
+        "billing",
+        "inventory",
+        "shipping",
+        "payments",
+        "search",
+    ];
     (0..count)
         .map(|_| {
             let t = rng.below(tenants as u64);
             let s = rng.pick(&svcs);
             match rng.below(6) {
                 0 => (DestKind::Queue, format!("TENANT.t{t:05}.{s}.IN")),
-                1 => (DestKind::Queue, format!("TENANT.t{t:05}.{s}.JOBS.Q{}", rng.below(9))),
-                2 => (DestKind::Topic, format!("TENANT.t{t:05}.EVENTS.{s}.CREATED")),
+                1 => (
+                    DestKind::Queue,
+                    format!("TENANT.t{t:05}.{s}.JOBS.Q{}", rng.below(9)),
+                ),
+                2 => (
+                    DestKind::Topic,
+                    format!("TENANT.t{t:05}.EVENTS.{s}.CREATED"),
+                ),
                 3 => (DestKind::Queue, format!("TENANT.t{t:05}.{s}.REQUEST")),
-                4 => (DestKind::Topic, format!("SHARED.PRICES.EUR.{}", rng.below(50))),
+                4 => (
+                    DestKind::Topic,
+                    format!("SHARED.PRICES.EUR.{}", rng.below(50)),
+                ),
                 _ => (DestKind::Queue, format!("OTHER.APP{}.X", rng.below(100))),
             }
         })
@@ -651,7 +668,9 @@ fn main() {
     });
     let t_parse = median(5, || ConfigDoc::parse(cid, cfile).expect("config parses"));
     let doc = ConfigDoc::parse(cid, cfile).expect("config parses");
-    let t_plan = median(5, || xml::merge(&doc, &map10k, Some(&header)).expect("merge"));
+    let t_plan = median(5, || {
+        xml::merge(&doc, &map10k, Some(&header)).expect("merge")
+    });
     drop(doc);
     let mb = config.len() as f64 / (1024.0 * 1024.0);
     table.row(
@@ -757,7 +776,9 @@ fn main() {
                         String::new()
                     };
                     table.row(
-                        &format!("peak memory (VmHWM), {kind} {n} grants: generate+parse+check+compile"),
+                        &format!(
+                            "peak memory (VmHWM), {kind} {n} grants: generate+parse+check+compile"
+                        ),
                         format!("{mb:.0} MB"),
                         "",
                         &target,
@@ -809,12 +830,7 @@ fn ratio_row(table: &mut Table, what: &str, times: &[(usize, Duration)]) {
 fn broker_rows(table: &mut Table, front: &Front, map: &AuthzMap) {
     if let Err(e) = broker::activemq_installed() {
         println!("notice: ActiveMQ broker not installed, start-up comparison skipped: {e}");
-        table.row(
-            "broker start-up",
-            format!("not measured: {e}"),
-            "",
-            "",
-        );
+        table.row("broker start-up", format!("not measured: {e}"), "", "");
         return;
     }
     let base = broker::broker_config("", &[]);
@@ -851,12 +867,7 @@ fn broker_rows(table: &mut Table, front: &Front, map: &AuthzMap) {
         Ok(times[times.len() / 2])
     };
     match startup(&base) {
-        Ok(t) => table.row(
-            "broker start-up, no authorization map",
-            ms(t),
-            "",
-            "",
-        ),
+        Ok(t) => table.row("broker start-up, no authorization map", ms(t), "", ""),
         Err(e) => table.row(
             "broker start-up, no authorization map",
             format!("failed: {}", e.lines().next().unwrap_or("")),
@@ -866,7 +877,10 @@ fn broker_rows(table: &mut Table, front: &Front, map: &AuthzMap) {
     }
     match startup(&merged) {
         Ok(t) => table.row(
-            &format!("broker start-up with that map ({} entries)", map.entries.len()),
+            &format!(
+                "broker start-up with that map ({} entries)",
+                map.entries.len()
+            ),
             ms(t),
             &format!(
                 "compile+merge/start-up {:.3}",

@@ -39,8 +39,22 @@ impl Rng {
 }
 
 const SERVICES: &[&str] = &[
-    "orders", "billing", "inventory", "shipping", "payments", "search", "users", "notify",
-    "reports", "pricing", "catalog", "returns", "fraud", "ledger", "crm", "support",
+    "orders",
+    "billing",
+    "inventory",
+    "shipping",
+    "payments",
+    "search",
+    "users",
+    "notify",
+    "reports",
+    "pricing",
+    "catalog",
+    "returns",
+    "fraud",
+    "ledger",
+    "crm",
+    "support",
 ];
 
 const SHARED_TOPICS: &[&str] = &[
@@ -185,7 +199,14 @@ pub fn worst(grants: usize, seed: u64) -> String {
     for g in 0..groups {
         let _ = writeln!(out, "group w{g:02}");
     }
-    let rights = ["read", "write", "admin", "read, write", "all", "write, admin"];
+    let rights = [
+        "read",
+        "write",
+        "admin",
+        "read, write",
+        "all",
+        "write, admin",
+    ];
     for i in 0..grants {
         let depth = 1 + rng.below(5) as usize;
         let mut p = String::from("A");
@@ -195,7 +216,10 @@ pub fn worst(grants: usize, seed: u64) -> String {
             match rng.below(10) {
                 0..=2 => p.push('*'),
                 3 if last => p.push('>'),
-                _ => p.push_str(*rng.pick(LITERALS)),
+                _ => {
+                    let lit: &&str = rng.pick(LITERALS);
+                    p.push_str(lit)
+                }
             }
         }
         // a unique literal now and then keeps the number of distinct

@@ -122,7 +122,7 @@ fn check_one(policy: &Policy, index: &AccessIndex, a: &Assertion, out: &mut Vec<
                     r,
                     set.overlapping(&p),
                     |who| !allowed.contains(&who),
-                    |who| name(who),
+                    name,
                     out,
                 );
             }

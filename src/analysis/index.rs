@@ -76,11 +76,11 @@ impl AccessIndex {
             for r in item.rights.iter() {
                 by_right
                     .entry((r, item.kind))
-                    .or_insert_with(PatternSet::new)
+                    .or_default()
                     .insert(&item.pattern, i);
                 effective
                     .entry((item.who, r, item.kind))
-                    .or_insert_with(PatternSet::new)
+                    .or_default()
                     .insert(&item.pattern, i);
             }
             if item.who == Who::Everyone {
@@ -94,7 +94,7 @@ impl AccessIndex {
                 for r in item.rights.iter() {
                     effective
                         .entry((Who::Group(g), r, item.kind))
-                        .or_insert_with(PatternSet::new)
+                        .or_default()
                         .insert(&item.pattern, i);
                 }
             }

@@ -51,7 +51,11 @@ fn main() -> ExitCode {
     };
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    if lock.write_all(text.as_bytes()).and_then(|_| lock.flush()).is_err() {
+    if lock
+        .write_all(text.as_bytes())
+        .and_then(|_| lock.flush())
+        .is_err()
+    {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS

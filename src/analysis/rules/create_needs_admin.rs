@@ -54,14 +54,14 @@ impl Rule for CreateNeedsAdmin {
             if item.rights.contains(Right::Admin) {
                 creatable
                     .entry(item.kind)
-                    .or_insert_with(PatternSet::new)
+                    .or_default()
                     .insert(&item.pattern, Some(i));
             }
         }
         for (kind, name) in &cx.options.broker.destinations {
             creatable
                 .entry(*kind)
-                .or_insert_with(PatternSet::new)
+                .or_default()
                 .insert(&Pattern::parse(name), None);
         }
         let empty = PatternSet::new();

@@ -5,9 +5,9 @@
 use crate::analysis::{finding, Context, Rule, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Who, ADVISORY_PATTERN};
+use crate::semantics::coverage::PatternSet;
 use crate::semantics::pattern::Pattern;
 use crate::semantics::{DestKind, Right, RightSet};
-use crate::semantics::coverage::PatternSet;
 use std::collections::{BTreeMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {
@@ -77,7 +77,7 @@ impl Rule for NarrowGrantCannotRestrict {
                 if seen.insert((r, item.kind, &item.pattern, item.who)) {
                     by_right
                         .entry((r, item.kind))
-                        .or_insert_with(PatternSet::new)
+                        .or_default()
                         .insert(&item.pattern, i);
                 }
             }
