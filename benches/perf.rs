@@ -502,8 +502,8 @@ fn time_diff(bin: &str, a: &Path, b: &Path, runs: usize) -> Duration {
     })
 }
 
-/// A changed copy of a policy: every 50th grant line loses its last pattern
-/// character class, a few grants are added.
+/// A changed copy of a policy: on every 50th line a `read` grant becomes
+/// `read, write`, and one grant is added.
 fn changed(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4096);
     for (i, line) in text.lines().enumerate() {
