@@ -191,6 +191,96 @@ impl<T> PatternSet<T> {
         }
     }
 
+    /// The stored patterns that may cover `p` (every one that does, in
+    /// insertion order): those whose path of literals and `*` matches a
+    /// prefix of `p` segment by segment, ending in a `>` or at `p`'s end.
+    /// O(trie paths consistent with `p`), at most 2^d, never all items.
+    pub fn covering(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
+        // `>` alone is the algebra's `*.>` (destinations have a segment)
+        let star = [Seg::Star];
+        let segs: &[Seg] = if p.segs().is_empty() && p.tail() {
+            &star
+        } else {
+            p.segs()
+        };
+        let mut ids = Vec::new();
+        self.cover_walk(0, segs, 0, None, &mut ids);
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|i| {
+                let (pat, t) = &self.items[i as usize];
+                (pat, t)
+            })
+            .collect()
+    }
+
+    /// Like [`PatternSet::covering`], without the patterns equal to `p`
+    /// (covering it and covered by it): those that cover it strictly.
+    pub fn covering_strictly(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
+        let star = [Seg::Star];
+        let tail_only = p.segs().is_empty() && p.tail();
+        let segs: &[Seg] = if tail_only { &star } else { p.segs() };
+        // `>` and `*.>` are equal; the walk below sees `p` as the second
+        let star_tail = p.tail() && matches!(segs, [Seg::Star]);
+        let mut ids = Vec::new();
+        self.cover_walk(0, segs, 0, Some((p.tail(), star_tail)), &mut ids);
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|i| {
+                let (pat, t) = &self.items[i as usize];
+                (pat, t)
+            })
+            .collect()
+    }
+
+    /// `same` is `Some((tail, star_tail))` while the path walked spells `p`
+    /// itself, when the patterns equal to `p` are left out (`tail`: `p` ends
+    /// in `>`; `star_tail`: `p` is `>` or `*.>`); `None` collects every
+    /// covering pattern.
+    fn cover_walk(
+        &self,
+        node: u32,
+        segs: &[Seg],
+        i: usize,
+        same: Option<(bool, bool)>,
+        out: &mut Vec<u32>,
+    ) {
+        let nd = &self.nodes[node as usize];
+        let skip_tail = match same {
+            // `>` stored at the root equals a query `*.>`
+            Some((_, true)) if i == 0 => true,
+            Some((true, _)) => i == segs.len(),
+            _ => false,
+        };
+        if !skip_tail {
+            out.extend_from_slice(&nd.tail);
+        }
+        if i == segs.len() {
+            if !matches!(same, Some((false, _))) {
+                out.extend_from_slice(&nd.exact);
+            }
+            return;
+        }
+        match &segs[i] {
+            Seg::Lit(l) => {
+                if let Some(c) = nd.lits.get(l) {
+                    self.cover_walk(*c, segs, i + 1, same, out);
+                }
+                // off the path that spells `p`: nothing below equals it
+                if let Some(s) = nd.star {
+                    self.cover_walk(s, segs, i + 1, None, out);
+                }
+            }
+            Seg::Star => {
+                if let Some(s) = nd.star {
+                    self.cover_walk(s, segs, i + 1, same, out);
+                }
+            }
+        }
+    }
+
     fn children<'s>(&'s self, nd: &'s Node) -> impl Iterator<Item = u32> + 's {
         nd.lits.values().copied().chain(nd.star)
     }
@@ -458,6 +548,50 @@ mod tests {
         assert_eq!(empty.union_covers(&Pattern::parse(">")), Err("X".into()));
         let s = set(&["X", "X1"]);
         assert_eq!(s.union_covers(&Pattern::parse("*")), Err("X2".into()));
+    }
+
+    proptest! {
+        /// `covering` finds exactly the stored patterns that cover the query.
+        #[test]
+        fn covering_is_exact(
+            stored in prop::collection::vec(arb_raw_pattern(), 0..12),
+            query in arb_raw_pattern(),
+        ) {
+            let mut s = PatternSet::new();
+            for (i, p) in stored.iter().enumerate() {
+                s.insert(&Pattern::parse(p), i);
+            }
+            let q = Pattern::parse(&query);
+            let expected: Vec<usize> = stored
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| Pattern::parse(p).covers(&q))
+                .map(|(i, _)| i)
+                .collect();
+            let got: Vec<usize> = s
+                .covering(&q)
+                .into_iter()
+                .filter(|(p, _)| p.covers(&q))
+                .map(|(_, i)| *i)
+                .collect();
+            prop_assert_eq!(got, expected);
+            let strictly: Vec<usize> = stored
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    let p = Pattern::parse(p);
+                    p.covers(&q) && !q.covers(&p)
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let got: Vec<usize> = s
+                .covering_strictly(&q)
+                .into_iter()
+                .filter(|(p, _)| p.covers(&q))
+                .map(|(_, i)| *i)
+                .collect();
+            prop_assert_eq!(got, strictly);
+        }
     }
 
     #[test]

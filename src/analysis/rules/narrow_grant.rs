@@ -5,9 +5,10 @@
 use crate::analysis::{finding, Context, Rule, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Who, ADVISORY_PATTERN};
+use crate::semantics::coverage::PatternSet;
 use crate::semantics::pattern::Pattern;
 use crate::semantics::{DestKind, Right, RightSet};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {
     code: Code {
@@ -65,12 +66,30 @@ impl Rule for NarrowGrantCannotRestrict {
         let mut operator: BTreeMap<(Who, DestKind), bool> = BTreeMap::new();
         // (grant, target) → other group → (rights, a broader grant's item)
         let mut found: BTreeMap<(usize, usize), BTreeMap<Who, (RightSet, usize)>> = BTreeMap::new();
+        // Like `index.by_right`, but one item per (pattern, group): the first.
+        // Every test below depends on the pattern and the group only, and the
+        // first item is the one reported, so the findings are the same while
+        // many grants of one pattern to one group are looked at once.
+        let mut by_right: BTreeMap<(Right, DestKind), PatternSet<usize>> = BTreeMap::new();
+        let mut seen: HashSet<(Right, DestKind, &Pattern, Who)> = HashSet::new();
+        for (i, item) in index.items.iter().enumerate() {
+            for r in item.rights.iter() {
+                if seen.insert((r, item.kind, &item.pattern, item.who)) {
+                    by_right
+                        .entry((r, item.kind))
+                        .or_default()
+                        .insert(&item.pattern, i);
+                }
+            }
+        }
+        let empty = PatternSet::new();
         for item in &index.items {
             if item.who == Who::Everyone {
                 continue;
             }
             for r in item.rights.iter() {
-                for (q, &j) in index.by_right(r, item.kind).overlapping(&item.pattern) {
+                let set = by_right.get(&(r, item.kind)).unwrap_or(&empty);
+                for (q, &j) in set.covering_strictly(&item.pattern) {
                     let other = &index.items[j];
                     if other.who == item.who || !q.covers(&item.pattern) || item.pattern.covers(q) {
                         continue;

@@ -1,0 +1,898 @@
+//! Benchmarks: `cargo bench --bench perf`.
+//!
+//! Medians of several runs of every stage on generated inputs (see
+//! `support/gen.rs` and the `mqauthz-gen` binary), side by side with
+//! ActiveMQ's own `DefaultAuthorizationMap` (through `tests/oracle/Oracle.java`)
+//! and the real broker's start-up. Prints a Markdown table. Never asserts a
+//! timing: targets are reported as met or not.
+//!
+//! Environment:
+//! - `MQAUTHZ_BENCH_RUNS`: runs per measurement (default 5; 3 for the
+//!   largest inputs);
+//! - `MQAUTHZ_BENCH_QUICK=1`: skip the 100,000-grant sizes;
+//! - `MQAUTHZ_BENCH_FULL_PARSE=1`: also time the whole-file parse of the
+//!   100,000-grant policy (minutes, see BENCHMARKS.md);
+//! - `MQAUTHZ_BENCH_BROKER=0`: skip the broker start-up comparison;
+//! - `MQAUTHZ_JAVA_DIR`: folder of the ActiveMQ jars (default `/usr/share/java`).
+
+#[path = "support/gen.rs"]
+mod gen;
+
+#[allow(dead_code)]
+#[path = "../tests/support/broker.rs"]
+mod broker;
+
+use mqauthz::analysis::{self, Options};
+use mqauthz::ast::{self, PolicyFile};
+use mqauthz::compile;
+use mqauthz::load::{self, Front};
+use mqauthz::semantics::eval::{Evaluator, Scratch};
+use mqauthz::semantics::{Acl, AuthzMap, DestKind, Right};
+use mqauthz::source::{SourceFile, Sources, Span};
+use mqauthz::xml::{self, ConfigDoc, EmitOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+// ---------------------------------------------------------------- timing
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn runs_for(size: usize) -> usize {
+    let runs = env_usize("MQAUTHZ_BENCH_RUNS", 5).max(1);
+    if size >= 100_000 {
+        runs.min(3)
+    } else {
+        runs
+    }
+}
+
+/// Median wall time of `runs` calls of `f`, after one untimed warm-up call.
+fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    std::hint::black_box(f());
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 1.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.3} ms")
+    }
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// Rows of the result table.
+struct Table(Vec<[String; 4]>);
+
+impl Table {
+    fn row(&mut self, what: &str, value: String, ratio: &str, target: &str) {
+        println!("  {what}: {value} {ratio} {target}");
+        self.0
+            .push([what.into(), value, ratio.into(), target.into()]);
+    }
+
+    fn print(&self) {
+        println!("\n| measurement | median | ratio | target |");
+        println!("|---|---|---|---|");
+        for r in &self.0 {
+            println!("| {} | {} | {} | {} |", r[0], r[1], r[2], r[3]);
+        }
+    }
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "**not met**"
+    }
+}
+
+// ------------------------------------------------------- front end helpers
+
+fn front_whole(text: &str) -> (Sources, Front) {
+    let mut sources = Sources::new();
+    let id = sources.add(SourceFile::new("bench.mqa", text.to_string()));
+    let front = load::front_end(&sources, id, Vec::new());
+    (sources, front)
+}
+
+fn shift(s: &mut Span, by: usize) {
+    s.start += by as u32;
+    s.end += by as u32;
+}
+
+fn shift_ident(i: &mut ast::Ident, by: usize) {
+    shift(&mut i.span, by);
+}
+
+fn shift_principal(p: &mut ast::Principal, by: usize) {
+    match p {
+        ast::Principal::Everyone(s) => shift(s, by),
+        ast::Principal::Group(i) => shift_ident(i, by),
+    }
+}
+
+fn shift_target(t: &mut ast::Target, by: usize) {
+    match t {
+        ast::Target::Dest {
+            kind_span, pattern, ..
+        } => {
+            shift(kind_span, by);
+            shift_ident(pattern, by);
+        }
+        ast::Target::Temp(s) | ast::Target::Advisory(s) => shift(s, by),
+    }
+}
+
+fn shift_statement(st: &mut ast::Statement, by: usize) {
+    shift(&mut st.span, by);
+    for t in &mut st.tokens {
+        shift(&mut t.span, by);
+    }
+    for a in &mut st.allows {
+        shift(&mut a.span, by);
+        for r in &mut a.rules {
+            shift_ident(r, by);
+        }
+    }
+    match &mut st.kind {
+        ast::StatementKind::Group(g) => {
+            shift_ident(&mut g.name, by);
+            if let Some(d) = &mut g.description {
+                shift_ident(d, by);
+            }
+        }
+        ast::StatementKind::Grant(g) => {
+            g.principals.iter_mut().for_each(|p| shift_principal(p, by));
+            g.rights.iter_mut().for_each(|r| shift(&mut r.span, by));
+            g.targets.iter_mut().for_each(|t| shift_target(t, by));
+        }
+        ast::StatementKind::Assert(a) => {
+            a.principals.iter_mut().for_each(|p| shift_principal(p, by));
+            a.rights.iter_mut().for_each(|r| shift(&mut r.span, by));
+            shift_target(&mut a.target, by);
+        }
+    }
+}
+
+/// The same front end as [`front_whole`], parsing the file in pieces cut at
+/// statement starts (never below a comment) and shifting spans back.
+/// `syntax::parse` is quadratic in the file size (see BENCHMARKS.md), which
+/// makes a whole-file parse of 100,000 grants take minutes; this gives the
+/// later stages the identical policy.
+fn front_chunked(text: &str) -> (Sources, Front) {
+    let mut cuts = vec![0];
+    let mut last = 0;
+    let mut prev_comment = false;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let starts_statement = ["group ", "grant ", "assert "]
+            .iter()
+            .any(|k| line.starts_with(k));
+        if starts_statement && !prev_comment && at - last >= 64 * 1024 {
+            cuts.push(at);
+            last = at;
+        }
+        prev_comment = line.trim_start().starts_with('#');
+        at += line.len();
+    }
+    cuts.push(text.len());
+    let mut file = PolicyFile::default();
+    let mut diagnostics = Vec::new();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let piece = SourceFile::new("piece", text[a..b].to_string());
+        let parsed = mqauthz::syntax::parse(mqauthz::source::SourceId(0), &piece);
+        diagnostics.extend(parsed.diagnostics);
+        for mut st in parsed.file.statements {
+            shift_statement(&mut st, a);
+            file.statements.push(st);
+        }
+        for mut c in parsed.file.comments {
+            shift(&mut c.span, a);
+            file.comments.push(c);
+        }
+    }
+    let mut sources = Sources::new();
+    let id = sources.add(SourceFile::new("bench.mqa", text.to_string()));
+    let policy = mqauthz::model::resolve(id, &file, &mut diagnostics);
+    (
+        sources,
+        Front {
+            id,
+            ast: file,
+            policy,
+            diagnostics,
+        },
+    )
+}
+
+fn check_and_compile(front: &Front) -> (usize, String) {
+    let found = analysis::run(&front.policy, &Options::default());
+    let map = compile::compile(&front.policy);
+    let xml = xml::fragment(&map, &EmitOptions::default());
+    (found.len(), xml)
+}
+
+// ------------------------------------------------------------- memory
+
+/// Child mode: build the policy, check and compile it, print `VmHWM` in kB.
+fn child_mem(kind: &str, grants: usize) {
+    let text = match kind {
+        "worst" => gen::worst(grants, 1),
+        _ => gen::policy(grants, 1),
+    };
+    let (_s, front) = front_chunked(&text);
+    let (n, xml) = check_and_compile(&front);
+    std::hint::black_box((n, xml.len()));
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let hwm = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .map(|v| v.trim().trim_end_matches("kB").trim().to_string())
+        .unwrap_or_else(|| "0".into());
+    println!("{hwm}");
+}
+
+/// Child mode: time the index, each rule and the assertions once, to find
+/// the stage that does not scale.
+fn child_rules(kind: &str, grants: usize) {
+    use mqauthz::analysis::{assertions, index::AccessIndex, registry, Context};
+    let text = match kind {
+        "worst" => gen::worst(grants, 1),
+        _ => gen::policy(grants, 1),
+    };
+    let (_s, front) = front_chunked(&text);
+    let policy = &front.policy;
+    let options = Options::default();
+    let t = Instant::now();
+    let index = AccessIndex::new(policy);
+    println!("index {}", ms(t.elapsed()));
+    let t = Instant::now();
+    let map = compile::compile(policy);
+    println!("compile {}", ms(t.elapsed()));
+    let cx = Context {
+        policy,
+        index: &index,
+        map: &map,
+        options: &options,
+    };
+    let mut out = Vec::new();
+    let t = Instant::now();
+    assertions::check(policy, &index, &mut out);
+    println!("assertions {}", ms(t.elapsed()));
+    for rule in registry::RULES {
+        let t = Instant::now();
+        rule.check(&cx, &mut out);
+        println!("{} {}", rule.meta().code.name, ms(t.elapsed()));
+    }
+}
+
+fn peak_kb(kind: &str, grants: usize) -> Option<u64> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe)
+        .args(["--child-mem", kind, &grants.to_string()])
+        .stderr(Stdio::inherit())
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}
+
+// ------------------------------------------------------------- java oracle
+
+const REQUIRED_JARS: [&str; 5] = [
+    "activemq-broker.jar",
+    "activemq-client.jar",
+    "activemq-jaas.jar",
+    "geronimo-jms_1.1_spec.jar",
+    "slf4j-api.jar",
+];
+const OPTIONAL_JARS: [&str; 2] = ["slf4j-nop.jar", "hawtbuf.jar"];
+
+struct Java {
+    classes: tempfile::TempDir,
+    classpath: String,
+}
+
+fn setup_java() -> Result<Java, String> {
+    let dir = PathBuf::from(
+        std::env::var("MQAUTHZ_JAVA_DIR").unwrap_or_else(|_| "/usr/share/java".to_string()),
+    );
+    let mut cp = Vec::new();
+    for jar in REQUIRED_JARS {
+        let p = dir.join(jar);
+        if !p.exists() {
+            return Err(format!("{} not found", p.display()));
+        }
+        cp.push(p.display().to_string());
+    }
+    for jar in OPTIONAL_JARS {
+        let p = dir.join(jar);
+        if p.exists() {
+            cp.push(p.display().to_string());
+        }
+    }
+    let classpath = cp.join(":");
+    let classes = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/Oracle.java");
+    let out = Command::new("javac")
+        .arg("-d")
+        .arg(classes.path())
+        .arg("-cp")
+        .arg(&classpath)
+        .arg(&src)
+        .output()
+        .map_err(|e| format!("cannot run javac: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "javac failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(Java { classes, classpath })
+}
+
+fn esc(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+}
+
+fn acl_fields(acl: &Acl) -> String {
+    format!(
+        "{}\t{}\t{}\t{}",
+        esc(acl.group_class.as_deref().unwrap_or("")),
+        esc(&acl.read.raw),
+        esc(&acl.write.raw),
+        esc(&acl.admin.raw)
+    )
+}
+
+fn oracle_input(map: &AuthzMap, keys: &[(DestKind, String)]) -> String {
+    let mut s = String::from("MAP\n");
+    for e in &map.entries {
+        s.push_str(&format!(
+            "E\t{}\t{}\t{}\n",
+            e.kind.as_str(),
+            esc(&e.pattern),
+            acl_fields(&e.acl)
+        ));
+    }
+    if let Some(t) = &map.temp {
+        s.push_str(&format!("T\t{}\n", acl_fields(t)));
+    }
+    for (k, key) in keys {
+        s.push_str(&format!("K\t{}\t{}\n", k.as_str(), esc(key)));
+    }
+    s.push_str("END\n");
+    s
+}
+
+/// ActiveMQ's lookups per second (one JVM run).
+fn java_rate(java: &Java, input: &str, n: u64) -> Result<f64, String> {
+    let cp = format!("{}:{}", java.classes.path().display(), java.classpath);
+    let mut child = Command::new("java")
+        .args(["-Xss8m", "-cp", &cp, "Oracle", "bench", &n.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("start java: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("stdin")?;
+    let data = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(data.as_bytes()));
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    let _ = writer.join();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut words = text.split_whitespace();
+    while let Some(w) = words.next() {
+        if w == "lookups_per_sec" {
+            return words
+                .next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("bad oracle output {text:?}"));
+        }
+    }
+    Err(format!(
+        "oracle bench failed: {} {}",
+        text,
+        String::from_utf8_lossy(&out.stderr)
+    ))
+}
+
+fn rust_rate(map: &AuthzMap, keys: &[(DestKind, String)], n: usize) -> f64 {
+    let ev = Evaluator::new(map);
+    let mut scratch = Scratch::new();
+    let mut sink = 0usize;
+    let warm = (n / 5).max(100_000);
+    for (k, key) in keys.iter().cycle().take(warm) {
+        sink += ev.lookup(*k, key, Right::Read, &mut scratch).len();
+    }
+    let t = Instant::now();
+    for (k, key) in keys.iter().cycle().take(n) {
+        sink += ev.lookup(*k, key, Right::Read, &mut scratch).len();
+    }
+    let secs = t.elapsed().as_secs_f64();
+    std::hint::black_box(sink);
+    n as f64 / secs
+}
+
+/// Lookup keys over the multi-tenant namespaces: hits at several depths,
+/// shared topics, misses.
+fn lookup_keys(tenants: usize, count: usize) -> Vec<(DestKind, String)> {
+    let mut rng = gen::Rng::new(42);
+    let svcs = [
+        "orders",
+        "billing",
+        "inventory",
+        "shipping",
+        "payments",
+        "search",
+    ];
+    (0..count)
+        .map(|_| {
+            let t = rng.below(tenants as u64);
+            let s = rng.pick(&svcs);
+            match rng.below(6) {
+                0 => (DestKind::Queue, format!("TENANT.t{t:05}.{s}.IN")),
+                1 => (
+                    DestKind::Queue,
+                    format!("TENANT.t{t:05}.{s}.JOBS.Q{}", rng.below(9)),
+                ),
+                2 => (
+                    DestKind::Topic,
+                    format!("TENANT.t{t:05}.EVENTS.{s}.CREATED"),
+                ),
+                3 => (DestKind::Queue, format!("TENANT.t{t:05}.{s}.REQUEST")),
+                4 => (
+                    DestKind::Topic,
+                    format!("SHARED.PRICES.EUR.{}", rng.below(50)),
+                ),
+                _ => (DestKind::Queue, format!("OTHER.APP{}.X", rng.below(100))),
+            }
+        })
+        .collect()
+}
+
+// ------------------------------------------------------------------- diff
+
+fn diff_available(bin: &str) -> bool {
+    Command::new(bin)
+        .args(["diff", "--help"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn time_diff(bin: &str, a: &Path, b: &Path, runs: usize) -> Duration {
+    median(runs, || {
+        Command::new(bin)
+            .arg("diff")
+            .arg(a)
+            .arg(b)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map(|s| s.code())
+    })
+}
+
+/// A changed copy of a policy: on every 50th line a `read` grant becomes
+/// `read, write`, and one grant is added.
+fn changed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4096);
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with("grant ") && i % 50 == 0 && line.contains(" read ") {
+            out.push_str(&line.replacen(" read ", " read, write ", 1));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out.push_str("grant auditors read on queue AUDIT.NEW.>\n");
+    out
+}
+
+// ------------------------------------------------------------------- main
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child-rules") {
+        let kind = args.get(i + 1).map(String::as_str).unwrap_or("policy");
+        let n = args.get(i + 2).and_then(|v| v.parse().ok()).unwrap_or(1000);
+        child_rules(kind, n);
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--child-mem") {
+        let kind = args.get(i + 1).map(String::as_str).unwrap_or("policy");
+        let n = args.get(i + 2).and_then(|v| v.parse().ok()).unwrap_or(1000);
+        child_mem(kind, n);
+        return;
+    }
+    let quick = std::env::var("MQAUTHZ_BENCH_QUICK").as_deref() == Ok("1");
+    let sizes: &[usize] = if quick {
+        &[1_000, 10_000]
+    } else {
+        &[1_000, 10_000, 100_000]
+    };
+    let mut table = Table(Vec::new());
+    println!("mqauthz benchmarks; load average at start: {}", loadavg());
+    let work = tempfile::tempdir().expect("temp dir");
+
+    // ---- policies: parse+resolve, check, compile
+    let mut cc: Vec<(usize, Duration)> = Vec::new();
+    let mut fronts: Vec<(usize, String, Front)> = Vec::new();
+    for &n in sizes {
+        let text = gen::policy(n, 1);
+        let runs = runs_for(n);
+        if n <= 10_000 || std::env::var("MQAUTHZ_BENCH_FULL_PARSE").as_deref() == Ok("1") {
+            let t = median(runs.min(3), || front_whole(&text));
+            table.row(
+                &format!("parse+resolve, {n} grants, whole file"),
+                ms(t),
+                "",
+                "",
+            );
+        }
+        let t = median(runs.min(3), || front_chunked(&text));
+        table.row(
+            &format!("parse+resolve, {n} grants, in 64 KiB pieces"),
+            ms(t),
+            "",
+            "",
+        );
+        let (_s, front) = front_chunked(&text);
+        if n == 10_000 {
+            let (_w, whole) = front_whole(&text);
+            assert_eq!(whole.ast, front.ast, "piecewise parse differs");
+        }
+        let findings = analysis::run(&front.policy, &Options::default()).len();
+        let map = compile::compile(&front.policy);
+        let t_check = median(runs, || analysis::run(&front.policy, &Options::default()));
+        table.row(
+            &format!("check (every rule), {n} grants ({findings} findings)"),
+            ms(t_check),
+            "",
+            "",
+        );
+        let t_comp = median(runs, || {
+            let map = compile::compile(&front.policy);
+            xml::fragment(&map, &EmitOptions::default())
+        });
+        table.row(
+            &format!("compile to XML, {n} grants ({} entries)", map.entries.len()),
+            ms(t_comp),
+            "",
+            "",
+        );
+        cc.push((n, t_check + t_comp));
+        fronts.push((n, text, front));
+    }
+    ratio_row(&mut table, "check+compile", &cc);
+
+    // ---- worst case
+    let mut wc: Vec<(usize, Duration)> = Vec::new();
+    for &n in sizes {
+        let text = gen::worst(n, 1);
+        let (_s, front) = front_chunked(&text);
+        let runs = runs_for(n);
+        let t = median(runs, || check_and_compile(&front));
+        let (findings, _) = check_and_compile(&front);
+        table.row(
+            &format!("worst case check+compile, {n} grants ({findings} findings)"),
+            ms(t),
+            "",
+            "",
+        );
+        wc.push((n, t));
+    }
+    ratio_row(&mut table, "worst case check+compile", &wc);
+
+    // ---- diff through the binary
+    let bin = env!("CARGO_BIN_EXE_mqauthz");
+    if diff_available(bin) {
+        let mut dt = Vec::new();
+        for (n, text, _) in &fronts {
+            if *n < 10_000 {
+                continue;
+            }
+            let a = work.path().join(format!("a{n}.mqa"));
+            let b = work.path().join(format!("b{n}.mqa"));
+            std::fs::write(&a, text).expect("write");
+            std::fs::write(&b, changed(text)).expect("write");
+            let t = time_diff(bin, &a, &b, runs_for(*n));
+            table.row(&format!("mqauthz diff, {n} grants"), ms(t), "", "");
+            dt.push((*n, t));
+        }
+        ratio_row(&mut table, "diff", &dt);
+    } else {
+        table.row(
+            "mqauthz diff, 100000 grants",
+            "not measured: diff not in this tree".into(),
+            "",
+            "time(100k)/time(10k) ≤ 12: not measured",
+        );
+    }
+
+    // ---- merge into a 10 MB configuration vs a bare quick-xml pass
+    let config = gen::config(10, 1);
+    let (_, _, front10k) = fronts
+        .iter()
+        .find(|(n, _, _)| *n == 10_000)
+        .expect("10k policy");
+    let map10k = compile::compile(&front10k.policy);
+    let header = compile::header("bench.mqa", &map10k);
+    let mut sources = Sources::new();
+    let cid = sources.add(SourceFile::new("big.xml", config.clone()));
+    let cfile = sources.get(cid).expect("source");
+    let t_merge = median(5, || {
+        let doc = ConfigDoc::parse(cid, cfile).expect("config parses");
+        xml::merge(&doc, &map10k, Some(&header)).expect("merge")
+    });
+    let t_qx = median(5, || {
+        let mut r = quick_xml::Reader::from_str(&config);
+        let mut n = 0usize;
+        loop {
+            match r.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => n += 1,
+                Err(e) => panic!("quick-xml: {e}"),
+            }
+        }
+        n
+    });
+    let t_parse = median(5, || ConfigDoc::parse(cid, cfile).expect("config parses"));
+    let doc = ConfigDoc::parse(cid, cfile).expect("config parses");
+    let t_plan = median(5, || {
+        xml::merge(&doc, &map10k, Some(&header)).expect("merge")
+    });
+    drop(doc);
+    let mb = config.len() as f64 / (1024.0 * 1024.0);
+    let merge_tp = mb / t_merge.as_secs_f64();
+    table.row(
+        &format!("merge 10k-grant map into {mb:.1} MB config (parse+merge)"),
+        format!("{} ({merge_tp:.0} MB/s)", ms(t_merge)),
+        "",
+        "",
+    );
+    table.row(
+        "of which ConfigDoc::parse",
+        format!("{} ({:.0} MB/s)", ms(t_parse), mb / t_parse.as_secs_f64()),
+        "",
+        "",
+    );
+    table.row(
+        "of which xml::merge (plan, emit, splice)",
+        ms(t_plan),
+        "",
+        "",
+    );
+    let qx_tp = mb / t_qx.as_secs_f64();
+    table.row(
+        "bare quick-xml tokenizing pass, same file",
+        format!("{} ({qx_tp:.0} MB/s)", ms(t_qx)),
+        &format!("merge/quick-xml throughput {:.2}", merge_tp / qx_tp),
+        &format!("≥ 0.5: {}", verdict(merge_tp / qx_tp >= 0.5)),
+    );
+
+    // ---- evaluator vs ActiveMQ
+    let lookups = env_usize("MQAUTHZ_BENCH_LOOKUPS", 2_000_000);
+    let tenants = front10k
+        .policy
+        .groups
+        .iter()
+        .filter(|g| g.name.ends_with("-ops") && g.name.starts_with('t'))
+        .count()
+        .max(1);
+    let keys = lookup_keys(tenants, 1000);
+    let mut ours: Vec<f64> = (0..3).map(|_| rust_rate(&map10k, &keys, lookups)).collect();
+    ours.sort_by(f64::total_cmp);
+    let ours = ours[1];
+    table.row(
+        &format!(
+            "Evaluator::lookup, {} entries, 1000 keys",
+            map10k.entries.len()
+        ),
+        format!("{:.2} M lookups/s", ours / 1e6),
+        "",
+        "",
+    );
+    match setup_java() {
+        Ok(java) => {
+            let input = oracle_input(&map10k, &keys);
+            let mut rates = Vec::new();
+            for _ in 0..3 {
+                match java_rate(&java, &input, lookups as u64) {
+                    Ok(r) => rates.push(r),
+                    Err(e) => {
+                        println!("  oracle: {e}");
+                        break;
+                    }
+                }
+            }
+            if rates.is_empty() {
+                table.row(
+                    "ActiveMQ DefaultAuthorizationMap.getReadACLs",
+                    "not measured: oracle failed".into(),
+                    "",
+                    "",
+                );
+            } else {
+                rates.sort_by(f64::total_cmp);
+                let theirs = rates[rates.len() / 2];
+                table.row(
+                    "ActiveMQ DefaultAuthorizationMap.getReadACLs, same map and keys",
+                    format!("{:.2} M lookups/s", theirs / 1e6),
+                    &format!("mqauthz/ActiveMQ {:.2}", ours / theirs),
+                    &format!("≥ 1: {}", verdict(ours >= theirs)),
+                );
+            }
+        }
+        Err(e) => {
+            println!("notice: ActiveMQ oracle unavailable, evaluator comparison skipped: {e}");
+            table.row(
+                "ActiveMQ DefaultAuthorizationMap.getReadACLs",
+                format!("not measured: {e}"),
+                "",
+                "",
+            );
+        }
+    }
+
+    // ---- peak memory
+    for &n in sizes {
+        for kind in ["policy", "worst"] {
+            match peak_kb(kind, n) {
+                Some(kb) => {
+                    let mb = kb as f64 / 1024.0;
+                    let target = if n == 100_000 {
+                        format!("≤ 300 MB: {}", verdict(mb <= 300.0))
+                    } else {
+                        String::new()
+                    };
+                    table.row(
+                        &format!(
+                            "peak memory (VmHWM), {kind} {n} grants: generate+parse+check+compile"
+                        ),
+                        format!("{mb:.0} MB"),
+                        "",
+                        &target,
+                    );
+                }
+                None => table.row(
+                    &format!("peak memory, {kind} {n} grants"),
+                    "not measured".into(),
+                    "",
+                    "",
+                ),
+            }
+        }
+    }
+
+    // ---- compile+merge vs the real broker's start-up
+    if std::env::var("MQAUTHZ_BENCH_BROKER").as_deref() != Ok("0") {
+        // 12,200 generated grants compile to about 10,000 entries
+        let (_s, front) = front_chunked(&gen::policy(12_200, 1));
+        let map = compile::compile(&front.policy);
+        broker_rows(&mut table, &front, &map);
+    }
+
+    println!("\nload average at end: {}", loadavg());
+    table.print();
+}
+
+fn ratio_row(table: &mut Table, what: &str, times: &[(usize, Duration)]) {
+    let get = |n| times.iter().find(|(s, _)| *s == n).map(|(_, t)| *t);
+    match (get(10_000), get(100_000)) {
+        (Some(a), Some(b)) => {
+            let r = b.as_secs_f64() / a.as_secs_f64();
+            table.row(
+                &format!("{what}: time(100k)/time(10k)"),
+                format!("{} / {}", ms(b), ms(a)),
+                &format!("{r:.1}"),
+                &format!("≤ 12: {}", verdict(r <= 12.0)),
+            );
+        }
+        _ => table.row(
+            &format!("{what}: time(100k)/time(10k)"),
+            "not measured".into(),
+            "",
+            "",
+        ),
+    }
+}
+
+fn broker_rows(table: &mut Table, front: &Front, map: &AuthzMap) {
+    if let Err(e) = broker::activemq_installed() {
+        println!("notice: ActiveMQ broker not installed, start-up comparison skipped: {e}");
+        table.row("broker start-up", format!("not measured: {e}"), "", "");
+        return;
+    }
+    let base = broker::broker_config("", &[]);
+    let mut sources = Sources::new();
+    let id = sources.add(SourceFile::new("activemq.xml", base.clone()));
+    let file = sources.get(id).expect("source");
+    let merge = || {
+        let map = compile::compile(&front.policy);
+        let header = compile::header("bench.mqa", &map);
+        let doc = ConfigDoc::parse(id, file).expect("config parses");
+        xml::merge(&doc, &map, Some(&header)).expect("merge")
+    };
+    let t_ours = median(5, merge);
+    let merged = merge();
+    table.row(
+        &format!(
+            "compile+merge, {}-grant policy ({} entries) into a broker config",
+            front.policy.grants.len(),
+            map.entries.len()
+        ),
+        ms(t_ours),
+        "",
+        "",
+    );
+    let runs = env_usize("MQAUTHZ_BENCH_BROKER_RUNS", 3);
+    let startup = |config: &str| -> Result<Duration, String> {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let b = broker::Broker::start(config)?;
+            times.push(b.startup_time());
+            b.stop()?;
+        }
+        times.sort();
+        Ok(times[times.len() / 2])
+    };
+    match startup(&base) {
+        Ok(t) => table.row("broker start-up, no authorization map", ms(t), "", ""),
+        Err(e) => table.row(
+            "broker start-up, no authorization map",
+            format!("failed: {}", e.lines().next().unwrap_or("")),
+            "",
+            "",
+        ),
+    }
+    match startup(&merged) {
+        Ok(t) => table.row(
+            &format!(
+                "broker start-up with that map ({} entries)",
+                map.entries.len()
+            ),
+            ms(t),
+            &format!(
+                "compile+merge/start-up {:.3}",
+                t_ours.as_secs_f64() / t.as_secs_f64()
+            ),
+            "",
+        ),
+        Err(e) => table.row(
+            "broker start-up with that map",
+            format!("failed: {}", e.lines().next().unwrap_or("")),
+            "",
+            "",
+        ),
+    }
+}
