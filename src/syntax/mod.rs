@@ -32,10 +32,16 @@ pub fn parse(id: SourceId, source: &SourceFile) -> Parsed {
     let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
 
     while pos < text.len() {
-        let rest = &text[pos..];
-        if PolicyParser::parse(Rule::rest, rest).is_ok() {
+        // Only whitespace and comments left.
+        let start = lexical::skip_trivia(text, pos);
+        if start >= text.len() {
             break;
         }
+        // pest's errors cost time proportional to the input after the error
+        // position, so each statement is parsed in a slice that ends where
+        // the next one can start (a line beginning with a statement keyword).
+        let limit = lexical::next_statement_start(text, start).unwrap_or(text.len());
+        let rest = &text[pos..limit];
         match PolicyParser::parse(Rule::statement_at, rest) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
@@ -50,7 +56,6 @@ pub fn parse(id: SourceId, source: &SourceFile) -> Parsed {
                 pos = end;
             }
             Err(error) => {
-                let start = lexical::skip_trivia(text, pos);
                 diagnostics.push(errors::convert(id, text, pos, &error));
                 match lexical::next_statement_start(text, start) {
                     Some(next) if next > pos => pos = next,
