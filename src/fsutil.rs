@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 /// Write `bytes` to `path` atomically: a temporary file in the same folder
 /// is written, flushed to disk and renamed over `path`. The original file's
 /// permissions are kept (a new file gets `0o644` on Unix). A symbolic link
-/// at `path` is followed, so the file it points to is replaced. On any
+/// at `path` is followed, so the file it points to is replaced. A device or
+/// pipe at `path` (`/dev/null`, `/dev/stdout`) is written to directly. On any
 /// failure the original file is untouched and the temporary file removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, bytes, |w, b| w.write_all(b))
@@ -31,6 +32,13 @@ pub(crate) fn write_atomic_with(
                     "`{}` is a folder",
                     target.display()
                 )));
+            }
+            if !m.is_file() {
+                // A device or pipe (`/dev/null`, `/dev/stdout`): write to it,
+                // never rename a file over it.
+                let mut f = fs::OpenOptions::new().write(true).open(&target)?;
+                write(&mut f, bytes)?;
+                return f.flush();
             }
             Some(m.permissions())
         }
