@@ -176,6 +176,51 @@ mod tests {
         assert_eq!(names(dir.path()), vec!["b.xml"]);
     }
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn full_disk_leaves_original_and_no_temp() {
+        // The temporary file's bytes go to /dev/full, which fails with ENOSPC.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("b.xml");
+        fs::write(&p, b"original").expect("write");
+        let err = write_atomic_with(&p, &[b'x'; 1 << 16], |_, b| {
+            let mut full = fs::OpenOptions::new().write(true).open("/dev/full")?;
+            full.write_all(b)
+        })
+        .expect_err("fails");
+        assert_eq!(err.raw_os_error(), Some(28), "{err}");
+        assert_eq!(fs::read(&p).expect("read"), b"original");
+        assert_eq!(names(dir.path()), vec!["b.xml"]);
+    }
+
+    #[test]
+    fn failure_after_a_partial_write_of_a_new_file_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("new.xml");
+        let big = vec![b'y'; 1 << 20];
+        write_atomic_with(&p, &big, |w, b| {
+            w.write_all(&b[..b.len() / 2])?;
+            w.flush()?;
+            Err(io::Error::new(io::ErrorKind::Interrupted, "killed"))
+        })
+        .expect_err("fails");
+        assert!(!p.exists());
+        assert!(names(dir.path()).is_empty());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn devices_are_written_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomic(Path::new("/dev/null"), b"x").expect("write /dev/null");
+        let err = write_atomic(Path::new("/dev/full"), b"x").expect_err("full");
+        assert_eq!(err.raw_os_error(), Some(28));
+        for dev in ["/dev/null", "/dev/full"] {
+            let t = fs::metadata(dev).expect("meta").file_type();
+            assert!(t.is_char_device(), "{dev}");
+        }
+    }
+
     #[test]
     fn parent_is_a_file() {
         let dir = tempfile::tempdir().expect("tempdir");

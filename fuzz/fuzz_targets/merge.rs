@@ -13,9 +13,9 @@ use mqauthz::xml::{self, ConfigDoc};
 use std::sync::OnceLock;
 
 const POLICY: &str = r#"group admins
-group "app & co"
+group "app team"
 grant admins all on queue >, topic >
-grant "app & co" read, write on queue "R&D.<in>", topic "it's \"x\""
+grant "app team" read, write on queue "R&D.<in>", topic "it's \"x\""
 grant everyone admin on advisory
 grant admins all on temp
 "#;
