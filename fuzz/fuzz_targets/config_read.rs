@@ -12,7 +12,12 @@ use mqauthz::xml::{self, ConfigDoc};
 fuzz_target!(|data: &[u8]| {
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
-    let id = load::add_source(&mut sources, "fuzz.xml".into(), data.to_vec(), &mut diagnostics);
+    let id = load::add_source(
+        &mut sources,
+        "fuzz.xml".into(),
+        data.to_vec(),
+        &mut diagnostics,
+    );
     if !diagnostics.is_empty() {
         return;
     }

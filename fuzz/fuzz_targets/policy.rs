@@ -12,7 +12,12 @@ use mqauthz::source::Sources;
 fuzz_target!(|data: &[u8]| {
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
-    let id = load::add_source(&mut sources, "fuzz.mqa".into(), data.to_vec(), &mut diagnostics);
+    let id = load::add_source(
+        &mut sources,
+        "fuzz.mqa".into(),
+        data.to_vec(),
+        &mut diagnostics,
+    );
     let front = load::front_end(&sources, id, diagnostics);
     let mut all = front.diagnostics.clone();
     let clean = !all.iter().any(|d| d.severity == Severity::Error);
