@@ -20,6 +20,13 @@ pub(crate) fn write_atomic_with(
     bytes: &[u8],
     write: impl FnOnce(&mut dyn Write, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
+    // A device or pipe (`/dev/null`, `/dev/stdout`, through any links):
+    // write to it, never rename a file over it.
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut f = fs::OpenOptions::new().write(true).open(path)?;
+        write(&mut f, bytes)?;
+        return f.flush();
+    }
     let target = resolve_target(path)?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -32,13 +39,6 @@ pub(crate) fn write_atomic_with(
                     "`{}` is a folder",
                     target.display()
                 )));
-            }
-            if !m.is_file() {
-                // A device or pipe (`/dev/null`, `/dev/stdout`): write to it,
-                // never rename a file over it.
-                let mut f = fs::OpenOptions::new().write(true).open(&target)?;
-                write(&mut f, bytes)?;
-                return f.flush();
             }
             Some(m.permissions())
         }

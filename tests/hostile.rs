@@ -376,6 +376,10 @@ fn devices_are_written_to_not_replaced() {
     // Writing to /dev/null succeeds and leaves it a device.
     let out = mqauthz(&["compile", "examples/orders.mqa", "-o", "/dev/null"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // `-o /dev/stdout` on a pipe writes into the pipe.
+    let out = mqauthz(&["compile", "examples/orders.mqa", "-o", "/dev/stdout"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("<authorizationPlugin>"));
     for dev in ["/dev/full", "/dev/null"] {
         let t = std::fs::metadata(dev).expect("device").file_type();
         assert!(t.is_char_device(), "{dev} was replaced");
