@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 /// Write `bytes` to `path` atomically: a temporary file in the same folder
 /// is written, flushed to disk and renamed over `path`. The original file's
 /// permissions are kept (a new file gets `0o644` on Unix). A symbolic link
-/// at `path` is followed, so the file it points to is replaced. On any
+/// at `path` is followed, so the file it points to is replaced. A device or
+/// pipe at `path` (`/dev/null`, `/dev/stdout`) is written to directly. On any
 /// failure the original file is untouched and the temporary file removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, bytes, |w, b| w.write_all(b))
@@ -19,6 +20,13 @@ pub(crate) fn write_atomic_with(
     bytes: &[u8],
     write: impl FnOnce(&mut dyn Write, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
+    // A device or pipe (`/dev/null`, `/dev/stdout`, through any links):
+    // write to it, never rename a file over it.
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut f = fs::OpenOptions::new().write(true).open(path)?;
+        write(&mut f, bytes)?;
+        return f.flush();
+    }
     let target = resolve_target(path)?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -166,6 +174,51 @@ mod tests {
         assert_eq!(err.to_string(), "disk full");
         assert_eq!(fs::read(&p).expect("read"), b"original");
         assert_eq!(names(dir.path()), vec!["b.xml"]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn full_disk_leaves_original_and_no_temp() {
+        // The temporary file's bytes go to /dev/full, which fails with ENOSPC.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("b.xml");
+        fs::write(&p, b"original").expect("write");
+        let err = write_atomic_with(&p, &[b'x'; 1 << 16], |_, b| {
+            let mut full = fs::OpenOptions::new().write(true).open("/dev/full")?;
+            full.write_all(b)
+        })
+        .expect_err("fails");
+        assert_eq!(err.raw_os_error(), Some(28), "{err}");
+        assert_eq!(fs::read(&p).expect("read"), b"original");
+        assert_eq!(names(dir.path()), vec!["b.xml"]);
+    }
+
+    #[test]
+    fn failure_after_a_partial_write_of_a_new_file_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("new.xml");
+        let big = vec![b'y'; 1 << 20];
+        write_atomic_with(&p, &big, |w, b| {
+            w.write_all(&b[..b.len() / 2])?;
+            w.flush()?;
+            Err(io::Error::new(io::ErrorKind::Interrupted, "killed"))
+        })
+        .expect_err("fails");
+        assert!(!p.exists());
+        assert!(names(dir.path()).is_empty());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn devices_are_written_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomic(Path::new("/dev/null"), b"x").expect("write /dev/null");
+        let err = write_atomic(Path::new("/dev/full"), b"x").expect_err("full");
+        assert_eq!(err.raw_os_error(), Some(28));
+        for dev in ["/dev/null", "/dev/full"] {
+            let t = fs::metadata(dev).expect("meta").file_type();
+            assert!(t.is_char_device(), "{dev}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::semantics::{DestKind, GroupList};
 use crate::source::{SourceFile, SourceId, Span};
 use quick_xml::events::Event;
 use quick_xml::Reader;
+use std::collections::HashMap;
 
 /// Map types other than `authorizationMap` that `<map>` may hold.
 pub const OTHER_MAP_TYPES: &[&str] = &[
@@ -329,10 +330,12 @@ impl ConfigDoc {
             }
         };
 
-        // Elements are in document order, so the broker's descendants are
-        // the following elements that start before it ends.
-        let broker_end = elements[broker].span.end;
-        let in_broker = |i: usize| i > broker && elements[i].span.start < broker_end;
+        // Elements nest, so being inside the broker is span containment.
+        let broker_span = elements[broker].span;
+        let in_broker = |i: usize| {
+            let s = elements[i].span;
+            broker_span.start <= s.start && s.end <= broker_span.end
+        };
         let plugins = elements[broker]
             .children
             .iter()
@@ -445,6 +448,9 @@ fn malformed(loc: &Locator, at: usize, message: impl Into<String>) -> Diagnostic
 fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>> {
     let base = bom_len(text);
     let body = &text[base..];
+    // quick-xml drops a leading byte-order mark without counting it, which
+    // would shift every position; after our own BOM a second one is text
+    // before the root element anyway.
     if body.starts_with('\u{feff}') {
         return Err(vec![malformed(loc, base, "text outside the root element")]);
     }
@@ -490,16 +496,7 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                     }
                 }
                 let tag = parse_tag(raw, start, empty).map_err(|e| vec![e.into_diag(loc)])?;
-                // Namespace declarations of this element.
-                let mut scope = Vec::new();
-                for a in &tag.attrs {
-                    if a.name == "xmlns" {
-                        scope.push((None, a.value.clone()));
-                    } else if let Some(p) = a.name.strip_prefix("xmlns:") {
-                        scope.push((Some(p.to_string()), a.value.clone()));
-                    }
-                }
-                scopes.push(scope);
+                scopes.open(&tag.attrs);
                 let ns = scopes.resolve(tag.prefix.as_deref());
                 let index = elements.len();
                 let parent = stack.last().copied();
@@ -519,7 +516,7 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                     parent,
                 });
                 if empty {
-                    scopes.pop();
+                    scopes.close();
                 } else {
                     stack.push(index);
                 }
@@ -528,8 +525,8 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                 let Some(open) = stack.pop() else {
                     return Err(vec![malformed(loc, start, "an end tag with no start tag")]);
                 };
-                scopes.pop();
-                let raw_name = raw
+                scopes.close();
+                let raw_name = text[start..end]
                     .trim_start_matches("</")
                     .trim_end_matches('>')
                     .trim_end();
@@ -619,32 +616,47 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
     Ok(elements)
 }
 
-/// Namespace bindings in scope: a stack of URIs per prefix, and the
-/// prefixes each open element declared.
+/// The namespace declarations in scope: per prefix (`None` for the default
+/// namespace), the URIs declared by the open elements, innermost last, so a
+/// lookup costs the same at any nesting depth.
 #[derive(Default)]
 struct Namespaces {
-    bindings: std::collections::HashMap<Option<String>, Vec<String>>,
+    bindings: HashMap<Option<String>, Vec<String>>,
+    /// The prefixes each open element declared.
     declared: Vec<Vec<Option<String>>>,
 }
 
 impl Namespaces {
-    fn push(&mut self, scope: Vec<(Option<String>, String)>) {
-        let mut prefixes = Vec::with_capacity(scope.len());
-        for (p, uri) in scope {
-            self.bindings.entry(p.clone()).or_default().push(uri);
-            prefixes.push(p);
+    /// Enter an element with these attributes.
+    fn open(&mut self, attrs: &[Attr]) {
+        let mut prefixes = Vec::new();
+        for a in attrs {
+            let prefix = if a.name == "xmlns" {
+                None
+            } else if let Some(p) = a.name.strip_prefix("xmlns:") {
+                Some(p.to_string())
+            } else {
+                continue;
+            };
+            self.bindings
+                .entry(prefix.clone())
+                .or_default()
+                .push(a.value.clone());
+            prefixes.push(prefix);
         }
         self.declared.push(prefixes);
     }
 
-    fn pop(&mut self) {
-        for p in self.declared.pop().unwrap_or_default() {
-            if let Some(v) = self.bindings.get_mut(&p) {
-                v.pop();
+    /// Leave the innermost element.
+    fn close(&mut self) {
+        for prefix in self.declared.pop().unwrap_or_default() {
+            if let Some(uris) = self.bindings.get_mut(&prefix) {
+                uris.pop();
             }
         }
     }
 
+    /// The namespace URI `prefix` resolves to.
     fn resolve(&self, prefix: Option<&str>) -> Option<String> {
         if prefix == Some("xml") {
             return Some("http://www.w3.org/XML/1998/namespace".to_string());
@@ -915,12 +927,14 @@ fn detect_line_end(xml: &str) -> &'static str {
 /// if that is all whitespace.
 pub(crate) fn line_indent(xml: &str, pos: usize) -> Option<&str> {
     let pos = pos.min(xml.len());
-    let line_start = xml[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let before = &xml[line_start..pos];
-    before
-        .chars()
-        .all(|c| c == ' ' || c == '\t')
-        .then_some(before)
+    // Scan back over blanks only, so a long line costs nothing extra.
+    let blanks = xml.as_bytes()[..pos]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let line_start = pos - blanks;
+    (line_start == 0 || xml.as_bytes()[line_start - 1] == b'\n').then(|| &xml[line_start..pos])
 }
 
 fn detect_indent_unit(xml: &str, elements: &[Element]) -> String {
@@ -1288,6 +1302,15 @@ mod tests {
         assert_eq!(code("<b a=\"1\" a=\"2\"/>"), "malformed-xml");
         assert_eq!(code(""), "malformed-xml");
         assert_eq!(code("\u{feff}\u{feff}<b/>"), "malformed-xml");
+    }
+
+    #[test]
+    fn second_byte_order_mark_is_refused() {
+        assert_eq!(code("\u{feff}\u{feff}\n"), "malformed-xml");
+        assert_eq!(
+            code("\u{feff}\u{feff}<broker xmlns=\"http://activemq.apache.org/schema/core\"/>"),
+            "malformed-xml"
+        );
     }
 
     #[test]
