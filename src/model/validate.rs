@@ -25,6 +25,10 @@ fn problem(
     }
 }
 
+/// The most segments a destination pattern may have. Far beyond any real
+/// destination name, it bounds the depth of every walk over patterns.
+pub const MAX_SEGMENTS: usize = 256;
+
 /// Check a destination pattern as written (`quoted` tells whether it was a
 /// string). Returns every problem found.
 pub fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
@@ -58,6 +62,15 @@ pub fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
             Some(i..i + c.len_utf8()),
             "destination names hold printable characters only",
         ));
+    }
+    let count = value.split('.').count();
+    if count > MAX_SEGMENTS {
+        out.push(problem(
+            format!("pattern has {count} segments, more than the {MAX_SEGMENTS} mqauthz accepts"),
+            None,
+            "no real destination has this many segments; check the pattern",
+        ));
+        return out;
     }
     let segments: Vec<(usize, &str)> = {
         let mut v = Vec::new();

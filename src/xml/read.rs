@@ -11,6 +11,7 @@ use super::{
     UNSUPPORTED_CONSTRUCT,
 };
 use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::model::validate::MAX_SEGMENTS;
 use crate::semantics::{Acl, AuthzMap, DestKind, Entry, GroupList, Location};
 use crate::source::Span;
 
@@ -464,6 +465,17 @@ impl Reader<'_> {
         let location = Some(self.location(e.span));
         for part in parts {
             match part {
+                Ok((_, pattern)) if pattern.split('.').count() > MAX_SEGMENTS => self.report(
+                    UNSUPPORTED_CONSTRUCT,
+                    Severity::Error,
+                    attr.span,
+                    format!(
+                        "a destination of {} segments is beyond what mqauthz models (at most {MAX_SEGMENTS})",
+                        pattern.split('.').count()
+                    ),
+                    "not read",
+                    "no real destination has this many segments; check the value",
+                ),
                 Ok((kind, pattern)) => out.push(Entry {
                     kind,
                     pattern,
