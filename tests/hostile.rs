@@ -217,7 +217,7 @@ fn patterns_with_markup_characters_round_trip_through_xml() {
     // The plain fragment is escaped the same way.
     let out = mqauthz(&["compile", &s(&policy)]);
     assert_eq!(code(&out), 0);
-    assert!(text(&out.stdout).contains("R&amp;D.&lt;in&gt;.&quot;quoted&quot;"));
+    assert!(text(&out.stdout).contains("R&amp;D.&lt;in>.&quot;quoted&quot;"));
 }
 
 #[test]
