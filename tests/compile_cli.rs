@@ -3,28 +3,18 @@
 //! configuration, `--check`, `--in-place` (permissions kept), refusal of a
 //! policy with errors, and idempotency of a merge.
 
+mod support;
+use support::cli::{mqauthz, text};
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use base64::Engine;
 
 const SPRING: &str = "tests/fixtures/merge/spring-plugins.xml";
 const AMAZON_MQ: &str = "tests/fixtures/merge/amazonmq.xml";
 const AWS_JSON: &str = "tests/fixtures/merge/aws-describe.json";
-
-fn mqauthz<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mqauthz"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run mqauthz")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn manifest(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)

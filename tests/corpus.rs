@@ -9,20 +9,14 @@
 //! failing run names the file (and a line:column when the input was read),
 //! and `-o OUT` exists afterwards only when the run succeeded.
 
+mod support;
+use support::cli::mqauthz;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn mqauthz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mqauthz"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run mqauthz")
 }
 
 /// `name` followed by `:LINE:COL` (or `#Data:LINE:COL` for the decoded XML

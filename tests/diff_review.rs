@@ -2,6 +2,9 @@
 //! change with a correct example, imports that round-trip to the same
 //! meaning, snapshots of the reviews of every example.
 
+mod support;
+use support::cli::{mqauthz, text};
+
 use mqauthz::diff::{diff, Direction, MapDiff};
 use mqauthz::semantics::pattern::Pattern;
 use mqauthz::semantics::{Acl, AuthzMap, DestKind, Entry, GroupList, Right, EVERYONE};
@@ -10,20 +13,6 @@ use mqauthz::xml::{self, ConfigDoc, EmitOptions};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn mqauthz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mqauthz"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run mqauthz")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1,6 +1,9 @@
 //! Hostile input through the real binary: XML entity tricks, injection
 //! through names and patterns, failing writes, and pathological sizes.
 
+mod support;
+use support::cli::{mqauthz, text};
+
 use mqauthz::source::{SourceFile, SourceId};
 use mqauthz::xml::{self, ConfigDoc};
 use std::path::{Path, PathBuf};
@@ -9,21 +12,8 @@ use std::time::{Duration, Instant};
 
 const NS: &str = "http://activemq.apache.org/schema/core";
 
-fn mqauthz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mqauthz"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run mqauthz")
-}
-
 fn s(p: &Path) -> String {
     p.to_string_lossy().into_owned()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Exit code, asserting the process did not crash.

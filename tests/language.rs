@@ -1,21 +1,11 @@
 //! The language core through the command line: every error kind has a
 //! fixture whose human rendering is snapshotted; examples check clean.
 
+mod support;
+use support::cli::{mqauthz, text};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn mqauthz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mqauthz"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run mqauthz")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Command;
 
 #[test]
 fn error_fixtures_render() {

@@ -2,26 +2,15 @@
 //! miss per rule (snapshotted in human and JSON form), assertions, SARIF, and
 //! docs/rules.md kept equal to the registry.
 
+mod support;
+use support::cli::{mqauthz, text};
+
 use mqauthz::analysis::registry::RULES;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn mqauthz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mqauthz"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run mqauthz")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Extra arguments from a `# args: ...` first line.

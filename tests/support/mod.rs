@@ -1,13 +1,15 @@
-//! Shared support for integration tests that run against a real ActiveMQ
-//! Classic broker (Debian's `activemq` package, 5.17.2).
+//! Shared support for integration tests: running the binary, and a real
+//! ActiveMQ Classic broker (Debian's `activemq` package, 5.17.2).
 //!
 //! Use it from a test file with `mod support;`. Not every test file uses every
 //! item, hence the crate-wide `dead_code` allowance below.
 //!
+//! - [`cli`]: run the `mqauthz` binary.
 //! - [`broker`]: start and stop a private broker on a free loopback port.
 //! - [`stomp`]: a minimal STOMP 1.2 client and one-connection-per-check probes.
 
 #![allow(dead_code)]
 
 pub mod broker;
+pub mod cli;
 pub mod stomp;
