@@ -73,6 +73,10 @@ fn examples_check_clean_and_are_formatted() {
                 "{p} raises nothing:\n{}",
                 text(&out.stdout)
             );
+            if p.ends_with("amazon-mq.mqa") {
+                let out = mqauthz(&["check", "--deny-warnings", "--target", "amazon-mq", &p]);
+                assert_eq!(out.status.code(), Some(0), "{p}:\n{}", text(&out.stdout));
+            }
             let out = mqauthz(&["fmt", "--check", &p]);
             assert_eq!(out.status.code(), Some(0), "{p} is formatted");
             n += 1;
