@@ -46,6 +46,8 @@ impl AccessIndex {
     pub fn new(policy: &Policy) -> AccessIndex {
         let mut items = Vec::new();
         let mut temp = Vec::new();
+        // one parsed pattern per distinct text, shared by its items
+        let mut parsed: HashMap<&str, Pattern> = HashMap::new();
         for (gi, grant) in policy.grants.iter().enumerate() {
             let rights = grant.right_set();
             for (pi, p) in grant.principals.iter().enumerate() {
@@ -58,7 +60,10 @@ impl AccessIndex {
                             who: p.who,
                             rights,
                             kind: *kind,
-                            pattern: Pattern::parse(pattern),
+                            pattern: parsed
+                                .entry(pattern.as_str())
+                                .or_insert_with(|| Pattern::parse(pattern))
+                                .clone(),
                         }),
                         TargetKind::Temp => temp.push(TempItem {
                             grant: gi,
@@ -70,6 +75,7 @@ impl AccessIndex {
                 }
             }
         }
+        drop(parsed);
         // the items behind each set, in insertion order; sets with the same
         // items (a group's rights granted together, `everyone`'s alone) are
         // built once and shared

@@ -159,6 +159,7 @@ pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
             if let Some(s) = severity {
                 d.severity = s;
             }
+            d.labels.shrink_to_fit();
             out.push(d);
         }
     }
