@@ -272,15 +272,10 @@ fn child_rules(kind: &str, grants: usize) {
     let t = Instant::now();
     let index = AccessIndex::new(policy);
     println!("index {}", ms(t.elapsed()));
+    let cx = Context::new(policy, &index, &options);
     let t = Instant::now();
-    let map = compile::compile(policy);
+    cx.map();
     println!("compile {}", ms(t.elapsed()));
-    let cx = Context {
-        policy,
-        index: &index,
-        map: &map,
-        options: &options,
-    };
     let mut out = Vec::new();
     let t = Instant::now();
     assertions::check(policy, &index, &mut out);

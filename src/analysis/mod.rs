@@ -16,6 +16,7 @@ use crate::semantics::AuthzMap;
 use crate::source::Span;
 use index::AccessIndex;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// The broker a policy is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -101,8 +102,27 @@ impl Default for Options {
 pub struct Context<'a> {
     pub policy: &'a Policy,
     pub index: &'a AccessIndex,
-    pub map: &'a AuthzMap,
+    /// Compiled on first use, so that rules that do not need it run
+    /// without it in memory.
+    map: OnceLock<AuthzMap>,
     pub options: &'a Options,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(policy: &'a Policy, index: &'a AccessIndex, options: &'a Options) -> Context<'a> {
+        Context {
+            policy,
+            index,
+            map: OnceLock::new(),
+            options,
+        }
+    }
+
+    /// The policy compiled to an authorization map.
+    pub fn map(&self) -> &AuthzMap {
+        self.map
+            .get_or_init(|| crate::compile::compile(self.policy))
+    }
 }
 
 /// Documentation and defaults of a rule.
@@ -133,13 +153,7 @@ pub trait Rule: Sync {
 /// are not included.
 pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
     let index = AccessIndex::new(policy);
-    let map = crate::compile::compile(policy);
-    let cx = Context {
-        policy,
-        index: &index,
-        map: &map,
-        options,
-    };
+    let cx = Context::new(policy, &index, options);
     let mut out = Vec::new();
     assertions::check(policy, &index, &mut out);
     for rule in registry::RULES {
@@ -152,15 +166,15 @@ pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
             Some(Some(s)) => Some(*s),
             None => None,
         };
-        let mut found = Vec::new();
-        rule.check(&cx, &mut found);
-        for mut d in found {
+        // the rule appends to `out`; its findings are fixed up in place
+        let start = out.len();
+        rule.check(&cx, &mut out);
+        for d in &mut out[start..] {
             d.code = meta.code;
             if let Some(s) = severity {
                 d.severity = s;
             }
             d.labels.shrink_to_fit();
-            out.push(d);
         }
     }
     let mut out = apply_allows(policy, out);
@@ -202,8 +216,9 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
         .map(|(i, a)| (a.statement, i))
         .collect();
     statements.sort();
-    let mut kept = Vec::new();
-    'next: for d in found {
+    let mut found = found;
+    // in place: the findings are not copied to a second vector
+    found.retain(|d| {
         if d.code.id.starts_with("MQA2") {
             if let Some(label) = d.primary_label() {
                 let at = label.span.start;
@@ -211,8 +226,7 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
                 // statements do not nest: only the last one starting before
                 // the finding can hold it (several allows may share it)
                 let Some(&(span, _)) = upto.checked_sub(1).and_then(|i| statements.get(i)) else {
-                    kept.push(d);
-                    continue;
+                    return true;
                 };
                 if at <= span.end {
                     for &(s, ai) in statements[..upto].iter().rev() {
@@ -226,13 +240,13 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
                             .position(|(name, _)| name == d.code.name || name == d.code.id)
                         {
                             used[ai][ri] = true;
-                            continue 'next;
+                            return false;
                         }
                     }
                 }
             }
         }
-        kept.push(d);
-    }
-    (kept, used)
+        true
+    });
+    (found, used)
 }

@@ -80,7 +80,7 @@ impl Rule for AdvisoryAccessMissing {
         .collect();
         let need_admin = cx.options.version.advisories_need_admin();
         let temp_readers = cx
-            .map
+            .map()
             .acl_groups(DestKind::Topic, TEMP_ADVISORIES, Right::Read);
         let mut first_grant: Vec<Option<usize>> = vec![None; policy.groups.len()];
         for (gi, grant) in policy.grants.iter().enumerate() {
