@@ -15,8 +15,7 @@ use crate::model::Policy;
 use crate::semantics::AuthzMap;
 use crate::source::Span;
 use index::AccessIndex;
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The broker a policy is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -102,26 +101,24 @@ impl Default for Options {
 pub struct Context<'a> {
     pub policy: &'a Policy,
     pub index: &'a AccessIndex,
-    /// Compiled on first use, so that rules that do not need it run
-    /// without it in memory.
-    map: OnceLock<AuthzMap>,
+    pub map: &'a MapFacts,
     pub options: &'a Options,
 }
 
-impl<'a> Context<'a> {
-    pub fn new(policy: &'a Policy, index: &'a AccessIndex, options: &'a Options) -> Context<'a> {
-        Context {
-            policy,
-            index,
-            map: OnceLock::new(),
-            options,
-        }
-    }
+/// What rules ask of the policy compiled to an authorization map, taken
+/// before the analyses start so that the map itself is not kept.
+#[derive(Debug, Clone)]
+pub struct MapFacts {
+    /// The groups the map lets read the temporary destinations' advisory
+    /// topics.
+    pub temp_advisory_readers: BTreeSet<String>,
+}
 
-    /// The policy compiled to an authorization map.
-    pub fn map(&self) -> &AuthzMap {
-        self.map
-            .get_or_init(|| crate::compile::compile(self.policy))
+impl MapFacts {
+    pub fn of(map: &AuthzMap) -> MapFacts {
+        MapFacts {
+            temp_advisory_readers: rules::advisory_access::temp_advisory_readers(map),
+        }
     }
 }
 
@@ -152,8 +149,14 @@ pub trait Rule: Sync {
 /// Run the assertions and every enabled rule. `diagnostics` of earlier stages
 /// are not included.
 pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
+    let facts = MapFacts::of(&crate::compile::compile(policy));
     let index = AccessIndex::new(policy);
-    let cx = Context::new(policy, &index, options);
+    let cx = Context {
+        policy,
+        index: &index,
+        map: &facts,
+        options,
+    };
     let mut out = Vec::new();
     assertions::check(policy, &index, &mut out);
     for rule in registry::RULES {

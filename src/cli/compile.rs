@@ -78,6 +78,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     if !diagnostics.is_empty() {
         io.report(&diagnostics, &sources);
     }
+    // reported: not kept while the map is compiled
+    drop(diagnostics);
     if refuse {
         let _ = writeln!(
             io.err,
