@@ -68,7 +68,11 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         None => None,
     };
     let (front, found) = analyse(&mut sources, &args.policy, &options)?;
-    diagnostics.extend(found);
+    if diagnostics.is_empty() {
+        diagnostics = found;
+    } else {
+        diagnostics.extend(found);
+    }
     if let Some(doc) = &doc {
         diagnostics.extend(crate::analysis::crosscheck::users(&front.policy, doc));
     }
