@@ -261,7 +261,7 @@ fn child_mem(kind: &str, grants: usize) {
 /// Child mode: time the index, each rule and the assertions once, to find
 /// the stage that does not scale.
 fn child_rules(kind: &str, grants: usize) {
-    use mqauthz::analysis::{assertions, index::AccessIndex, registry, Context};
+    use mqauthz::analysis::{assertions, index::AccessIndex, registry, Context, MapFacts};
     let text = match kind {
         "worst" => gen::worst(grants, 1),
         _ => gen::policy(grants, 1),
@@ -275,10 +275,12 @@ fn child_rules(kind: &str, grants: usize) {
     let t = Instant::now();
     let map = compile::compile(policy);
     println!("compile {}", ms(t.elapsed()));
+    let facts = MapFacts::of(&map);
+    drop(map);
     let cx = Context {
         policy,
         index: &index,
-        map: &map,
+        map: &facts,
         options: &options,
     };
     let mut out = Vec::new();

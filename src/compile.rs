@@ -7,7 +7,7 @@ use crate::model::{Policy, TargetKind, Who};
 use crate::semantics::{
     Acl, AuthzMap, DestKind, Entry, GroupList, Location, Provenance, Right, RightSet, EVERYONE,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// The ActiveMQ group name of a principal.
 pub fn group_name(policy: &Policy, who: Who) -> String {
@@ -17,16 +17,26 @@ pub fn group_name(policy: &Policy, who: Who) -> String {
     }
 }
 
+/// The ActiveMQ group name of a principal, borrowed from the policy.
+fn group_str(policy: &Policy, who: Who) -> &str {
+    match who {
+        Who::Everyone => EVERYONE,
+        Who::Group(_) => policy.group_name(who),
+    }
+}
+
+/// An entry being built: group names borrowed from the policy, sorted and
+/// deduplicated when the entry is finished.
 #[derive(Default)]
-struct Building {
-    groups: [BTreeSet<String>; 3],
+struct Building<'p> {
+    groups: [Vec<&'p str>; 3],
     provenance: Vec<Provenance>,
 }
 
-impl Building {
-    fn add(&mut self, group: &str, rights: RightSet, location: Location) {
+impl<'p> Building<'p> {
+    fn add(&mut self, group: &'p str, rights: RightSet, location: Location) {
         for r in rights.iter() {
-            self.groups[right_index(r)].insert(group.to_string());
+            self.groups[right_index(r)].push(group);
         }
         self.provenance.push(Provenance {
             group: group.to_string(),
@@ -37,9 +47,9 @@ impl Building {
 
     fn acl(&self) -> Acl {
         Acl {
-            read: GroupList::from_groups(self.groups[0].iter().cloned()),
-            write: GroupList::from_groups(self.groups[1].iter().cloned()),
-            admin: GroupList::from_groups(self.groups[2].iter().cloned()),
+            read: GroupList::from_groups(self.groups[0].iter().copied()),
+            write: GroupList::from_groups(self.groups[1].iter().copied()),
+            admin: GroupList::from_groups(self.groups[2].iter().copied()),
             group_class: None,
         }
     }
@@ -55,13 +65,13 @@ fn right_index(r: Right) -> usize {
 
 /// Compile a resolved policy.
 pub fn compile(policy: &Policy) -> AuthzMap {
-    let mut entries: BTreeMap<(DestKind, &str), Building> = BTreeMap::new();
+    let mut entries: BTreeMap<(DestKind, &str), Building<'_>> = BTreeMap::new();
     let mut temp: Option<Building> = None;
     for grant in &policy.grants {
         let rights = grant.right_set();
         for target in &grant.targets {
             for p in &grant.principals {
-                let group = group_name(policy, p.who);
+                let group = group_str(policy, p.who);
                 let location = Location {
                     source: policy.source,
                     span: grant.span,
@@ -70,10 +80,10 @@ pub fn compile(policy: &Policy) -> AuthzMap {
                     TargetKind::Dest { kind, pattern } => entries
                         .entry((*kind, pattern.as_str()))
                         .or_default()
-                        .add(&group, rights, location),
+                        .add(group, rights, location),
                     TargetKind::Temp => temp
                         .get_or_insert_with(Building::default)
-                        .add(&group, rights, location),
+                        .add(group, rights, location),
                 }
             }
         }

@@ -312,13 +312,13 @@ pub fn review(input: &Input) -> Review {
     let mut spaces: BTreeSet<(DestKind, String)> = BTreeSet::new();
     for e in &map.entries {
         if let Some(Seg::Lit(first)) = Pattern::parse(&e.pattern).segs().first() {
-            spaces.insert((e.kind, first.clone()));
+            spaces.insert((e.kind, first.to_string()));
         }
     }
     let namespaces = spaces
         .iter()
         .map(|(kind, ns)| {
-            let p = Pattern::from_parts(vec![Seg::Lit(ns.clone())], true);
+            let p = Pattern::from_parts(vec![Seg::Lit(ns.as_str().into())], true);
             index.namespace(*kind, ns, &p)
         })
         .collect();

@@ -210,22 +210,26 @@ pub fn worst(grants: usize, seed: u64) -> String {
     for i in 0..grants {
         let depth = 1 + rng.below(5) as usize;
         let mut p = String::from("A");
+        let mut tail = false;
         for d in 0..depth {
-            p.push('.');
             let last = d + 1 == depth;
             match rng.below(10) {
-                0..=2 => p.push('*'),
-                3 if last => p.push('>'),
+                0..=2 => p.push_str(".*"),
+                3 if last => tail = true,
                 _ => {
                     let lit: &&str = rng.pick(LITERALS);
+                    p.push('.');
                     p.push_str(lit)
                 }
             }
         }
         // a unique literal now and then keeps the number of distinct
-        // patterns growing with the policy
+        // patterns growing with the policy; `>` stays the final segment
         if rng.percent(30) {
             let _ = write!(p, ".N{i}");
+        }
+        if tail {
+            p.push_str(".>");
         }
         let g = rng.below(groups);
         let _ = writeln!(

@@ -7,7 +7,8 @@ use crate::model::{Policy, TargetKind, Who};
 use crate::semantics::coverage::PatternSet;
 use crate::semantics::pattern::Pattern;
 use crate::semantics::{DestKind, Right, RightSet};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// One (grant, principal, destination target) of a policy.
 #[derive(Clone, Debug)]
@@ -35,9 +36,9 @@ pub struct AccessIndex {
     pub temp: Vec<TempItem>,
     /// Patterns each group holds a right on, `everyone`'s included; for
     /// `Who::Everyone`, only `everyone`'s own.
-    effective: BTreeMap<(Who, Right, DestKind), PatternSet<usize>>,
+    effective: BTreeMap<(Who, Right, DestKind), Arc<PatternSet<usize>>>,
     /// Every grant of a right on a kind, whoever holds it.
-    by_right: BTreeMap<(Right, DestKind), PatternSet<usize>>,
+    by_right: BTreeMap<(Right, DestKind), Arc<PatternSet<usize>>>,
     empty: PatternSet<usize>,
 }
 
@@ -45,6 +46,8 @@ impl AccessIndex {
     pub fn new(policy: &Policy) -> AccessIndex {
         let mut items = Vec::new();
         let mut temp = Vec::new();
+        // one parsed pattern per distinct text, shared by its items
+        let mut parsed: HashMap<&str, Pattern> = HashMap::new();
         for (gi, grant) in policy.grants.iter().enumerate() {
             let rights = grant.right_set();
             for (pi, p) in grant.principals.iter().enumerate() {
@@ -57,7 +60,10 @@ impl AccessIndex {
                             who: p.who,
                             rights,
                             kind: *kind,
-                            pattern: Pattern::parse(pattern),
+                            pattern: parsed
+                                .entry(pattern.as_str())
+                                .or_insert_with(|| Pattern::parse(pattern))
+                                .clone(),
                         }),
                         TargetKind::Temp => temp.push(TempItem {
                             grant: gi,
@@ -69,19 +75,23 @@ impl AccessIndex {
                 }
             }
         }
-        let mut effective: BTreeMap<(Who, Right, DestKind), PatternSet<usize>> = BTreeMap::new();
-        let mut by_right: BTreeMap<(Right, DestKind), PatternSet<usize>> = BTreeMap::new();
+        drop(parsed);
+        // the items behind each set, in insertion order; sets with the same
+        // items (a group's rights granted together, `everyone`'s alone) are
+        // built once and shared
+        let mut effective_items: BTreeMap<(Who, Right, DestKind), Vec<u32>> = BTreeMap::new();
+        let mut by_right_items: BTreeMap<(Right, DestKind), Vec<u32>> = BTreeMap::new();
         let mut everyone_items: Vec<usize> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             for r in item.rights.iter() {
-                by_right
+                by_right_items
                     .entry((r, item.kind))
                     .or_default()
-                    .insert(&item.pattern, i);
-                effective
+                    .push(i as u32);
+                effective_items
                     .entry((item.who, r, item.kind))
                     .or_default()
-                    .insert(&item.pattern, i);
+                    .push(i as u32);
             }
             if item.who == Who::Everyone {
                 everyone_items.push(i);
@@ -92,13 +102,35 @@ impl AccessIndex {
             for &i in &everyone_items {
                 let item = &items[i];
                 for r in item.rights.iter() {
-                    effective
+                    effective_items
                         .entry((Who::Group(g), r, item.kind))
                         .or_default()
-                        .insert(&item.pattern, i);
+                        .push(i as u32);
                 }
             }
         }
+        let mut built: HashMap<Vec<u32>, Arc<PatternSet<usize>>> = HashMap::new();
+        let mut build = |list: Vec<u32>| -> Arc<PatternSet<usize>> {
+            built
+                .entry(list)
+                .or_insert_with_key(|list| {
+                    let mut set = PatternSet::new();
+                    for &i in list {
+                        set.insert(&items[i as usize].pattern, i as usize);
+                    }
+                    set.shrink_to_fit();
+                    Arc::new(set)
+                })
+                .clone()
+        };
+        let effective = effective_items
+            .into_iter()
+            .map(|(k, list)| (k, build(list)))
+            .collect();
+        let by_right = by_right_items
+            .into_iter()
+            .map(|(k, list)| (k, build(list)))
+            .collect();
         AccessIndex {
             items,
             temp,
@@ -114,12 +146,12 @@ impl AccessIndex {
         self.effective
             .get(&(who, right, kind))
             .or_else(|| self.effective.get(&(Who::Everyone, right, kind)))
-            .unwrap_or(&self.empty)
+            .map_or(&self.empty, |s| s)
     }
 
     /// Every grant of `right` on `kind`.
     pub fn by_right(&self, right: Right, kind: DestKind) -> &PatternSet<usize> {
-        self.by_right.get(&(right, kind)).unwrap_or(&self.empty)
+        self.by_right.get(&(right, kind)).map_or(&self.empty, |s| s)
     }
 
     /// Does the policy grant anything on `temp`?

@@ -15,7 +15,7 @@ use crate::model::Policy;
 use crate::semantics::AuthzMap;
 use crate::source::Span;
 use index::AccessIndex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The broker a policy is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -101,8 +101,25 @@ impl Default for Options {
 pub struct Context<'a> {
     pub policy: &'a Policy,
     pub index: &'a AccessIndex,
-    pub map: &'a AuthzMap,
+    pub map: &'a MapFacts,
     pub options: &'a Options,
+}
+
+/// What rules ask of the policy compiled to an authorization map, taken
+/// before the analyses start so that the map itself is not kept.
+#[derive(Debug, Clone)]
+pub struct MapFacts {
+    /// The groups the map lets read the temporary destinations' advisory
+    /// topics.
+    pub temp_advisory_readers: BTreeSet<String>,
+}
+
+impl MapFacts {
+    pub fn of(map: &AuthzMap) -> MapFacts {
+        MapFacts {
+            temp_advisory_readers: rules::advisory_access::temp_advisory_readers(map),
+        }
+    }
 }
 
 /// Documentation and defaults of a rule.
@@ -132,12 +149,12 @@ pub trait Rule: Sync {
 /// Run the assertions and every enabled rule. `diagnostics` of earlier stages
 /// are not included.
 pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
+    let facts = MapFacts::of(&crate::compile::compile(policy));
     let index = AccessIndex::new(policy);
-    let map = crate::compile::compile(policy);
     let cx = Context {
         policy,
         index: &index,
-        map: &map,
+        map: &facts,
         options,
     };
     let mut out = Vec::new();
@@ -152,14 +169,15 @@ pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
             Some(Some(s)) => Some(*s),
             None => None,
         };
-        let mut found = Vec::new();
-        rule.check(&cx, &mut found);
-        for mut d in found {
+        // the rule appends to `out`; its findings are fixed up in place
+        let start = out.len();
+        rule.check(&cx, &mut out);
+        for d in &mut out[start..] {
             d.code = meta.code;
             if let Some(s) = severity {
                 d.severity = s;
             }
-            out.push(d);
+            d.labels.shrink_to_fit();
         }
     }
     let mut out = apply_allows(policy, out);
@@ -201,8 +219,9 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
         .map(|(i, a)| (a.statement, i))
         .collect();
     statements.sort();
-    let mut kept = Vec::new();
-    'next: for d in found {
+    let mut found = found;
+    // in place: the findings are not copied to a second vector
+    found.retain(|d| {
         if d.code.id.starts_with("MQA2") {
             if let Some(label) = d.primary_label() {
                 let at = label.span.start;
@@ -210,8 +229,7 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
                 // statements do not nest: only the last one starting before
                 // the finding can hold it (several allows may share it)
                 let Some(&(span, _)) = upto.checked_sub(1).and_then(|i| statements.get(i)) else {
-                    kept.push(d);
-                    continue;
+                    return true;
                 };
                 if at <= span.end {
                     for &(s, ai) in statements[..upto].iter().rev() {
@@ -225,13 +243,13 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
                             .position(|(name, _)| name == d.code.name || name == d.code.id)
                         {
                             used[ai][ri] = true;
-                            continue 'next;
+                            return false;
                         }
                     }
                 }
             }
         }
-        kept.push(d);
-    }
-    (kept, used)
+        true
+    });
+    (found, used)
 }

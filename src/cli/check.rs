@@ -93,7 +93,13 @@ pub fn analyse(
     front.ast = Default::default();
     let mut diagnostics = front.diagnostics.clone();
     if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        diagnostics.extend(analysis::run(&front.policy, options));
+        let found = analysis::run(&front.policy, options);
+        // the findings are many: moved, not copied, when nothing precedes them
+        if diagnostics.is_empty() {
+            diagnostics = found;
+        } else {
+            diagnostics.extend(found);
+        }
     }
     Ok((front, diagnostics))
 }
@@ -109,7 +115,11 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     }
     for path in &args.policies {
         let (_, diagnostics) = analyse(&mut sources, path, &options)?;
-        all.extend(diagnostics);
+        if all.is_empty() {
+            all = diagnostics;
+        } else {
+            all.extend(diagnostics);
+        }
     }
     let all = super::sorted(all);
     write_diagnostics(io.out, args.format, &all, &sources, io.out_color)?;

@@ -68,7 +68,11 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         None => None,
     };
     let (front, found) = analyse(&mut sources, &args.policy, &options)?;
-    diagnostics.extend(found);
+    if diagnostics.is_empty() {
+        diagnostics = found;
+    } else {
+        diagnostics.extend(found);
+    }
     if let Some(doc) = &doc {
         diagnostics.extend(crate::analysis::crosscheck::users(&front.policy, doc));
     }
@@ -78,6 +82,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     if !diagnostics.is_empty() {
         io.report(&diagnostics, &sources);
     }
+    // reported: not kept while the map is compiled
+    drop(diagnostics);
     if refuse {
         let _ = writeln!(
             io.err,

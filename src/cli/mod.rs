@@ -97,8 +97,11 @@ pub struct Io<'a> {
 impl Io<'_> {
     /// Print diagnostics to stderr (for commands whose product is not them).
     pub fn report(&mut self, diagnostics: &[Diagnostic], sources: &Sources) {
-        let text = render::human(diagnostics, sources, self.err_color);
-        let _ = self.err.write_all(text.as_bytes());
+        // a piece at a time: each finding renders on its own
+        for piece in diagnostics.chunks(RENDER_PIECE) {
+            let text = render::human(piece, sources, self.err_color);
+            let _ = self.err.write_all(text.as_bytes());
+        }
         if let Some(summary) = render::summary(diagnostics) {
             let _ = writeln!(self.err, "{summary}");
         }
@@ -153,6 +156,9 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
 }
 
 /// Render diagnostics in the chosen format to `out`.
+/// Findings rendered per write.
+const RENDER_PIECE: usize = 512;
+
 pub fn write_diagnostics(
     out: &mut dyn Write,
     format: Format,
@@ -160,21 +166,34 @@ pub fn write_diagnostics(
     sources: &Sources,
     color: bool,
 ) -> Result<(), Error> {
+    let write = |out: &mut dyn Write, text: &str| {
+        out.write_all(text.as_bytes())
+            .map_err(|e| Error::io("write", "<stdout>", e))
+    };
+    // human and concise output render each finding on its own: written a
+    // piece at a time rather than held whole
     let text = match format {
         Format::Human => {
-            let mut s = render::human(diagnostics, sources, color);
+            for piece in diagnostics.chunks(RENDER_PIECE) {
+                write(out, &render::human(piece, sources, color))?;
+            }
+            let mut s = String::new();
             if let Some(summary) = render::summary(diagnostics) {
                 s.push_str(&summary);
                 s.push('\n');
             }
             s
         }
-        Format::Concise => render::concise(diagnostics, sources),
+        Format::Concise => {
+            for piece in diagnostics.chunks(RENDER_PIECE) {
+                write(out, &render::concise(piece, sources))?;
+            }
+            String::new()
+        }
         Format::Json => render::json(diagnostics, sources),
         Format::Sarif => crate::analysis::sarif::render(diagnostics, sources),
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e| Error::io("write", "<stdout>", e))
+    write(out, &text)
 }
 
 /// Exit status for a set of diagnostics.

@@ -23,14 +23,94 @@
 //!   in n through all-pairs comparisons.
 
 use super::pattern::{Pattern, Seg};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Most nodes have a few literal children: those are kept in a short list
+/// (sharing the patterns' literal strings), wide nodes in a hash map.
+const WIDE: usize = 8;
+
+#[derive(Debug, Clone)]
+enum Lits {
+    Few(Vec<(Arc<str>, u32)>),
+    // boxed so that the (far more common) short list sets the node size
+    #[allow(clippy::box_collection)]
+    Many(Box<HashMap<Arc<str>, u32>>),
+}
+
+impl Default for Lits {
+    fn default() -> Self {
+        Lits::Few(Vec::new())
+    }
+}
+
+impl Lits {
+    fn get(&self, lit: &str) -> Option<&u32> {
+        match self {
+            Lits::Few(v) => v.iter().find(|(l, _)| &**l == lit).map(|(_, n)| n),
+            Lits::Many(m) => m.get(lit),
+        }
+    }
+
+    fn insert(&mut self, lit: Arc<str>, node: u32) {
+        match self {
+            Lits::Few(v) if v.len() < WIDE => {
+                v.reserve_exact(1);
+                v.push((lit, node))
+            }
+            Lits::Few(v) => {
+                let mut m: HashMap<Arc<str>, u32> = v.drain(..).collect();
+                m.insert(lit, node);
+                *self = Lits::Many(Box::new(m));
+            }
+            Lits::Many(m) => {
+                m.insert(lit, node);
+            }
+        }
+    }
+
+    /// The children in no particular order.
+    fn values(&self) -> Box<dyn Iterator<Item = &u32> + '_> {
+        match self {
+            Lits::Few(v) => Box::new(v.iter().map(|(_, n)| n)),
+            Lits::Many(m) => Box::new(m.values()),
+        }
+    }
+
+    /// The literals in no particular order.
+    fn keys(&self) -> Box<dyn Iterator<Item = &Arc<str>> + '_> {
+        match self {
+            Lits::Few(v) => Box::new(v.iter().map(|(l, _)| l)),
+            Lits::Many(m) => Box::new(m.keys()),
+        }
+    }
+}
+
+const NIL: u32 = u32::MAX;
+
+/// The items ending at a node, in insertion order, chained through
+/// `PatternSet::next`.
+#[derive(Debug, Clone, Copy)]
+struct List {
+    head: u32,
+    last: u32,
+}
+
+impl Default for List {
+    fn default() -> Self {
+        List {
+            head: NIL,
+            last: NIL,
+        }
+    }
+}
 
 #[derive(Default, Debug, Clone)]
 struct Node {
-    lits: BTreeMap<String, u32>,
+    lits: Lits,
     star: Option<u32>,
-    exact: Vec<u32>,
-    tail: Vec<u32>,
+    exact: List,
+    tail: List,
 }
 
 /// A set of patterns, each with a payload `T`, indexed as a trie.
@@ -38,6 +118,8 @@ struct Node {
 pub struct PatternSet<T> {
     nodes: Vec<Node>,
     items: Vec<(Pattern, T)>,
+    /// The next item in the same node list, or `NIL`.
+    next: Vec<u32>,
 }
 
 impl<T> Default for PatternSet<T> {
@@ -62,7 +144,15 @@ impl<T> PatternSet<T> {
         PatternSet {
             nodes: vec![Node::default()],
             items: Vec::new(),
+            next: Vec::new(),
         }
+    }
+
+    /// Release spare capacity once every pattern is stored.
+    pub fn shrink_to_fit(&mut self) {
+        self.nodes.shrink_to_fit();
+        self.items.shrink_to_fit();
+        self.next.shrink_to_fit();
     }
 
     /// Number of stored patterns.
@@ -104,11 +194,19 @@ impl<T> PatternSet<T> {
                 }
             };
         }
-        if pattern.tail() {
-            self.nodes[at].tail.push(id);
+        let nd = &mut self.nodes[at];
+        let list = if pattern.tail() {
+            &mut nd.tail
         } else {
-            self.nodes[at].exact.push(id);
+            &mut nd.exact
+        };
+        if list.head == NIL {
+            list.head = id;
+        } else {
+            self.next[list.last as usize] = id;
         }
+        list.last = id;
+        self.next.push(NIL);
         self.items.push((pattern.clone(), payload));
     }
 
@@ -125,9 +223,9 @@ impl<T> PatternSet<T> {
 
     fn match_walk(&self, node: u32, segs: &[&str], i: usize, out: &mut Vec<u32>) {
         let nd = &self.nodes[node as usize];
-        out.extend_from_slice(&nd.tail);
+        out.extend(self.ids(nd.tail));
         if i == segs.len() {
-            out.extend_from_slice(&nd.exact);
+            out.extend(self.ids(nd.exact));
             return;
         }
         if let Some(c) = nd.lits.get(segs[i]) {
@@ -156,19 +254,19 @@ impl<T> PatternSet<T> {
     fn overlap_walk(&self, node: u32, p: &Pattern, i: usize, out: &mut Vec<u32>) {
         let nd = &self.nodes[node as usize];
         // A stored final `>` absorbs whatever remains of `p`.
-        out.extend_from_slice(&nd.tail);
+        out.extend(self.ids(nd.tail));
         let segs = p.segs();
         if i == segs.len() {
             if i > 0 {
-                out.extend_from_slice(&nd.exact);
+                out.extend(self.ids(nd.exact));
             }
             if p.tail() {
                 // `p`'s final `>` absorbs whatever remains of every pattern below.
                 let mut stack: Vec<u32> = self.children(nd).collect();
                 while let Some(n) = stack.pop() {
                     let c = &self.nodes[n as usize];
-                    out.extend_from_slice(&c.exact);
-                    out.extend_from_slice(&c.tail);
+                    out.extend(self.ids(c.exact));
+                    out.extend(self.ids(c.tail));
                     stack.extend(self.children(c));
                 }
             }
@@ -255,11 +353,11 @@ impl<T> PatternSet<T> {
             _ => false,
         };
         if !skip_tail {
-            out.extend_from_slice(&nd.tail);
+            out.extend(self.ids(nd.tail));
         }
         if i == segs.len() {
             if !matches!(same, Some((false, _))) {
-                out.extend_from_slice(&nd.exact);
+                out.extend(self.ids(nd.exact));
             }
             return;
         }
@@ -279,6 +377,15 @@ impl<T> PatternSet<T> {
                 }
             }
         }
+    }
+
+    /// The items of a node list, in insertion order.
+    fn ids(&self, list: List) -> impl Iterator<Item = u32> + '_ {
+        let first = (list.head != NIL).then_some(list.head);
+        std::iter::successors(first, |&i| {
+            let n = self.next[i as usize];
+            (n != NIL).then_some(n)
+        })
     }
 
     fn children<'s>(&'s self, nd: &'s Node) -> impl Iterator<Item = u32> + 's {
@@ -342,22 +449,21 @@ impl<T> Search<'_, T> {
 
     /// Record a stored `>` that covers everything from here, if any.
     fn tail_cover(&mut self, alive: &[u32]) -> bool {
-        self.cover_by(alive, |nd| &nd.tail)
+        self.cover_by(alive, |nd| nd.tail)
     }
 
     /// Record a stored pattern ending exactly here, if any.
     fn exact_cover(&mut self, alive: &[u32]) -> bool {
-        self.cover_by(alive, |nd| &nd.exact)
+        self.cover_by(alive, |nd| nd.exact)
     }
 
     /// Record the kept items that `items` lists at the first node of `alive`
     /// holding any.
-    fn cover_by(&mut self, alive: &[u32], items: impl Fn(&Node) -> &Vec<u32>) -> bool {
+    fn cover_by(&mut self, alive: &[u32], items: impl Fn(&Node) -> List) -> bool {
         let set = self.set;
         for n in alive {
-            let kept: Vec<u32> = items(&set.nodes[*n as usize])
-                .iter()
-                .copied()
+            let kept: Vec<u32> = set
+                .ids(items(&set.nodes[*n as usize]))
                 .filter(|&i| (self.keep)(&set.items[i as usize].1))
                 .collect();
             if !kept.is_empty() {
@@ -391,7 +497,7 @@ impl<T> Search<'_, T> {
     fn branches(&self, alive: &[u32]) -> (Vec<String>, String) {
         let mut lits: BTreeSet<&str> = BTreeSet::new();
         for n in alive {
-            lits.extend(self.node(*n).lits.keys().map(String::as_str));
+            lits.extend(self.node(*n).lits.keys().map(|l| &**l));
         }
         let mut fresh = "X".to_string();
         let mut k = 1;
@@ -418,7 +524,7 @@ impl<T> Search<'_, T> {
             match &segs[i] {
                 Seg::Lit(l) => {
                     let next = self.step(alive, Some(l));
-                    self.descend(next, i, l.clone())
+                    self.descend(next, i, l.to_string())
                 }
                 Seg::Star => {
                     let (lits, fresh) = self.branches(alive);
@@ -459,7 +565,7 @@ impl<T> Search<'_, T> {
             let mut rest: Vec<String> = self.p.segs()[i + 1..]
                 .iter()
                 .map(|s| match s {
-                    Seg::Lit(l) => l.clone(),
+                    Seg::Lit(l) => l.to_string(),
                     Seg::Star => "X".to_string(),
                 })
                 .collect();

@@ -19,12 +19,13 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// One segment of a normalised pattern.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Seg {
     /// A literal segment (possibly empty); never exactly `*` or `>`.
-    Lit(String),
+    Lit(Arc<str>),
     /// `*`: exactly one segment, which may be empty.
     Star,
 }
@@ -34,10 +35,14 @@ pub enum Seg {
 /// Equality, ordering and hashing look at the normalised form only, so
 /// `FOO.>.BAR` equals `FOO.*.>`; [`Pattern::raw`] keeps the original text.
 #[derive(Clone, Debug)]
-pub struct Pattern {
-    segs: Vec<Seg>,
+pub struct Pattern(Arc<Inner>);
+
+/// Shared by every clone of a pattern.
+#[derive(Debug)]
+struct Inner {
+    segs: Box<[Seg]>,
     tail: bool,
-    raw: String,
+    raw: Box<str>,
 }
 
 /// The literal used to fill `*` and `>` in examples and witnesses.
@@ -59,45 +64,47 @@ impl Pattern {
                     tail = true;
                     break;
                 }
-                lit => segs.push(Seg::Lit(lit.to_string())),
+                lit => segs.push(Seg::Lit(lit.into())),
             }
         }
-        Pattern {
-            segs,
+        Pattern(Arc::new(Inner {
+            segs: segs.into(),
             tail,
-            raw: raw.to_string(),
-        }
+            raw: raw.into(),
+        }))
     }
 
     /// Build a pattern from normalised parts. `raw` is set to the display form.
     pub fn from_parts(segs: Vec<Seg>, tail: bool) -> Pattern {
-        let mut p = Pattern {
+        let segs: Box<[Seg]> = segs.into();
+        let p = Pattern(Arc::new(Inner {
             segs,
             tail,
-            raw: String::new(),
-        };
-        p.raw = p.to_string();
-        p
+            raw: "".into(),
+        }));
+        let raw = p.to_string().into();
+        let segs = p.0.segs.clone();
+        Pattern(Arc::new(Inner { segs, tail, raw }))
     }
 
     /// The text this pattern was parsed from.
     pub fn raw(&self) -> &str {
-        &self.raw
+        &self.0.raw
     }
 
     /// The normalised segments before the optional final `>`.
     pub fn segs(&self) -> &[Seg] {
-        &self.segs
+        &self.0.segs
     }
 
     /// Whether the pattern ends in `>` (zero or more further segments).
     pub fn tail(&self) -> bool {
-        self.tail
+        self.0.tail
     }
 
     /// True when the pattern names exactly one concrete destination.
     pub fn is_concrete(&self) -> bool {
-        !self.tail && self.segs.iter().all(|s| matches!(s, Seg::Lit(_)))
+        !self.0.tail && self.0.segs.iter().all(|s| matches!(s, Seg::Lit(_)))
     }
 
     /// Rule M: does this pattern match the concrete destination `dest`?
@@ -115,27 +122,27 @@ impl Pattern {
         I: IntoIterator<Item = &'s str>,
     {
         let mut it = dest.into_iter();
-        for seg in &self.segs {
+        for seg in self.0.segs.iter() {
             match (seg, it.next()) {
                 (_, None) => return false,
                 (Seg::Star, Some(_)) => {}
                 (Seg::Lit(l), Some(d)) => {
-                    if l != d {
+                    if &**l != d {
                         return false;
                     }
                 }
             }
         }
-        self.tail || it.next().is_none()
+        self.0.tail || it.next().is_none()
     }
 
     /// `>` alone matches the same destinations as `*.>` (destinations have at
     /// least one segment); the algebra works on the second form.
     fn canonical(&self) -> (&[Seg], bool) {
-        if self.segs.is_empty() && self.tail {
+        if self.0.segs.is_empty() && self.0.tail {
             (&[Seg::Star], true)
         } else {
-            (&self.segs, self.tail)
+            (&self.0.segs[..], self.0.tail)
         }
     }
 
@@ -163,7 +170,7 @@ impl Pattern {
     /// A concrete destination matched by both patterns, or `None` if their
     /// languages are disjoint. O(|self| + |other|).
     pub fn overlap(&self, other: &Pattern) -> Option<String> {
-        let (a, b) = (&self.segs, &other.segs);
+        let (a, b) = (&self.0.segs, &other.0.segs);
         let mut out: Vec<&str> = Vec::with_capacity(a.len().max(b.len()) + 1);
         for (x, y) in a.iter().zip(b.iter()) {
             match (x, y) {
@@ -183,7 +190,11 @@ impl Pattern {
         } else {
             (b, false)
         };
-        let shorter_tail = if longer_is_a { other.tail } else { self.tail };
+        let shorter_tail = if longer_is_a {
+            other.0.tail
+        } else {
+            self.0.tail
+        };
         if longer.len() > common {
             // The shorter pattern must absorb the rest with its `>`.
             if !shorter_tail {
@@ -191,7 +202,7 @@ impl Pattern {
             }
             for s in &longer[common..] {
                 out.push(match s {
-                    Seg::Lit(l) => l,
+                    Seg::Lit(l) => &**l,
                     Seg::Star => FILL,
                 });
             }
@@ -207,14 +218,15 @@ impl Pattern {
     /// filled with `X` (`ORDERS.>` gives `ORDERS.X`).
     pub fn example(&self) -> String {
         let mut out: Vec<&str> = self
+            .0
             .segs
             .iter()
             .map(|s| match s {
-                Seg::Lit(l) => l.as_str(),
+                Seg::Lit(l) => &**l,
                 Seg::Star => FILL,
             })
             .collect();
-        if self.tail {
+        if self.0.tail {
             out.push(FILL);
         }
         out.join(".")
@@ -223,7 +235,7 @@ impl Pattern {
 
 impl PartialEq for Pattern {
     fn eq(&self, other: &Pattern) -> bool {
-        self.tail == other.tail && self.segs == other.segs
+        self.0.tail == other.0.tail && self.0.segs == other.0.segs
     }
 }
 
@@ -231,8 +243,8 @@ impl Eq for Pattern {}
 
 impl Hash for Pattern {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.segs.hash(state);
-        self.tail.hash(state);
+        self.0.segs.hash(state);
+        self.0.tail.hash(state);
     }
 }
 
@@ -244,13 +256,16 @@ impl PartialOrd for Pattern {
 
 impl Ord for Pattern {
     fn cmp(&self, other: &Pattern) -> Ordering {
-        self.segs.cmp(&other.segs).then(self.tail.cmp(&other.tail))
+        self.0
+            .segs
+            .cmp(&other.0.segs)
+            .then(self.0.tail.cmp(&other.0.tail))
     }
 }
 
 impl fmt::Display for Pattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.segs.iter().enumerate() {
+        for (i, s) in self.0.segs.iter().enumerate() {
             if i > 0 {
                 f.write_str(".")?;
             }
@@ -259,8 +274,8 @@ impl fmt::Display for Pattern {
                 Seg::Star => f.write_str("*")?,
             }
         }
-        if self.tail {
-            if !self.segs.is_empty() {
+        if self.0.tail {
+            if !self.0.segs.is_empty() {
                 f.write_str(".")?;
             }
             f.write_str(">")?;

@@ -6,7 +6,8 @@ use crate::analysis::{finding, Context, Rule, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Who;
 use crate::semantics::pattern::Pattern;
-use crate::semantics::{DestKind, Right, EVERYONE};
+use crate::semantics::{AuthzMap, DestKind, Right, EVERYONE};
+use std::collections::BTreeSet;
 
 pub static META: RuleMeta = RuleMeta {
     code: Code {
@@ -52,6 +53,11 @@ pub struct AdvisoryAccessMissing;
 
 const TEMP_ADVISORIES: &str = "ActiveMQ.Advisory.TempQueue,ActiveMQ.Advisory.TempTopic";
 
+/// The groups `map` lets read the temporary destinations' advisories.
+pub fn temp_advisory_readers(map: &AuthzMap) -> BTreeSet<String> {
+    map.acl_groups(DestKind::Topic, TEMP_ADVISORIES, Right::Read)
+}
+
 impl Rule for AdvisoryAccessMissing {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -79,9 +85,7 @@ impl Rule for AdvisoryAccessMissing {
         .map(|p| Pattern::parse(p))
         .collect();
         let need_admin = cx.options.version.advisories_need_admin();
-        let temp_readers = cx
-            .map
-            .acl_groups(DestKind::Topic, TEMP_ADVISORIES, Right::Read);
+        let temp_readers = &cx.map.temp_advisory_readers;
         let mut first_grant: Vec<Option<usize>> = vec![None; policy.groups.len()];
         for (gi, grant) in policy.grants.iter().enumerate() {
             for p in &grant.principals {

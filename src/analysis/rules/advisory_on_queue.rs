@@ -43,8 +43,8 @@ impl Rule for AdvisoryOnQueue {
         for item in &cx.index.items {
             let segs = item.pattern.segs();
             let advisory = item.kind == DestKind::Queue
-                && matches!(segs.first(), Some(Seg::Lit(a)) if a == "ActiveMQ")
-                && matches!(segs.get(1), Some(Seg::Lit(b)) if b == "Advisory");
+                && matches!(segs.first(), Some(Seg::Lit(a)) if &**a == "ActiveMQ")
+                && matches!(segs.get(1), Some(Seg::Lit(b)) if &**b == "Advisory");
             if advisory && seen.insert((item.grant, item.target)) {
                 let target = &cx.policy.grants[item.grant].targets[item.target];
                 out.push(

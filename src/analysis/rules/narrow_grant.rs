@@ -54,6 +54,10 @@ fn is_operator(cx: &Context, who: Who, kind: DestKind) -> bool {
         .all(|r| cx.index.effective(who, *r, kind).union_covers(&all).is_ok())
 }
 
+/// Other groups reaching a target through broader grants, sorted by
+/// `Who`: the rights they get and a broader grant's item.
+type Others = Vec<(Who, (RightSet, usize))>;
+
 impl Rule for NarrowGrantCannotRestrict {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -65,7 +69,8 @@ impl Rule for NarrowGrantCannotRestrict {
         let advisory = Pattern::parse(ADVISORY_PATTERN);
         let mut operator: BTreeMap<(Who, DestKind), bool> = BTreeMap::new();
         // (grant, target) → other group → (rights, a broader grant's item)
-        let mut found: BTreeMap<(usize, usize), BTreeMap<Who, (RightSet, usize)>> = BTreeMap::new();
+        // (the other groups sorted by `Who`, few per target)
+        let mut found: BTreeMap<(usize, usize), Others> = BTreeMap::new();
         // Like `index.by_right`, but one item per (pattern, group): the first.
         // Every test below depends on the pattern and the group only, and the
         // first item is the one reported, so the findings are the same while
@@ -82,6 +87,7 @@ impl Rule for NarrowGrantCannotRestrict {
                 }
             }
         }
+        drop(seen);
         let empty = PatternSet::new();
         for item in &index.items {
             if item.who == Who::Everyone {
@@ -106,21 +112,25 @@ impl Rule for NarrowGrantCannotRestrict {
                     if op {
                         continue;
                     }
-                    let e = found
-                        .entry((item.grant, item.target))
-                        .or_default()
-                        .entry(other.who)
-                        .or_insert((RightSet::EMPTY, j));
-                    e.0.insert(r);
+                    let others = found.entry((item.grant, item.target)).or_default();
+                    let at = match others.binary_search_by_key(&other.who, |(w, _)| *w) {
+                        Ok(at) => at,
+                        Err(at) => {
+                            others.insert(at, (other.who, (RightSet::EMPTY, j)));
+                            at
+                        }
+                    };
+                    others[at].1 .0.insert(r);
                 }
             }
         }
+        drop(by_right);
         for ((gi, ti), others) in found {
             let grant = &policy.grants[gi];
             let target = &grant.targets[ti];
             let names: Vec<String> = others
-                .keys()
-                .map(|w| format!("`{}`", policy.group_name(*w)))
+                .iter()
+                .map(|(w, _)| format!("`{}`", policy.group_name(*w)))
                 .collect();
             let mut d = finding(
                 &META,
