@@ -21,6 +21,9 @@ mod gen;
 #[allow(dead_code)]
 #[path = "../tests/support/broker.rs"]
 mod broker;
+#[path = "../tests/support/oracle.rs"]
+mod oracle;
+use oracle::{esc, setup_java, Java};
 
 use mqauthz::analysis::{self, Options};
 use mqauthz::ast::{self, PolicyFile};
@@ -31,7 +34,7 @@ use mqauthz::semantics::{Acl, AuthzMap, DestKind, Right};
 use mqauthz::source::{SourceFile, Sources, Span};
 use mqauthz::xml::{self, ConfigDoc, EmitOptions};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -305,64 +308,6 @@ fn peak_kb(kind: &str, grants: usize) -> Option<u64> {
 }
 
 // ------------------------------------------------------------- java oracle
-
-const REQUIRED_JARS: [&str; 5] = [
-    "activemq-broker.jar",
-    "activemq-client.jar",
-    "activemq-jaas.jar",
-    "geronimo-jms_1.1_spec.jar",
-    "slf4j-api.jar",
-];
-const OPTIONAL_JARS: [&str; 2] = ["slf4j-nop.jar", "hawtbuf.jar"];
-
-struct Java {
-    classes: tempfile::TempDir,
-    classpath: String,
-}
-
-fn setup_java() -> Result<Java, String> {
-    let dir = PathBuf::from(
-        std::env::var("MQAUTHZ_JAVA_DIR").unwrap_or_else(|_| "/usr/share/java".to_string()),
-    );
-    let mut cp = Vec::new();
-    for jar in REQUIRED_JARS {
-        let p = dir.join(jar);
-        if !p.exists() {
-            return Err(format!("{} not found", p.display()));
-        }
-        cp.push(p.display().to_string());
-    }
-    for jar in OPTIONAL_JARS {
-        let p = dir.join(jar);
-        if p.exists() {
-            cp.push(p.display().to_string());
-        }
-    }
-    let classpath = cp.join(":");
-    let classes = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/Oracle.java");
-    let out = Command::new("javac")
-        .arg("-d")
-        .arg(classes.path())
-        .arg("-cp")
-        .arg(&classpath)
-        .arg(&src)
-        .output()
-        .map_err(|e| format!("cannot run javac: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "javac failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(Java { classes, classpath })
-}
-
-fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('\t', "\\t")
-        .replace('\n', "\\n")
-}
 
 fn acl_fields(acl: &Acl) -> String {
     format!(

@@ -10,21 +10,14 @@
 //! `MQAUTHZ_REQUIRE_ACTIVEMQ=1` is set, in which case it fails.
 //! `MQAUTHZ_JAVA_DIR` overrides the jar folder (default `/usr/share/java`).
 
+mod support;
+
 use mqauthz::semantics::eval::{parse_key, Evaluator, ParsedKey, DEFAULT_GROUP_CLASS};
 use mqauthz::semantics::{Acl, AuthzMap, DestKind, Entry, GroupList, Right};
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-const REQUIRED_JARS: [&str; 5] = [
-    "activemq-broker.jar",
-    "activemq-client.jar",
-    "activemq-jaas.jar",
-    "geronimo-jms_1.1_spec.jar",
-    "slf4j-api.jar",
-];
-const OPTIONAL_JARS: [&str; 2] = ["slf4j-nop.jar", "hawtbuf.jar"];
+use support::oracle::{esc, setup_java, Java};
 
 /// SplitMix64: a tiny deterministic generator.
 struct Rng(u64);
@@ -305,12 +298,6 @@ fn model_entry(id: usize, kind: DestKind, name: &str, acl: &Acl) -> Entry {
     }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('\t', "\\t")
-        .replace('\n', "\\n")
-}
-
 fn unesc(s: &str) -> String {
     let mut out = String::new();
     let mut it = s.chars();
@@ -390,11 +377,6 @@ fn parse_set(field: &str) -> BTreeSet<String> {
     set
 }
 
-struct Java {
-    classes: tempfile::TempDir,
-    classpath: String,
-}
-
 /// The compiled oracle; `None` (after a printed notice) when ActiveMQ's jars
 /// or a JDK are missing, unless `MQAUTHZ_REQUIRE_ACTIVEMQ=1` makes that fail.
 fn java_or_skip() -> Option<Java> {
@@ -410,47 +392,6 @@ fn java_or_skip() -> Option<Java> {
             None
         }
     }
-}
-
-fn setup_java() -> Result<Java, String> {
-    let dir = PathBuf::from(
-        std::env::var("MQAUTHZ_JAVA_DIR").unwrap_or_else(|_| "/usr/share/java".to_string()),
-    );
-    let mut cp = Vec::new();
-    for jar in REQUIRED_JARS {
-        let p = dir.join(jar);
-        if !p.exists() {
-            return Err(format!(
-                "{} not found (install libactivemq-java)",
-                p.display()
-            ));
-        }
-        cp.push(p.display().to_string());
-    }
-    for jar in OPTIONAL_JARS {
-        let p = dir.join(jar);
-        if p.exists() {
-            cp.push(p.display().to_string());
-        }
-    }
-    let classpath = cp.join(":");
-    let classes = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/Oracle.java");
-    let out = Command::new("javac")
-        .arg("-d")
-        .arg(classes.path())
-        .arg("-cp")
-        .arg(&classpath)
-        .arg(&src)
-        .output()
-        .map_err(|e| format!("cannot run javac: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "javac failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(Java { classes, classpath })
 }
 
 fn run_oracle(java: &Java, input: &str) -> Vec<String> {

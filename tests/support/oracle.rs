@@ -1,0 +1,73 @@
+//! The ActiveMQ oracle: `tests/oracle/Oracle.java`, compiled with `javac`
+//! against Debian's ActiveMQ jars, which drives a real
+//! `DefaultAuthorizationMap`. Shared by the differential tests and the
+//! benchmarks.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Jars the oracle needs (in `MQAUTHZ_JAVA_DIR`, default `/usr/share/java`).
+pub const REQUIRED_JARS: [&str; 5] = [
+    "activemq-broker.jar",
+    "activemq-client.jar",
+    "activemq-jaas.jar",
+    "geronimo-jms_1.1_spec.jar",
+    "slf4j-api.jar",
+];
+/// Jars added to the class path when present.
+pub const OPTIONAL_JARS: [&str; 2] = ["slf4j-nop.jar", "hawtbuf.jar"];
+
+/// The compiled oracle: its class folder and the jars' class path.
+pub struct Java {
+    pub classes: tempfile::TempDir,
+    pub classpath: String,
+}
+
+/// Compile the oracle, or say why it cannot be.
+pub fn setup_java() -> Result<Java, String> {
+    let dir = PathBuf::from(
+        std::env::var("MQAUTHZ_JAVA_DIR").unwrap_or_else(|_| "/usr/share/java".to_string()),
+    );
+    let mut cp = Vec::new();
+    for jar in REQUIRED_JARS {
+        let p = dir.join(jar);
+        if !p.exists() {
+            return Err(format!(
+                "{} not found (install libactivemq-java)",
+                p.display()
+            ));
+        }
+        cp.push(p.display().to_string());
+    }
+    for jar in OPTIONAL_JARS {
+        let p = dir.join(jar);
+        if p.exists() {
+            cp.push(p.display().to_string());
+        }
+    }
+    let classpath = cp.join(":");
+    let classes = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/Oracle.java");
+    let out = Command::new("javac")
+        .arg("-d")
+        .arg(classes.path())
+        .arg("-cp")
+        .arg(&classpath)
+        .arg(&src)
+        .output()
+        .map_err(|e| format!("cannot run javac: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "javac failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(Java { classes, classpath })
+}
+
+/// A field of the oracle's tab-separated input.
+pub fn esc(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+}
