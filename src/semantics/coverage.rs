@@ -394,9 +394,9 @@ impl<T> PatternSet<T> {
 
     /// Decide exactly whether the union of the stored patterns covers `p`
     /// (every concrete destination `p` matches is matched by some stored
-    /// pattern). `Ok` holds the payloads of the patterns used in one cover, in
-    /// insertion order; `Err` holds a concrete destination matched by `p` and
-    /// by no stored pattern.
+    /// pattern). `Ok` holds the payloads of the patterns used in one cover (one
+    /// per deciding trie node), in insertion order; `Err` holds a concrete
+    /// destination matched by `p` and by no stored pattern.
     pub fn union_covers(&self, p: &Pattern) -> Result<Vec<&T>, String> {
         self.union_covers_where(p, |_| true)
     }
@@ -460,14 +460,16 @@ impl<T> Search<'_, T> {
     /// Record the kept items that `items` lists at the first node of `alive`
     /// holding any.
     fn cover_by(&mut self, alive: &[u32], items: impl Fn(&Node) -> List) -> bool {
+        // One stored pattern per node is enough to decide coverage and to
+        // name a cover; listing them all would make a query cost as much as
+        // the number of grants sharing that pattern.
         let set = self.set;
         for n in alive {
-            let kept: Vec<u32> = set
+            let first = set
                 .ids(items(&set.nodes[*n as usize]))
-                .filter(|&i| (self.keep)(&set.items[i as usize].1))
-                .collect();
-            if !kept.is_empty() {
-                self.used.extend(kept);
+                .find(|&i| (self.keep)(&set.items[i as usize].1));
+            if let Some(i) = first {
+                self.used.insert(i);
                 return true;
             }
         }
