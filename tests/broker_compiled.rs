@@ -42,6 +42,7 @@ use mqauthz::source::{SourceFile, SourceId, Sources};
 use mqauthz::xml::{read_map, ConfigDoc};
 
 use support::broker::{activemq_or_skip, broker_config, one_broker_at_a_time, xml_escape, Broker};
+use support::rng::Rng;
 use support::stomp::{probe_connect, probe_send, probe_subscribe, Outcome};
 
 /// A group no policy declares; its user must get nothing but `everyone`.
@@ -575,27 +576,6 @@ fn example(name: &str) -> Case {
         name: format!("example-{name}"),
         policy: std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("reading {}: {e}", path.display())),
-    }
-}
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
     }
 }
 

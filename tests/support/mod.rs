@@ -5,6 +5,7 @@
 //! item, hence the crate-wide `dead_code` allowance below.
 //!
 //! - [`cli`]: run the `mqauthz` binary.
+//! - [`rng`]: a seeded generator for test inputs.
 //! - [`oracle`]: ActiveMQ's own `DefaultAuthorizationMap`, driven by `tests/oracle/Oracle.java`.
 //! - [`broker`]: start and stop a private broker on a free loopback port.
 //! - [`stomp`]: a minimal STOMP 1.2 client and one-connection-per-check probes.
@@ -14,4 +15,5 @@
 pub mod broker;
 pub mod cli;
 pub mod oracle;
+pub mod rng;
 pub mod stomp;
