@@ -392,18 +392,11 @@ fn rust_rate(map: &AuthzMap, keys: &[(DestKind, String)], n: usize) -> f64 {
 /// shared topics, misses.
 fn lookup_keys(tenants: usize, count: usize) -> Vec<(DestKind, String)> {
     let mut rng = gen::Rng::new(42);
-    let svcs = [
-        "orders",
-        "billing",
-        "inventory",
-        "shipping",
-        "payments",
-        "search",
-    ];
+    let svcs = &gen::SERVICES[..6];
     (0..count)
         .map(|_| {
             let t = rng.below(tenants as u64);
-            let s = rng.pick(&svcs);
+            let s = rng.pick(svcs);
             match rng.below(6) {
                 0 => (DestKind::Queue, format!("TENANT.t{t:05}.{s}.IN")),
                 1 => (

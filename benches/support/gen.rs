@@ -38,7 +38,7 @@ impl Rng {
     }
 }
 
-const SERVICES: &[&str] = &[
+pub const SERVICES: &[&str] = &[
     "orders",
     "billing",
     "inventory",

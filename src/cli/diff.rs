@@ -1,8 +1,7 @@
 //! `mqauthz diff OLD NEW`: what changes in who may do what.
 
-use super::input::{load_any, Loaded};
+use super::input::{load_or_report, Loaded};
 use super::{ExitStatus, Io};
-use crate::analysis::Options;
 use crate::diff::{diff, open_map, render_json, render_text};
 use crate::error::Error;
 use crate::semantics::AuthzMap;
@@ -48,13 +47,10 @@ pub(super) fn load_map(
     path: &str,
     io: &mut Io,
 ) -> Result<Option<(AuthzMap, bool)>, Error> {
-    match load_any(sources, path, &Options::default())? {
-        Err(d) => {
-            io.report(&super::sorted(d), sources);
-            Ok(None)
-        }
-        Ok(Loaded::Policy { map, .. }) => Ok(Some((map, false))),
-        Ok(Loaded::Config { map, findings, .. }) => {
+    match load_or_report(io, sources, path)? {
+        None => Ok(None),
+        Some(Loaded::Policy { map, .. }) => Ok(Some((map, false))),
+        Some(Loaded::Config { map, findings, .. }) => {
             if !findings.is_empty() {
                 io.report(&super::sorted(findings), sources);
             }

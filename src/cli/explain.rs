@@ -1,9 +1,8 @@
 //! `mqauthz explain POLICY|CONFIG queue|topic DEST [--group G]` and
 //! `mqauthz explain POLICY temp`: who may do what, and through which grants.
 
-use super::input::{load_any, Loaded};
+use super::input::{load_or_report, Loaded};
 use super::{ExitStatus, Io};
-use crate::analysis::Options;
 use crate::error::Error;
 use crate::semantics::{AuthzMap, DestKind, Entry, Location, Right, EVERYONE};
 use crate::source::Sources;
@@ -123,12 +122,8 @@ fn is_wildcard(dest: &str) -> bool {
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let loaded = match load_any(&mut sources, &args.input, &Options::default())? {
-        Ok(l) => l,
-        Err(d) => {
-            io.report(&super::sorted(d), &sources);
-            return Ok(ExitStatus::Findings);
-        }
+    let Some(loaded) = load_or_report(io, &mut sources, &args.input)? else {
+        return Ok(ExitStatus::Findings);
     };
     if !loaded.findings().is_empty() {
         io.report(&super::sorted(loaded.findings().to_vec()), &sources);

@@ -1,9 +1,8 @@
 //! `mqauthz import CONFIG`: a policy meaning what a configuration's
 //! authorization map means.
 
-use super::input::{load_any, Loaded};
+use super::input::{load_or_report, Loaded};
 use super::{ExitStatus, Io};
-use crate::analysis::Options;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::import::{import, Place};
@@ -30,12 +29,8 @@ fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let loaded = match load_any(&mut sources, &args.config, &Options::default())? {
-        Ok(l) => l,
-        Err(d) => {
-            io.report(&super::sorted(d), &sources);
-            return Ok(ExitStatus::Error);
-        }
+    let Some(loaded) = load_or_report(io, &mut sources, &args.config)? else {
+        return Ok(ExitStatus::Error);
     };
     let (doc, map, findings) = match loaded {
         Loaded::Config {

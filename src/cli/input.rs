@@ -101,6 +101,23 @@ pub fn load_any(
     }))
 }
 
+/// [`load_any`] with default analysis options; when the input cannot be used
+/// its diagnostics are reported on `io` and `None` is returned, and the caller
+/// picks the exit status.
+pub fn load_or_report(
+    io: &mut super::Io,
+    sources: &mut Sources,
+    path: &str,
+) -> Result<Option<Loaded>, Error> {
+    match load_any(sources, path, &Options::default())? {
+        Ok(loaded) => Ok(Some(loaded)),
+        Err(d) => {
+            io.report(&super::sorted(d), sources);
+            Ok(None)
+        }
+    }
+}
+
 /// The display name of an input.
 pub fn name(path: &str) -> String {
     load::display_name(path)

@@ -1,8 +1,7 @@
 //! `mqauthz review POLICY|CONFIG`: effective permissions for a pull request.
 
-use super::input::{load_any, Loaded};
+use super::input::{load_or_report, Loaded};
 use super::{ExitStatus, Io};
-use crate::analysis::Options;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::diff::open_map;
 use crate::error::Error;
@@ -65,12 +64,8 @@ fn base_name(path: &str) -> String {
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let loaded = match load_any(&mut sources, &args.input, &Options::default())? {
-        Ok(l) => l,
-        Err(d) => {
-            io.report(&super::sorted(d), &sources);
-            return Ok(ExitStatus::Error);
-        }
+    let Some(loaded) = load_or_report(io, &mut sources, &args.input)? else {
+        return Ok(ExitStatus::Error);
     };
     let open = open_map();
     let findings = super::sorted(loaded.findings().to_vec());
