@@ -294,35 +294,36 @@ impl<T> PatternSet<T> {
     /// prefix of `p` segment by segment, ending in a `>` or at `p`'s end.
     /// O(trie paths consistent with `p`), at most 2^d, never all items.
     pub fn covering(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
-        // `>` alone is the algebra's `*.>` (destinations have a segment)
-        let star = [Seg::Star];
-        let segs: &[Seg] = if p.segs().is_empty() && p.tail() {
-            &star
-        } else {
-            p.segs()
-        };
         let mut ids = Vec::new();
-        self.cover_walk(0, segs, 0, None, &mut ids);
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter()
-            .map(|i| {
-                let (pat, t) = &self.items[i as usize];
-                (pat, t)
-            })
-            .collect()
+        self.visit_covering(p, false, &mut |i| {
+            ids.push(i);
+            false
+        });
+        self.collect_ids(ids)
     }
 
     /// Like [`PatternSet::covering`], without the patterns equal to `p`
     /// (covering it and covered by it): those that cover it strictly.
     pub fn covering_strictly(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
-        let star = [Seg::Star];
-        let tail_only = p.segs().is_empty() && p.tail();
-        let segs: &[Seg] = if tail_only { &star } else { p.segs() };
-        // `>` and `*.>` are equal; the walk below sees `p` as the second
-        let star_tail = p.tail() && matches!(segs, [Seg::Star]);
         let mut ids = Vec::new();
-        self.cover_walk(0, segs, 0, Some((p.tail(), star_tail)), &mut ids);
+        self.visit_covering(p, true, &mut |i| {
+            ids.push(i);
+            false
+        });
+        self.collect_ids(ids)
+    }
+
+    /// Whether some stored pattern whose payload `keep` accepts covers `p`
+    /// strictly. Stops at the first one found: O(trie paths consistent with
+    /// `p`) plus the items looked at on the way.
+    pub fn any_covering_strictly_where(&self, p: &Pattern, keep: impl Fn(&T) -> bool) -> bool {
+        self.visit_covering(p, true, &mut |i| {
+            let (q, t) = &self.items[i as usize];
+            keep(t) && q.covers(p) && !p.covers(q)
+        })
+    }
+
+    fn collect_ids(&self, mut ids: Vec<u32>) -> Vec<(&Pattern, &T)> {
         ids.sort_unstable();
         ids.dedup();
         ids.into_iter()
@@ -333,18 +334,38 @@ impl<T> PatternSet<T> {
             .collect()
     }
 
+    /// Call `visit` with every item covering `p` (strictly, when `strict`),
+    /// in trie order, possibly more than once; stop as soon as it returns
+    /// true, and say whether it did.
+    fn visit_covering(
+        &self,
+        p: &Pattern,
+        strict: bool,
+        visit: &mut dyn FnMut(u32) -> bool,
+    ) -> bool {
+        // `>` alone is the algebra's `*.>` (destinations have a segment)
+        let star = [Seg::Star];
+        let tail_only = p.segs().is_empty() && p.tail();
+        let segs: &[Seg] = if tail_only { &star } else { p.segs() };
+        let same = strict.then(|| {
+            // `>` and `*.>` are equal; the walk below sees `p` as the second
+            (p.tail(), p.tail() && matches!(segs, [Seg::Star]))
+        });
+        self.cover_walk(0, segs, 0, same, visit)
+    }
+
     /// `same` is `Some((tail, star_tail))` while the path walked spells `p`
     /// itself, when the patterns equal to `p` are left out (`tail`: `p` ends
-    /// in `>`; `star_tail`: `p` is `>` or `*.>`); `None` collects every
-    /// covering pattern.
+    /// in `>`; `star_tail`: `p` is `>` or `*.>`); `None` visits every
+    /// covering pattern. Returns true once `visit` has.
     fn cover_walk(
         &self,
         node: u32,
         segs: &[Seg],
         i: usize,
         same: Option<(bool, bool)>,
-        out: &mut Vec<u32>,
-    ) {
+        visit: &mut dyn FnMut(u32) -> bool,
+    ) -> bool {
         let nd = &self.nodes[node as usize];
         let skip_tail = match same {
             // `>` stored at the root equals a query `*.>`
@@ -352,30 +373,29 @@ impl<T> PatternSet<T> {
             Some((true, _)) => i == segs.len(),
             _ => false,
         };
-        if !skip_tail {
-            out.extend(self.ids(nd.tail));
+        if !skip_tail && self.ids(nd.tail).any(&mut *visit) {
+            return true;
         }
         if i == segs.len() {
-            if !matches!(same, Some((false, _))) {
-                out.extend(self.ids(nd.exact));
-            }
-            return;
+            return !matches!(same, Some((false, _))) && self.ids(nd.exact).any(visit);
         }
         match &segs[i] {
             Seg::Lit(l) => {
                 if let Some(c) = nd.lits.get(l) {
-                    self.cover_walk(*c, segs, i + 1, same, out);
+                    if self.cover_walk(*c, segs, i + 1, same, visit) {
+                        return true;
+                    }
                 }
                 // off the path that spells `p`: nothing below equals it
                 if let Some(s) = nd.star {
-                    self.cover_walk(s, segs, i + 1, None, out);
+                    return self.cover_walk(s, segs, i + 1, None, visit);
                 }
+                false
             }
-            Seg::Star => {
-                if let Some(s) = nd.star {
-                    self.cover_walk(s, segs, i + 1, same, out);
-                }
-            }
+            Seg::Star => match nd.star {
+                Some(s) => self.cover_walk(s, segs, i + 1, same, visit),
+                None => false,
+            },
         }
     }
 
@@ -418,6 +438,9 @@ impl<T> PatternSet<T> {
             set: self,
             keep: &keep,
             p,
+            // a query without wildcards follows one node set per segment and
+            // meets none twice: nothing to remember
+            memoise: p.tail() || p.segs().iter().any(|s| matches!(s, Seg::Star)),
             used: &mut used,
             memo: &mut memo,
         };
@@ -438,6 +461,7 @@ struct Search<'s, T> {
     set: &'s PatternSet<T>,
     keep: &'s dyn Fn(&T) -> bool,
     p: &'s Pattern,
+    memoise: bool,
     used: &'s mut BTreeSet<u32>,
     memo: &'s mut HashMap<MemoKey, Step>,
 }
@@ -517,8 +541,10 @@ impl<T> Search<'_, T> {
             return Ok(());
         }
         let key = (alive, i);
-        if let Some(r) = self.memo.get(&key) {
-            return r.clone();
+        if self.memoise {
+            if let Some(r) = self.memo.get(&key) {
+                return r.clone();
+            }
         }
         let alive = &key.0;
         let segs = self.p.segs();
@@ -526,20 +552,20 @@ impl<T> Search<'_, T> {
             match &segs[i] {
                 Seg::Lit(l) => {
                     let next = self.step(alive, Some(l));
-                    self.descend(next, i, l.to_string())
+                    self.descend(next, i, l)
                 }
                 Seg::Star => {
                     let (lits, fresh) = self.branches(alive);
                     let mut r = {
                         let next = self.step(alive, None);
-                        self.descend(next, i, fresh)
+                        self.descend(next, i, &fresh)
                     };
                     for l in lits {
                         if r.is_err() {
                             break;
                         }
                         let next = self.step(alive, Some(&l));
-                        r = self.descend(next, i, l);
+                        r = self.descend(next, i, &l);
                     }
                     r
                 }
@@ -556,12 +582,14 @@ impl<T> Search<'_, T> {
                 Ok(())
             }
         };
-        self.memo.insert(key, r.clone());
+        if self.memoise {
+            self.memo.insert(key, r.clone());
+        }
         r
     }
 
     /// Continue `walk` at `next` after reading segment `seg` of `p`.
-    fn descend(&mut self, next: Vec<u32>, i: usize, seg: String) -> Step {
+    fn descend(&mut self, next: Vec<u32>, i: usize, seg: &str) -> Step {
         let r = if next.is_empty() {
             // Nothing can match any more: finish `p` with its example.
             let mut rest: Vec<String> = self.p.segs()[i + 1..]
@@ -577,7 +605,7 @@ impl<T> Search<'_, T> {
             self.walk(next, i + 1)
         };
         r.map_err(|mut w| {
-            w.push(seg);
+            w.push(seg.to_string());
             w
         })
     }
@@ -698,7 +726,10 @@ mod tests {
                 .filter(|(p, _)| p.covers(&q))
                 .map(|(_, i)| *i)
                 .collect();
-            prop_assert_eq!(got, strictly);
+            prop_assert_eq!(&got, &strictly);
+            prop_assert_eq!(s.any_covering_strictly_where(&q, |_| true), !strictly.is_empty());
+            let odd: Vec<usize> = strictly.iter().copied().filter(|i| i % 2 == 1).collect();
+            prop_assert_eq!(s.any_covering_strictly_where(&q, |i| i % 2 == 1), !odd.is_empty());
         }
     }
 

@@ -71,20 +71,33 @@ impl Rule for NarrowGrantCannotRestrict {
         // (grant, target) → other group → (rights, a broader grant's item)
         // (the other groups sorted by `Who`, few per target)
         let mut found: BTreeMap<(usize, usize), Others> = BTreeMap::new();
-        // Like `index.by_right`, but one item per (pattern, group): the first.
-        // Every test below depends on the pattern and the group only, and the
-        // first item is the one reported, so the findings are the same while
-        // many grants of one pattern to one group are looked at once.
+        // Like `index.by_right`, but only the broadest patterns of each group:
+        // one item per (pattern, group), the first, and none whose pattern
+        // another pattern of the same group and right covers strictly. A
+        // group reaches an item through some broader pattern exactly when it
+        // does through one of its broadest ones, and the tests below depend
+        // on the pattern and the group only (a pattern inside the advisory
+        // namespace has its broader ones there too, or they count anyway),
+        // so the findings are those of every pattern, while each item meets
+        // each group a bounded number of times, however many grants the
+        // group holds around it.
         let mut by_right: BTreeMap<(Right, DestKind), PatternSet<usize>> = BTreeMap::new();
         let mut seen: HashSet<(Right, DestKind, &Pattern, Who)> = HashSet::new();
         for (i, item) in index.items.iter().enumerate() {
             for r in item.rights.iter() {
-                if seen.insert((r, item.kind, &item.pattern, item.who)) {
-                    by_right
-                        .entry((r, item.kind))
-                        .or_default()
-                        .insert(&item.pattern, i);
+                if !seen.insert((r, item.kind, &item.pattern, item.who)) {
+                    continue;
                 }
+                let own = index.effective(item.who, r, item.kind);
+                if own
+                    .any_covering_strictly_where(&item.pattern, |&j| index.items[j].who == item.who)
+                {
+                    continue;
+                }
+                by_right
+                    .entry((r, item.kind))
+                    .or_default()
+                    .insert(&item.pattern, i);
             }
         }
         drop(seen);
