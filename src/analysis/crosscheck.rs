@@ -22,7 +22,7 @@ pub const CODES: &[Code] = &[GROUP_WITHOUT_USERS, USERS_WITHOUT_GRANTS];
 /// Compare the configuration's users with the policy's groups. Silent when
 /// the configuration defines no users (JAAS, LDAP or Amazon MQ users).
 pub fn users(policy: &Policy, doc: &ConfigDoc) -> Vec<Diagnostic> {
-    let users = &doc.facts.users;
+    let users = &doc.facts().users;
     let mut out = Vec::new();
     if users.is_empty() {
         return out;

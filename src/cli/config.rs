@@ -37,9 +37,9 @@ pub fn load(
 /// What the analysis needs to know of a configuration.
 pub fn facts_of(doc: &ConfigDoc) -> BrokerFacts {
     BrokerFacts {
-        advisory_support: doc.facts.advisory_support_enabled,
+        advisory_support: doc.facts().advisory_support_enabled,
         destinations: doc
-            .facts
+            .facts()
             .destinations
             .iter()
             .map(|d| (d.kind, d.name.clone()))

@@ -20,10 +20,9 @@ pub struct Args {
 
 /// The element of the plugin a defaultEntry or temp item is about.
 fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
-    let plugin = doc.authorization_plugin_span()?;
-    doc.elements
+    doc.plugin_elements()
         .iter()
-        .find(|e| e.local == local && e.span.start >= plugin.start && e.span.end <= plugin.end)
+        .find(|e| e.local == local)
         .map(|e| e.start_tag)
 }
 

@@ -16,7 +16,9 @@ use crate::semantics::{DestKind, GroupList};
 use crate::source::{SourceFile, SourceId, Span};
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// Map types other than `authorizationMap` that `<map>` may hold.
 pub const OTHER_MAP_TYPES: &[&str] = &[
@@ -138,6 +140,11 @@ pub struct ConfigFacts {
 }
 
 /// A parsed configuration document.
+///
+/// Parsing reads the whole text once, checking that it is well-formed, but
+/// keeps elements only where mqauthz looks: [`ConfigDoc::elements`] is the
+/// document's skeleton (see there). The elements of the authorization plugin
+/// and the facts are built from their byte spans when first asked for.
 #[derive(Clone, Debug)]
 pub struct ConfigDoc {
     /// The file the document came from.
@@ -146,7 +153,13 @@ pub struct ConfigDoc {
     pub format: ConfigFormat,
     /// The XML text (the file text, or the decoded `Data` of AWS JSON).
     pub xml: String,
-    /// All elements; index 0 is the root.
+    /// The skeleton of the document, in document order; index 0 is the
+    /// root. It holds the root, every element named `broker` and every
+    /// `authorizationPlugin` of the ActiveMQ namespace with all their
+    /// ancestors, the children of the `<broker>` and of its `<plugins>`,
+    /// and the map elements of other types (LDAP...) inside a plugin.
+    /// `children` lists the children kept here; the whole content of the
+    /// plugin is in [`ConfigDoc::plugin_elements`].
     pub elements: Vec<Element>,
     /// Index of the `<broker>` element.
     pub broker: usize,
@@ -163,8 +176,12 @@ pub struct ConfigDoc {
     /// Where spans in the XML text are reported: the file itself for XML,
     /// or a separately registered source for the decoded XML of JSON.
     xml_source: Option<SourceId>,
-    /// Facts gathered while parsing.
-    pub facts: ConfigFacts,
+    /// The namespace bindings in scope at the authorization plugin.
+    plugin_scope: Bindings,
+    /// The plugin's elements, built on first use.
+    plugin_tree: OnceLock<Vec<Element>>,
+    /// Facts of the broker, gathered on first use.
+    facts: OnceLock<ConfigFacts>,
 }
 
 /// The byte offset where parsing starts (after a UTF-8 byte-order mark).
@@ -190,10 +207,32 @@ impl ConfigDoc {
             json_data: None,
             xml: text,
         };
-        let tree = parse_xml(text, &loc)?;
-        let mut doc = ConfigDoc::from_tree(id, text.clone(), tree, Some(id), &loc)?;
+        let skeleton = parse_xml(text, &loc)?;
+        let mut doc = ConfigDoc::from_skeleton(id, text.clone(), skeleton, Some(id), &loc)?;
         doc.format = root_format(&doc);
         Ok(doc)
+    }
+
+    /// Facts of the broker that analyses use besides the map: its
+    /// `advisorySupport`, the destinations it declares, its users.
+    pub fn facts(&self) -> &ConfigFacts {
+        self.facts.get_or_init(|| gather_facts(self))
+    }
+
+    /// Every element of the `<authorizationPlugin>`: index 0 is the plugin
+    /// itself (with no parent), `children` index into this slice, spans are
+    /// those of [`ConfigDoc::xml`]. Empty when there is no plugin.
+    pub fn plugin_elements(&self) -> &[Element] {
+        self.plugin_tree
+            .get_or_init(|| match self.authorization_plugin {
+                Some(p) => build_subtree(
+                    &self.xml,
+                    self.elements[p].span,
+                    &self.plugin_scope,
+                    usize::MAX,
+                ),
+                None => Vec::new(),
+            })
     }
 
     /// Register the decoded XML of an AWS JSON document as its own source so
@@ -221,7 +260,7 @@ impl ConfigDoc {
         &self.elements[self.broker]
     }
 
-    /// Child elements of `index`.
+    /// Child elements of `index` that the skeleton keeps.
     pub fn children(&self, index: usize) -> impl Iterator<Item = (usize, &Element)> {
         self.elements[index]
             .children
@@ -285,13 +324,19 @@ impl ConfigDoc {
         }
     }
 
-    fn from_tree(
+    fn from_skeleton(
         id: SourceId,
         xml: String,
-        elements: Vec<Element>,
+        skeleton: Skeleton,
         xml_source: Option<SourceId>,
         loc: &Locator,
     ) -> Result<ConfigDoc, Vec<Diagnostic>> {
+        let Skeleton {
+            elements,
+            indent_unit,
+            line_end,
+            mut plugin_scopes,
+        } = skeleton;
         let brokers: Vec<usize> = (0..elements.len())
             .filter(|&i| elements[i].is_amq("broker"))
             .collect();
@@ -361,19 +406,28 @@ impl ConfigDoc {
                 return Err(vec![d]);
             }
         };
+        // The map of another type found first walking the plugin's children
+        // last to first, depth first: of those not inside another, the last.
         let other_map = authorization_plugin.and_then(|p| {
-            let mut stack = elements[p].children.clone();
-            while let Some(i) = stack.pop() {
-                if OTHER_MAP_TYPES.contains(&elements[i].local.as_str()) {
-                    return Some(i);
+            let within = elements[p].span;
+            let mut found: Option<usize> = None;
+            for (i, e) in elements.iter().enumerate().skip(p + 1) {
+                if e.span.start >= within.end {
+                    break;
                 }
-                stack.extend(elements[i].children.iter().copied());
+                let nested = found.is_some_and(|f| e.span.end <= elements[f].span.end);
+                if !nested && OTHER_MAP_TYPES.contains(&e.local.as_str()) {
+                    found = Some(i);
+                }
             }
-            None
+            found
         });
-        let line_end = detect_line_end(&xml);
-        let indent_unit = detect_indent_unit(&xml, &elements);
-        let facts = gather_facts(&elements, broker);
+        let plugin_scope = authorization_plugin
+            .and_then(|p| {
+                let at = plugin_scopes.iter().position(|(i, _)| *i == p)?;
+                Some(plugin_scopes.swap_remove(at).1)
+            })
+            .unwrap_or_default();
         Ok(ConfigDoc {
             source: id,
             format: ConfigFormat::OtherRoot,
@@ -386,7 +440,9 @@ impl ConfigDoc {
             line_end,
             indent_unit,
             xml_source,
-            facts,
+            plugin_scope,
+            plugin_tree: OnceLock::new(),
+            facts: OnceLock::new(),
         })
     }
 }
@@ -444,8 +500,197 @@ fn malformed(loc: &Locator, at: usize, message: impl Into<String>) -> Diagnostic
     }
 }
 
-/// Parse XML text into elements, or explain why not.
-fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>> {
+/// Namespace bindings: prefix (`None` for the default namespace) and URI.
+type Bindings = Vec<(Option<String>, String)>;
+
+/// What the pass over the whole text keeps.
+struct Skeleton {
+    elements: Vec<Element>,
+    indent_unit: String,
+    line_end: &'static str,
+    /// For each `authorizationPlugin` of the ActiveMQ namespace: its index
+    /// and the namespace bindings in scope at it.
+    plugin_scopes: Vec<(usize, Bindings)>,
+}
+
+/// An element whose end tag has not been read yet.
+struct Open<'a> {
+    name: &'a str,
+    start: usize,
+    tag_end: usize,
+    /// The blanks before the start tag when nothing else precedes it on
+    /// its line.
+    indent: Option<&'a str>,
+    /// The namespace of the element (an index into [`Scopes::uris`]).
+    ns: Option<u32>,
+    /// [`Scopes::declared`] before this element's declarations.
+    ns_mark: usize,
+    /// Index in the skeleton, once kept.
+    index: Option<usize>,
+    /// Keep every child in the skeleton.
+    kids: bool,
+    /// A `broker` of the ActiveMQ namespace.
+    amq_broker: bool,
+    /// Inside (or itself) an `authorizationPlugin` of the ActiveMQ namespace.
+    in_plugin: bool,
+}
+
+/// The namespace declarations in scope, borrowed from the text. A lookup
+/// costs the same at any nesting depth, and the last one is remembered
+/// until a declaration comes or goes.
+struct Scopes<'a> {
+    /// Every URI declared so far; index 0 is the `xml` prefix's.
+    uris: Vec<Cow<'a, str>>,
+    /// Per URI, whether it is the ActiveMQ namespace.
+    amq: Vec<bool>,
+    /// Per prefix (`None` for the default namespace), the URIs declared by
+    /// the open elements, innermost last.
+    bindings: HashMap<Option<&'a str>, Vec<u32>>,
+    /// The prefixes the open elements declared, innermost last.
+    declared: Vec<Option<&'a str>>,
+    generation: u64,
+    last: Option<(Option<&'a str>, u64, Option<u32>)>,
+}
+
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+impl<'a> Scopes<'a> {
+    fn new() -> Scopes<'a> {
+        Scopes {
+            uris: vec![Cow::Borrowed(XML_NS)],
+            amq: vec![false],
+            bindings: HashMap::new(),
+            declared: Vec::new(),
+            generation: 0,
+            last: None,
+        }
+    }
+
+    /// Enter an element with these (checked) attributes.
+    fn open(&mut self, attrs: &[RawAttr<'a>]) {
+        for a in attrs {
+            if !a.name.starts_with("xmlns") {
+                continue;
+            }
+            let prefix = if a.name == "xmlns" {
+                None
+            } else if let Some(p) = a.name.strip_prefix("xmlns:") {
+                Some(p)
+            } else {
+                continue;
+            };
+            let Ok(index) = u32::try_from(self.uris.len()) else {
+                continue;
+            };
+            self.push_uri(a.value());
+            self.bindings.entry(prefix).or_default().push(index);
+            self.declared.push(prefix);
+            self.generation += 1;
+        }
+    }
+
+    /// Leave the elements that declared `declared[mark..]`.
+    fn close(&mut self, mark: usize) {
+        while self.declared.len() > mark {
+            if let Some(prefix) = self.declared.pop() {
+                if let Some(uris) = self.bindings.get_mut(&prefix) {
+                    uris.pop();
+                }
+            }
+            self.generation += 1;
+        }
+    }
+
+    /// The namespace `prefix` resolves to.
+    fn resolve(&mut self, prefix: Option<&'a str>) -> Option<u32> {
+        if prefix == Some("xml") {
+            return Some(0);
+        }
+        if let Some((p, g, ns)) = self.last {
+            if p == prefix && g == self.generation {
+                return ns;
+            }
+        }
+        let ns = self
+            .bindings
+            .get(&prefix)
+            .and_then(|u| u.last().copied())
+            .filter(|&i| !self.uri(i).is_empty());
+        self.last = Some((prefix, self.generation, ns));
+        ns
+    }
+
+    fn push_uri(&mut self, uri: Cow<'a, str>) {
+        self.amq.push(uri == AMQ_NS);
+        self.uris.push(uri);
+    }
+
+    /// Whether the namespace `index` is the ActiveMQ one.
+    fn is_amq(&self, index: Option<u32>) -> bool {
+        index.is_some_and(|i| self.amq.get(i as usize).copied().unwrap_or(false))
+    }
+
+    fn uri(&self, index: u32) -> &str {
+        self.uris.get(index as usize).map_or("", |u| u.as_ref())
+    }
+
+    /// The bindings in scope, owned.
+    fn snapshot(&self) -> Bindings {
+        self.bindings
+            .iter()
+            .filter_map(|(p, u)| {
+                let i = *u.last()?;
+                Some((p.map(str::to_string), self.uri(i).to_string()))
+            })
+            .collect()
+    }
+}
+
+/// How often each indentation step occurs between a parent and a child.
+#[derive(Default)]
+struct IndentSteps<'a> {
+    counts: Vec<(&'a str, usize)>,
+    last: usize,
+}
+
+impl<'a> IndentSteps<'a> {
+    fn add(&mut self, child: Option<&'a str>, parent: Option<&'a str>) {
+        let (Some(c), Some(p)) = (child, parent) else {
+            return;
+        };
+        let Some(unit) = c.strip_prefix(p).filter(|u| !u.is_empty()) else {
+            return;
+        };
+        if let Some(e) = self.counts.get_mut(self.last).filter(|e| e.0 == unit) {
+            e.1 += 1;
+            return;
+        }
+        match self.counts.iter().position(|e| e.0 == unit) {
+            Some(i) => {
+                self.counts[i].1 += 1;
+                self.last = i;
+            }
+            None => {
+                self.last = self.counts.len();
+                self.counts.push((unit, 1));
+            }
+        }
+    }
+
+    /// The most frequent step (the shorter one on a tie, then the greater
+    /// string), two spaces when there is none.
+    fn unit(mut self) -> String {
+        self.counts.sort_unstable();
+        self.counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())))
+            .map_or_else(|| "  ".to_string(), |(u, _)| u.to_string())
+    }
+}
+
+/// Read the XML text once: check that it is well-formed and safe, and keep
+/// the skeleton (see [`ConfigDoc::elements`]).
+fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
     let base = bom_len(text);
     let body = &text[base..];
     // quick-xml drops a leading byte-order mark without counting it, which
@@ -463,8 +708,12 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
         cfg.trim_text(false);
     }
     let mut elements: Vec<Element> = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    let mut scopes = Namespaces::default();
+    let mut plugin_scopes = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut scopes = Scopes::new();
+    let mut steps = IndentSteps::default();
+    let mut attrs: Vec<RawAttr> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut roots = 0usize;
     loop {
         let start = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
@@ -495,54 +744,78 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
                         )]);
                     }
                 }
-                let tag = parse_tag(raw, start, empty).map_err(|e| vec![e.into_diag(loc)])?;
-                scopes.open(&tag.attrs);
-                let ns = scopes.resolve(tag.prefix.as_deref());
-                let index = elements.len();
-                let parent = stack.last().copied();
-                if let Some(p) = parent {
-                    elements[p].children.push(index);
-                }
-                elements.push(Element {
-                    name: tag.name,
-                    prefix: tag.prefix,
-                    local: tag.local,
-                    ns,
-                    span: Span::new(start, end),
-                    start_tag: Span::new(start, end),
-                    end_tag: None,
-                    attrs: tag.attrs,
-                    children: Vec::new(),
-                    parent,
-                });
-                if empty {
-                    scopes.close();
+                let name = scan_tag(raw, start, empty, &mut attrs, &mut seen)
+                    .map_err(|e| vec![e.into_diag(loc)])?;
+                let ns_mark = scopes.declared.len();
+                scopes.open(&attrs);
+                let (prefix, local) = split_qname(name);
+                let ns = scopes.resolve(prefix);
+                let amq = scopes.is_amq(ns);
+                let parent = stack.last();
+                let plugin = amq && local == "authorizationPlugin";
+                let in_plugin = plugin || parent.is_some_and(|p| p.in_plugin);
+                let keep = parent.is_none_or(|p| p.kids)
+                    || local == "broker"
+                    || plugin
+                    || (in_plugin && OTHER_MAP_TYPES.contains(&local));
+                let amq_broker = amq && local == "broker";
+                let kids = amq_broker
+                    || (amq && local == "plugins" && parent.is_some_and(|p| p.amq_broker));
+                let indent = line_indent(text, start);
+                steps.add(indent, parent.and_then(|p| p.indent));
+                let index = if keep {
+                    let parent = keep_ancestors(text, &mut stack, &mut elements, &scopes);
+                    let index = elements.len();
+                    let ns = ns.map(|i| scopes.uri(i).to_string());
+                    elements.push(element_of(name, &attrs, ns, start, end, parent));
+                    if let Some(p) = parent {
+                        elements[p].children.push(index);
+                    }
+                    if plugin {
+                        plugin_scopes.push((index, scopes.snapshot()));
+                    }
+                    Some(index)
                 } else {
-                    stack.push(index);
+                    None
+                };
+                if empty {
+                    scopes.close(ns_mark);
+                } else {
+                    stack.push(Open {
+                        name,
+                        start,
+                        tag_end: end,
+                        indent,
+                        ns,
+                        ns_mark,
+                        index,
+                        kids,
+                        amq_broker,
+                        in_plugin,
+                    });
                 }
             }
             Event::End(_) => {
                 let Some(open) = stack.pop() else {
                     return Err(vec![malformed(loc, start, "an end tag with no start tag")]);
                 };
-                scopes.close();
-                let raw_name = text[start..end]
-                    .trim_start_matches("</")
-                    .trim_end_matches('>')
-                    .trim_end();
-                if raw_name != elements[open].name {
+                scopes.close(open.ns_mark);
+                let raw_name = raw.strip_prefix("</").unwrap_or(raw);
+                let raw_name = raw_name.strip_suffix('>').unwrap_or(raw_name).trim_end();
+                if raw_name != open.name {
                     return Err(vec![malformed(
                         loc,
                         start,
                         format!(
                             "end tag `</{raw_name}>` does not match start tag `<{}>`",
-                            elements[open].name
+                            open.name
                         ),
                     )]);
                 }
-                let e = &mut elements[open];
-                e.end_tag = Some(Span::new(start, end));
-                e.span = Span::new(e.span.start as usize, end);
+                if let Some(e) = open.index.and_then(|i| elements.get_mut(i)) {
+                    e.end_tag = Some(Span::new(start, end));
+                    e.span = Span::new(e.span.start as usize, end);
+                }
             }
             Event::Text(_) => {
                 if stack.is_empty() && !raw.trim().is_empty() {
@@ -598,12 +871,11 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
             Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
         }
     }
-    if let Some(&open) = stack.last() {
-        let e = &elements[open];
+    if let Some(open) = stack.last() {
         return Err(vec![malformed(
             loc,
-            e.start_tag.start as usize,
-            format!("element `<{}>` is not closed", e.name),
+            open.start,
+            format!("element `<{}>` is not closed", open.name),
         )]);
     }
     if elements.is_empty() {
@@ -613,57 +885,174 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Vec<Element>, Vec<Diagnostic>>
             "the document has no root element",
         )]);
     }
-    Ok(elements)
+    Ok(Skeleton {
+        elements,
+        indent_unit: steps.unit(),
+        line_end: detect_line_end(text),
+        plugin_scopes,
+    })
 }
 
-/// The namespace declarations in scope: per prefix (`None` for the default
-/// namespace), the URIs declared by the open elements, innermost last, so a
-/// lookup costs the same at any nesting depth.
-#[derive(Default)]
-struct Namespaces {
-    bindings: HashMap<Option<String>, Vec<String>>,
-    /// The prefixes each open element declared.
-    declared: Vec<Vec<Option<String>>>,
-}
-
-impl Namespaces {
-    /// Enter an element with these attributes.
-    fn open(&mut self, attrs: &[Attr]) {
-        let mut prefixes = Vec::new();
-        for a in attrs {
-            let prefix = if a.name == "xmlns" {
-                None
-            } else if let Some(p) = a.name.strip_prefix("xmlns:") {
-                Some(p.to_string())
-            } else {
-                continue;
-            };
-            self.bindings
-                .entry(prefix.clone())
-                .or_default()
-                .push(a.value.clone());
-            prefixes.push(prefix);
+/// Keep every open element that is not kept yet (outermost first, so the
+/// skeleton stays in document order); the index of the innermost one.
+fn keep_ancestors(
+    text: &str,
+    stack: &mut [Open],
+    elements: &mut Vec<Element>,
+    scopes: &Scopes,
+) -> Option<usize> {
+    let mut parent: Option<usize> = None;
+    for open in stack.iter_mut() {
+        if let Some(i) = open.index {
+            parent = Some(i);
+            continue;
         }
-        self.declared.push(prefixes);
+        let raw = text.get(open.start..open.tag_end).unwrap_or("");
+        let mut attrs = Vec::new();
+        let mut seen = HashSet::new();
+        // The tag was checked when it was read.
+        let name = scan_tag(raw, open.start, false, &mut attrs, &mut seen).unwrap_or(open.name);
+        let index = elements.len();
+        let ns = open.ns.map(|i| scopes.uri(i).to_string());
+        elements.push(element_of(
+            name,
+            &attrs,
+            ns,
+            open.start,
+            open.tag_end,
+            parent,
+        ));
+        if let Some(p) = parent {
+            elements[p].children.push(index);
+        }
+        open.index = Some(index);
+        parent = Some(index);
     }
+    parent
+}
 
-    /// Leave the innermost element.
-    fn close(&mut self) {
-        for prefix in self.declared.pop().unwrap_or_default() {
-            if let Some(uris) = self.bindings.get_mut(&prefix) {
-                uris.pop();
+/// An owned element from a checked tag spanning `start..end`.
+fn element_of(
+    name: &str,
+    attrs: &[RawAttr],
+    ns: Option<String>,
+    start: usize,
+    end: usize,
+    parent: Option<usize>,
+) -> Element {
+    let (prefix, local) = split_qname(name);
+    Element {
+        name: name.to_string(),
+        prefix: prefix.map(str::to_string),
+        local: local.to_string(),
+        ns,
+        span: Span::new(start, end),
+        start_tag: Span::new(start, end),
+        end_tag: None,
+        attrs: attrs.iter().map(|a| a.to_attr()).collect(),
+        children: Vec::new(),
+        parent,
+    }
+}
+
+/// Build every element inside `span` (an element of `xml` that was checked
+/// by [`parse_xml`]), down to `max_depth` levels below it, with namespaces
+/// resolved from `scope` (the bindings in scope at the element). Index 0 is
+/// the element itself; spans stay those of `xml`.
+fn build_subtree(
+    xml: &str,
+    span: Span,
+    scope: &[(Option<String>, String)],
+    max_depth: usize,
+) -> Vec<Element> {
+    let from = span.start as usize;
+    let Some(part) = xml.get(from..span.end as usize) else {
+        return Vec::new();
+    };
+    let mut reader = Reader::from_str(part);
+    {
+        let cfg = reader.config_mut();
+        cfg.expand_empty_elements = false;
+        cfg.trim_text(false);
+    }
+    let mut scopes = Scopes::new();
+    for (p, u) in scope {
+        if let Ok(i) = u32::try_from(scopes.uris.len()) {
+            scopes.push_uri(Cow::Borrowed(u.as_str()));
+            scopes.bindings.entry(p.as_deref()).or_default().push(i);
+        }
+    }
+    let mut elements: Vec<Element> = Vec::new();
+    // Per open element: its index when built, and the declarations mark.
+    let mut stack: Vec<(Option<usize>, usize)> = Vec::new();
+    let mut attrs: Vec<RawAttr> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    loop {
+        let start = from + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let event = match reader.read_event() {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(e) => e,
+        };
+        let end = from + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let Some(raw) = xml.get(start..end) else {
+            break;
+        };
+        match event {
+            Event::Start(_) | Event::Empty(_) => {
+                let empty = matches!(event, Event::Empty(_));
+                let parent = stack.last().and_then(|s| s.0);
+                let built = if stack.len() <= max_depth && (stack.is_empty() || parent.is_some()) {
+                    let Ok(name) = scan_tag(raw, start, empty, &mut attrs, &mut seen) else {
+                        break;
+                    };
+                    let mark = scopes.declared.len();
+                    scopes.open(&attrs);
+                    let ns = scopes
+                        .resolve(split_qname(name).0)
+                        .map(|i| scopes.uri(i).to_string());
+                    let index = elements.len();
+                    elements.push(element_of(name, &attrs, ns, start, end, parent));
+                    if let Some(p) = parent {
+                        elements[p].children.push(index);
+                    }
+                    if empty {
+                        scopes.close(mark);
+                    }
+                    (Some(index), mark)
+                } else {
+                    (None, scopes.declared.len())
+                };
+                if !empty {
+                    stack.push(built);
+                }
             }
+            Event::End(_) => {
+                let Some((index, mark)) = stack.pop() else {
+                    break;
+                };
+                scopes.close(mark);
+                if let Some(e) = index.and_then(|i| elements.get_mut(i)) {
+                    e.end_tag = Some(Span::new(start, end));
+                    e.span = Span::new(e.span.start as usize, end);
+                }
+                if stack.is_empty() {
+                    break;
+                }
+            }
+            _ => {}
         }
     }
+    elements
+}
 
-    /// The namespace URI `prefix` resolves to.
-    fn resolve(&self, prefix: Option<&str>) -> Option<String> {
-        if prefix == Some("xml") {
-            return Some("http://www.w3.org/XML/1998/namespace".to_string());
-        }
-        let uri = self.bindings.get(&prefix.map(str::to_string))?.last()?;
-        (!uri.is_empty()).then(|| uri.clone())
-    }
+/// Child elements of `e` in `elements` (the vector `e` belongs to).
+pub fn children_in<'a>(
+    elements: &'a [Element],
+    e: &'a Element,
+) -> impl Iterator<Item = (usize, &'a Element)> + 'a {
+    e.children
+        .iter()
+        .filter_map(move |&c| elements.get(c).map(|el| (c, el)))
 }
 
 /// A problem found while scanning a tag or text.
@@ -688,17 +1077,53 @@ impl ScanError {
     }
 }
 
-struct Tag {
-    name: String,
-    prefix: Option<String>,
-    local: String,
-    attrs: Vec<Attr>,
+/// One attribute of a checked tag, borrowed from the text.
+#[derive(Clone, Copy)]
+struct RawAttr<'a> {
+    /// The qualified name.
+    name: &'a str,
+    /// The value between the quotes, undecoded.
+    raw: &'a str,
+    /// Where the name starts.
+    start: usize,
+    /// Where the value starts.
+    value_start: usize,
 }
 
-fn split_name(name: &str) -> (Option<String>, String) {
-    match name.split_once(':') {
-        Some((p, l)) => (Some(p.to_string()), l.to_string()),
-        None => (None, name.to_string()),
+impl<'a> RawAttr<'a> {
+    /// The decoded value; borrowed when decoding changes nothing.
+    fn value(&self) -> Cow<'a, str> {
+        if self
+            .raw
+            .bytes()
+            .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+        {
+            // The value was checked when the tag was read.
+            Cow::Owned(
+                unescape_attr(self.raw, self.value_start).unwrap_or_else(|_| self.raw.to_string()),
+            )
+        } else {
+            Cow::Borrowed(self.raw)
+        }
+    }
+
+    fn to_attr(self) -> Attr {
+        let value_end = self.value_start + self.raw.len();
+        Attr {
+            name: self.name.to_string(),
+            local: split_qname(self.name).1.to_string(),
+            value: self.value().into_owned(),
+            span: Span::new(self.start, value_end + 1),
+            value_span: Span::new(self.value_start, value_end),
+        }
+    }
+}
+
+/// Prefix and local part of a qualified name.
+fn split_qname(name: &str) -> (Option<&str>, &str) {
+    match name.bytes().position(|b| b == b':') {
+        Some(i) => (Some(&name[..i]), &name[i + 1..]),
+        None => (None, name),
     }
 }
 
@@ -710,27 +1135,92 @@ fn is_name_char(c: char) -> bool {
         ))
 }
 
-/// Parse a start tag or empty-element tag `raw` found at byte `at`.
-fn parse_tag(raw: &str, at: usize, empty: bool) -> Result<Tag, ScanError> {
+/// Per byte: 1 when an ASCII byte is a name character ([`is_name_char`]),
+/// 2 for the bytes of other characters, 0 otherwise.
+static NAME_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = if b >= 0x80 {
+            2
+        } else if matches!(
+            b as u8,
+            b'\t'
+                | b'\n'
+                | 0x0B
+                | 0x0C
+                | b'\r'
+                | b' '
+                | b'<'
+                | b'>'
+                | b'='
+                | b'"'
+                | b'\''
+                | b'/'
+                | b'&'
+                | b'?'
+                | b'!'
+                | b','
+                | b';'
+        ) {
+            0
+        } else {
+            1
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The length of the name at the start of `s`.
+fn name_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    loop {
+        // ASCII name characters first; the position does not depend on
+        // the table, so the loads of successive bytes overlap.
+        i += bytes[i..]
+            .iter()
+            .position(|&b| NAME_BYTES[usize::from(b)] != 1)
+            .unwrap_or(bytes.len() - i);
+        match bytes.get(i) {
+            Some(&b) if NAME_BYTES[usize::from(b)] == 2 => {
+                match s.get(i..).and_then(|r| r.chars().next()) {
+                    Some(c) if is_name_char(c) => i += c.len_utf8(),
+                    _ => return i,
+                }
+            }
+            _ => return i,
+        }
+    }
+}
+
+/// Check a start tag or empty-element tag `raw` found at byte `at`: its
+/// name, and its attributes (put into `attrs`) with their references.
+/// `seen` is scratch space for the duplicate check of many attributes.
+fn scan_tag<'a>(
+    raw: &'a str,
+    at: usize,
+    empty: bool,
+    attrs: &mut Vec<RawAttr<'a>>,
+    seen: &mut HashSet<&'a str>,
+) -> Result<&'a str, ScanError> {
+    /// Up to this many attributes, duplicates are found by comparing.
+    const FEW: usize = 16;
+    attrs.clear();
     let inner_end = raw.len().saturating_sub(if empty { 2 } else { 1 });
     let inner = raw.get(1..inner_end).unwrap_or("");
     let off = at + 1;
-    let name_len = inner
-        .char_indices()
-        .find(|&(_, c)| !is_name_char(c))
-        .map_or(inner.len(), |(i, _)| i);
-    let name = &inner[..name_len];
+    let name_end = name_len(inner);
+    let name = &inner[..name_end];
     if name.is_empty() || name.starts_with(':') || name.ends_with(':') {
         return Err(ScanError::Malformed(
             at,
             "a tag without a valid name".into(),
         ));
     }
-    let (prefix, local) = split_name(name);
-    let mut attrs: Vec<Attr> = Vec::new();
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let bytes = inner.as_bytes();
-    let mut i = name_len;
+    let mut i = name_end;
     loop {
         let ws_start = i;
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
@@ -746,14 +1236,7 @@ fn parse_tag(raw: &str, at: usize, empty: bool) -> Result<Tag, ScanError> {
             ));
         }
         let a_start = i;
-        while i < bytes.len()
-            && inner[i..]
-                .chars()
-                .next()
-                .is_some_and(|c| is_name_char(c) && c != '=')
-        {
-            i += inner[i..].chars().next().map_or(1, char::len_utf8);
-        }
+        i += name_len(&inner[i..]);
         let a_name = &inner[a_start..i];
         if a_name.is_empty() {
             return Err(ScanError::Malformed(
@@ -785,45 +1268,56 @@ fn parse_tag(raw: &str, at: usize, empty: bool) -> Result<Tag, ScanError> {
         };
         i += 1;
         let v_start = i;
-        while i < bytes.len() && bytes[i] != quote {
-            if bytes[i] == b'<' {
-                return Err(ScanError::Malformed(
-                    off + i,
-                    "`<` inside an attribute value".into(),
-                ));
+        let mut refs = false;
+        let value_end = loop {
+            match memchr::memchr3(quote, b'<', b'&', &bytes[i..]) {
+                None => {
+                    return Err(ScanError::Malformed(
+                        off + v_start,
+                        format!("the value of attribute `{a_name}` is not closed"),
+                    ))
+                }
+                Some(n) if bytes[i + n] == quote => break i + n,
+                Some(n) if bytes[i + n] == b'<' => {
+                    return Err(ScanError::Malformed(
+                        off + i + n,
+                        "`<` inside an attribute value".into(),
+                    ))
+                }
+                Some(n) => {
+                    refs = true;
+                    i += n + 1;
+                }
             }
-            i += 1;
+        };
+        let raw_value = &inner[v_start..value_end];
+        i = value_end + 1;
+        if refs {
+            check_refs(raw_value, off + v_start)?;
         }
-        if i >= bytes.len() {
-            return Err(ScanError::Malformed(
-                off + v_start,
-                format!("the value of attribute `{a_name}` is not closed"),
-            ));
-        }
-        let raw_value = &inner[v_start..i];
-        i += 1;
-        let value = unescape_attr(raw_value, off + v_start)?;
-        if !seen.insert(a_name) {
+        let duplicate = if attrs.len() < FEW {
+            attrs.iter().any(|a| a.name == a_name)
+        } else {
+            if attrs.len() == FEW {
+                seen.clear();
+                seen.extend(attrs.iter().map(|a| a.name));
+            }
+            !seen.insert(a_name)
+        };
+        if duplicate {
             return Err(ScanError::Malformed(
                 off + a_start,
                 format!("attribute `{a_name}` appears twice"),
             ));
         }
-        let (_, a_local) = split_name(a_name);
-        attrs.push(Attr {
-            name: a_name.to_string(),
-            local: a_local,
-            value,
-            span: Span::new(off + a_start, off + i),
-            value_span: Span::new(off + v_start, off + i - 1),
+        attrs.push(RawAttr {
+            name: a_name,
+            raw: raw_value,
+            start: off + a_start,
+            value_start: off + v_start,
         });
     }
-    Ok(Tag {
-        name: name.to_string(),
-        prefix,
-        local,
-        attrs,
-    })
+    Ok(name)
 }
 
 /// Decode one reference starting at `&` (index `i` of `s`): the character
@@ -903,20 +1397,27 @@ fn unescape_attr(raw: &str, at: usize) -> Result<String, ScanError> {
     Ok(out)
 }
 
-/// Check the references in character data.
+/// Check the references in character data (or an attribute value).
 fn check_refs(raw: &str, at: usize) -> Result<(), ScanError> {
-    for (i, c) in raw.char_indices() {
-        if c == '&' {
-            decode_ref(raw, i, at)?;
-        }
+    for i in memchr::memchr_iter(b'&', raw.as_bytes()) {
+        decode_ref(raw, i, at)?;
     }
     Ok(())
 }
 
 fn detect_line_end(xml: &str) -> &'static str {
-    let crlf = xml.matches("\r\n").count();
-    let lf = xml.matches('\n').count() - crlf;
-    if crlf > lf {
+    let bytes = xml.as_bytes();
+    // Without a carriage return every line end is a line feed.
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return "\n";
+    }
+    let mut all = 0;
+    let mut crlf = 0;
+    for i in memchr::memchr_iter(b'\n', bytes) {
+        all += 1;
+        crlf += usize::from(i > 0 && bytes[i - 1] == b'\r');
+    }
+    if crlf > all - crlf {
         "\r\n"
     } else {
         "\n"
@@ -935,41 +1436,6 @@ pub(crate) fn line_indent(xml: &str, pos: usize) -> Option<&str> {
         .count();
     let line_start = pos - blanks;
     (line_start == 0 || xml.as_bytes()[line_start - 1] == b'\n').then(|| &xml[line_start..pos])
-}
-
-fn detect_indent_unit(xml: &str, elements: &[Element]) -> String {
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(xml.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    // The indentation before `pos` when only whitespace precedes it on its line.
-    let indent = |pos: usize| -> Option<&str> {
-        let line = match line_starts.binary_search(&pos) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let before = xml.get(line_starts.get(line).copied().unwrap_or(0)..pos)?;
-        before
-            .bytes()
-            .all(|b| b == b' ' || b == b'\t')
-            .then_some(before)
-    };
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for e in elements {
-        let Some(p) = e.parent else { continue };
-        let (Some(ci), Some(pi)) = (
-            indent(e.start_tag.start as usize),
-            indent(elements[p].start_tag.start as usize),
-        ) else {
-            continue;
-        };
-        if let Some(unit) = ci.strip_prefix(pi).filter(|u| !u.is_empty()) {
-            *counts.entry(unit).or_insert(0) += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())))
-        .map_or_else(|| "  ".to_string(), |(u, _)| u.to_string())
 }
 
 /// Split a destination name as `ActiveMQDestination.setPhysicalName` does:
@@ -1024,17 +1490,21 @@ fn spring_bool(s: &str) -> Option<bool> {
     }
 }
 
-fn gather_facts(elements: &[Element], broker: usize) -> ConfigFacts {
+fn gather_facts(doc: &ConfigDoc) -> ConfigFacts {
     let mut facts = ConfigFacts::default();
-    let b = &elements[broker];
+    let elements = &doc.elements;
+    let Some(b) = elements.get(doc.broker) else {
+        return facts;
+    };
     if let Some(a) = b.attr("advisorySupport") {
         facts.advisory_support = Some((a.value.clone(), a.value_span));
         facts.advisory_support_enabled = spring_bool(&a.value);
     }
-    for &c in &b.children {
-        if elements[c].is_amq("destinations") {
-            for &d in &elements[c].children {
-                let e = &elements[d];
+    for (_, c) in children_in(elements, b) {
+        if c.is_amq("destinations") {
+            let tree = build_subtree(&doc.xml, c.span, &[], 1);
+            let Some(root) = tree.first() else { continue };
+            for (_, e) in children_in(&tree, root) {
                 let kind = match e.local.as_str() {
                     "queue" => DestKind::Queue,
                     "topic" => DestKind::Topic,
@@ -1056,14 +1526,13 @@ fn gather_facts(elements: &[Element], broker: usize) -> ConfigFacts {
                 }
             }
         }
-        if elements[c].is_amq("plugins") {
-            for &p in &elements[c].children {
-                if !elements[p].is_amq("simpleAuthenticationPlugin") {
+        if c.is_amq("plugins") {
+            for (_, p) in children_in(elements, c) {
+                if !p.is_amq("simpleAuthenticationPlugin") {
                     continue;
                 }
-                let mut stack = vec![p];
-                while let Some(i) = stack.pop() {
-                    let e = &elements[i];
+                // Users are found by local name, so no namespaces are needed.
+                for e in build_subtree(&doc.xml, p.span, &[], usize::MAX) {
                     if e.local == "authenticationUser" {
                         if let Some(u) = e.attr("username") {
                             facts.users.push(ConfiguredUser {
@@ -1075,7 +1544,6 @@ fn gather_facts(elements: &[Element], broker: usize) -> ConfigFacts {
                             });
                         }
                     }
-                    stack.extend(e.children.iter().rev().copied());
                 }
             }
         }
@@ -1198,8 +1666,8 @@ fn parse_json(id: SourceId, file: &SourceFile) -> Result<ConfigDoc, Vec<Diagnost
         json_data: Some(data_span),
         xml: &xml,
     };
-    let tree = parse_xml(&xml, &loc)?;
-    let mut doc = ConfigDoc::from_tree(id, xml.clone(), tree, None, &loc)?;
+    let skeleton = parse_xml(&xml, &loc)?;
+    let mut doc = ConfigDoc::from_skeleton(id, xml.clone(), skeleton, None, &loc)?;
     let inner = root_format(&doc);
     doc.format = ConfigFormat::AwsJson(AwsJson {
         object,
@@ -1251,11 +1719,11 @@ mod tests {
         assert_eq!(doc.line_end, "\n");
         assert!(doc.plugins.is_some());
         assert!(doc.authorization_plugin.is_none());
-        assert_eq!(doc.facts.advisory_support_enabled, Some(false));
-        assert_eq!(doc.facts.destinations.len(), 2);
-        assert_eq!(doc.facts.destinations[0].name, "Q.A");
-        assert_eq!(doc.facts.users[0].username, "u");
-        assert_eq!(doc.facts.users[0].groups.groups.len(), 2);
+        assert_eq!(doc.facts().advisory_support_enabled, Some(false));
+        assert_eq!(doc.facts().destinations.len(), 2);
+        assert_eq!(doc.facts().destinations[0].name, "Q.A");
+        assert_eq!(doc.facts().users[0].username, "u");
+        assert_eq!(doc.facts().users[0].groups.groups.len(), 2);
     }
 
     #[test]
@@ -1330,6 +1798,44 @@ mod tests {
             doc.elements[0].attr("a").map(|a| a.value.as_str()),
             Some("x&<AB y")
         );
+    }
+
+    #[test]
+    fn skeleton_and_plugin_elements() {
+        let doc = parse(
+            "<beans xmlns:amq=\"http://activemq.apache.org/schema/core\"><bean><x/></bean><amq:broker><amq:plugins><amq:authorizationPlugin><amq:map><m:simpleAuthorizationMap xmlns:m=\"urn:m\"><amq:cachedLDAPAuthorizationMap/></m:simpleAuthorizationMap><lDAPAuthorizationMap/></amq:map></amq:authorizationPlugin></amq:plugins></amq:broker></beans>",
+        )
+        .expect("parses");
+        // `bean` and `x` are not kept; the plugin's content is built on demand.
+        assert!(doc
+            .elements
+            .iter()
+            .all(|e| e.local != "bean" && e.local != "x"));
+        let other = doc.other_map.map(|i| doc.element(i).local.as_str());
+        assert_eq!(other, Some("lDAPAuthorizationMap"));
+        let tree = doc.plugin_elements();
+        assert!(tree[0].is_amq("authorizationPlugin"));
+        assert_eq!(tree[0].parent, None);
+        let map = children_in(tree, &tree[0]).next().expect("map").1;
+        assert!(map.is_amq("map"));
+        assert_eq!(tree.len(), 5);
+        assert_eq!(tree[2].ns.as_deref(), Some("urn:m"));
+        assert!(tree[3].is_amq("cachedLDAPAuthorizationMap"));
+        let p = doc.authorization_plugin.expect("plugin");
+        assert_eq!(doc.element(p).span, tree[0].span);
+    }
+
+    #[test]
+    fn name_bytes_match_name_chars() {
+        for b in 0u8..0x80 {
+            assert_eq!(
+                NAME_BYTES[usize::from(b)] == 1,
+                is_name_char(char::from(b)),
+                "{b}"
+            );
+        }
+        assert_eq!(name_len("a\u{a0}b"), 1);
+        assert_eq!(name_len("ä:b c"), 4);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! fixed order (`queue`|`topic`, `read`, `write`, `admin`, `groupClass`),
 //! empty attributes left out, every value escaped.
 
-use crate::semantics::{Acl, AuthzMap, GroupList};
+use crate::semantics::{Acl, AuthzMap};
+use std::fmt::Write as _;
 
 /// How to lay the fragment out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,18 +40,31 @@ impl Default for EmitOptions {
 /// are (both are legal there), so `queue="ORDERS.>"` reads as written.
 pub fn escape_attr(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    escape_attr_into(&mut out, value);
+    out
+}
+
+/// [`escape_attr`], appending to `out`.
+pub fn escape_attr_into(out: &mut String, value: &str) {
+    // Printable ASCII other than `&`, `<` and `"` is written as it is.
+    if value
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'"'))
+    {
+        out.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '"' => out.push_str("&quot;"),
             c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {
-                out.push_str(&format!("&#x{:X};", u32::from(c)));
+                let _ = write!(out, "&#x{:X};", u32::from(c));
             }
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Make text safe inside `<!-- -->`: no `--`, no trailing `-`, no control
@@ -69,93 +83,157 @@ pub fn comment_text(text: &str) -> String {
     s
 }
 
+/// Writes the fragment line by line into one buffer.
 struct Out<'a> {
-    buf: String,
+    buf: &'a mut String,
     opts: &'a EmitOptions,
+    /// Leave out the base indentation of the next line (the first one).
+    skip_indent: bool,
 }
 
 impl Out<'_> {
-    fn name(&self, local: &str) -> String {
-        match &self.opts.prefix {
-            Some(p) if !p.is_empty() => format!("{p}:{local}"),
-            _ => local.to_string(),
+    fn name(&mut self, local: &str) {
+        if let Some(p) = self.opts.prefix.as_deref().filter(|p| !p.is_empty()) {
+            self.buf.push_str(p);
+            self.buf.push(':');
         }
+        self.buf.push_str(local);
     }
 
-    fn line(&mut self, depth: usize, text: &str) {
-        self.buf.push_str(&self.opts.base_indent);
+    fn indent(&mut self, depth: usize) {
+        if !std::mem::take(&mut self.skip_indent) {
+            self.buf.push_str(&self.opts.base_indent);
+        }
         for _ in 0..depth {
             self.buf.push_str(&self.opts.indent_unit);
         }
-        self.buf.push_str(text);
+    }
+
+    fn end_line(&mut self) {
         self.buf.push_str(self.opts.line_end);
     }
 
     fn open(&mut self, depth: usize, local: &str) {
-        let t = format!("<{}>", self.name(local));
-        self.line(depth, &t);
+        self.indent(depth);
+        self.buf.push('<');
+        self.name(local);
+        self.buf.push('>');
+        self.end_line();
+    }
+
+    /// `</local>` without its line end.
+    fn close_tag(&mut self, depth: usize, local: &str) {
+        self.indent(depth);
+        self.buf.push_str("</");
+        self.name(local);
+        self.buf.push('>');
     }
 
     fn close(&mut self, depth: usize, local: &str) {
-        let t = format!("</{}>", self.name(local));
-        self.line(depth, &t);
+        self.close_tag(depth, local);
+        self.end_line();
+    }
+
+    fn attr(&mut self, name: &str, value: &str) {
+        self.buf.push(' ');
+        self.buf.push_str(name);
+        self.buf.push_str("=\"");
+        escape_attr_into(self.buf, value);
+        self.buf.push('"');
     }
 
     fn entry(&mut self, depth: usize, local: &str, dest: Option<(&str, &str)>, acl: &Acl) {
-        let mut t = format!("<{}", self.name(local));
+        self.indent(depth);
+        self.buf.push('<');
+        self.name(local);
         if let Some((attr, pattern)) = dest {
-            t.push_str(&format!(" {attr}=\"{}\"", escape_attr(pattern)));
+            self.attr(attr, pattern);
         }
         for (attr, list) in [
             ("read", &acl.read),
             ("write", &acl.write),
             ("admin", &acl.admin),
         ] {
-            let raw = raw_of(list);
-            if list.present || !raw.is_empty() {
-                t.push_str(&format!(" {attr}=\"{}\"", escape_attr(&raw)));
+            let joined_empty = list.groups.iter().all(String::is_empty) && list.groups.len() < 2;
+            if list.raw.is_empty() && !list.groups.is_empty() {
+                // No raw string was kept: the groups joined.
+                if joined_empty && !list.present {
+                    continue;
+                }
+                self.buf.push(' ');
+                self.buf.push_str(attr);
+                self.buf.push_str("=\"");
+                for (i, g) in list.groups.iter().enumerate() {
+                    if i > 0 {
+                        self.buf.push(',');
+                    }
+                    escape_attr_into(self.buf, g);
+                }
+                self.buf.push('"');
+            } else if list.present || !list.raw.is_empty() {
+                self.attr(attr, &list.raw);
             }
         }
         if let Some(gc) = &acl.group_class {
-            t.push_str(&format!(" groupClass=\"{}\"", escape_attr(gc)));
+            self.attr("groupClass", gc);
         }
-        t.push_str("/>");
-        self.line(depth, &t);
+        self.buf.push_str("/>");
+        self.end_line();
     }
 }
 
-/// The attribute text of a group list: its raw string, or the groups
-/// joined when no raw string was kept.
-fn raw_of(list: &GroupList) -> String {
-    if list.raw.is_empty() && !list.groups.is_empty() {
-        list.groups
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(",")
-    } else {
-        list.raw.clone()
-    }
+/// About how many bytes the fragment of `map` takes.
+pub fn size_hint(map: &AuthzMap, opts: &EmitOptions) -> usize {
+    let line = opts.base_indent.len() + 4 * opts.indent_unit.len() + opts.line_end.len();
+    let name = 24 + opts.prefix.as_deref().map_or(0, |p| p.len() + 1);
+    let acl = |a: &Acl| {
+        a.read.raw.len()
+            + a.write.raw.len()
+            + a.admin.raw.len()
+            + 32
+            + a.group_class.as_deref().map_or(0, |g| g.len() + 14)
+    };
+    let entries: usize = map
+        .entries
+        .iter()
+        .map(|e| line + name + 16 + e.pattern.len() + acl(&e.acl))
+        .sum();
+    entries + 16 * (line + name) + opts.header_comment.as_deref().map_or(0, str::len)
 }
 
 /// Render `map` as an `<authorizationPlugin>` element.
 pub fn fragment(map: &AuthzMap, opts: &EmitOptions) -> String {
+    let mut buf = String::with_capacity(size_hint(map, opts));
+    write_fragment(&mut buf, map, opts, false);
+    buf
+}
+
+/// Append the fragment of `map` to `buf`; with `trim`, without the base
+/// indentation of its first line and the line end of its last.
+pub fn write_fragment(buf: &mut String, map: &AuthzMap, opts: &EmitOptions, trim: bool) {
     let mut o = Out {
-        buf: String::new(),
+        buf,
         opts,
+        skip_indent: trim,
     };
     o.open(0, "authorizationPlugin");
     if let Some(h) = &opts.header_comment {
         for line in h.lines() {
-            let t = format!("<!-- {} -->", comment_text(line));
-            o.line(1, &t);
+            o.indent(1);
+            o.buf.push_str("<!-- ");
+            o.buf.push_str(&comment_text(line));
+            o.buf.push_str(" -->");
+            o.end_line();
         }
     }
     o.open(1, "map");
     o.open(2, "authorizationMap");
     if map.entries.is_empty() {
-        let t = format!("<{}/>", o.name("authorizationEntries"));
-        o.line(3, &t);
+        o.indent(3);
+        o.buf.push('<');
+        o.name("authorizationEntries");
+        o.buf.push_str("/>");
+        o.end_line();
     } else {
         o.open(3, "authorizationEntries");
         for e in &map.entries {
@@ -180,14 +258,16 @@ pub fn fragment(map: &AuthzMap, opts: &EmitOptions) -> String {
     }
     o.close(2, "authorizationMap");
     o.close(1, "map");
-    o.close(0, "authorizationPlugin");
-    o.buf
+    o.close_tag(0, "authorizationPlugin");
+    if !trim {
+        o.end_line();
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::semantics::{DestKind, Entry};
+    use crate::semantics::{DestKind, Entry, GroupList};
 
     /// An empty string leaves the attribute out.
     fn acl(r: &str, w: &str, a: &str) -> Acl {

@@ -9,7 +9,7 @@
 //! bytes.
 
 use super::config::{line_indent, ConfigDoc, ConfigFormat, Element};
-use super::emit::{fragment, EmitOptions};
+use super::emit::{size_hint, write_fragment, EmitOptions};
 use super::PLUGIN_HOLDS_OTHER_MAP;
 use crate::diagnostics::Diagnostic;
 use crate::semantics::AuthzMap;
@@ -80,13 +80,18 @@ pub fn merge_with(
     map: &AuthzMap,
     opts: &MergeOptions,
 ) -> Result<String, Vec<Diagnostic>> {
-    let patch = plan(doc, map, opts)?;
-    let xml = patch.apply(&doc.xml);
+    let place = locate(doc, opts)?;
+    let xml = doc.xml.as_str();
+    let (head, tail) = (&xml[..place.range.start], &xml[place.range.end..]);
+    let mut out = String::with_capacity(head.len() + place.size_hint(map) + tail.len());
+    out.push_str(head);
+    place.write(map, &mut out);
+    out.push_str(tail);
     match (&doc.format, opts.output) {
         (ConfigFormat::AwsJson(j), MergeOutput::Auto) => {
-            Ok(update_configuration_json(&j.object, &xml))
+            Ok(update_configuration_json(&j.object, &out))
         }
-        _ => Ok(xml),
+        _ => Ok(out),
     }
 }
 
@@ -125,26 +130,56 @@ fn leading_ws(xml: &str, pos: usize) -> &str {
     &line[..n]
 }
 
+/// Where the fragment goes: the range it replaces, the text around it and
+/// how it is laid out.
+struct Place {
+    range: Range<usize>,
+    before: String,
+    emit: EmitOptions,
+    /// Without the base indentation of the first line and the line end of
+    /// the last (the fragment replaces an element in place).
+    trim: bool,
+    after: String,
+}
+
+impl Place {
+    fn write(&self, map: &AuthzMap, out: &mut String) {
+        out.push_str(&self.before);
+        write_fragment(out, map, &self.emit, self.trim);
+        out.push_str(&self.after);
+    }
+
+    fn size_hint(&self, map: &AuthzMap) -> usize {
+        self.before.len() + size_hint(map, &self.emit) + self.after.len()
+    }
+}
+
 /// The patch merging `map` into `doc`.
 pub fn plan(
     doc: &ConfigDoc,
     map: &AuthzMap,
     opts: &MergeOptions,
 ) -> Result<Patch, Vec<Diagnostic>> {
+    let place = locate(doc, opts)?;
+    let mut replacement = String::with_capacity(place.size_hint(map));
+    place.write(map, &mut replacement);
+    Ok(Patch {
+        range: place.range,
+        replacement,
+    })
+}
+
+/// Where the fragment of the map goes in `doc`.
+fn locate(doc: &ConfigDoc, opts: &MergeOptions) -> Result<Place, Vec<Diagnostic>> {
     let xml = doc.xml.as_str();
     let le = doc.line_end;
     let unit = doc.indent_unit.as_str();
-    let emit = |prefix: &Option<String>, base: String| {
-        fragment(
-            map,
-            &EmitOptions {
-                header_comment: opts.header.clone(),
-                indent_unit: unit.to_string(),
-                base_indent: base,
-                prefix: prefix.clone(),
-                line_end: le,
-            },
-        )
+    let emit = |prefix: &Option<String>, base: String| EmitOptions {
+        header_comment: opts.header.clone(),
+        indent_unit: unit.to_string(),
+        base_indent: base,
+        prefix: prefix.clone(),
+        line_end: le,
     };
     if let Some(p) = doc.authorization_plugin {
         if let (Some(other), false) = (doc.other_map, opts.replace_other_map) {
@@ -158,73 +193,81 @@ pub fn plan(
         }
         let el = doc.element(p);
         let start = el.span.start as usize;
-        let base = leading_ws(xml, start).to_string();
-        let frag = emit(&el.prefix, base.clone());
-        let body = frag.strip_prefix(base.as_str()).unwrap_or(&frag);
-        let body = body.strip_suffix(le).unwrap_or(body);
-        return Ok(Patch {
+        return Ok(Place {
             range: start..el.span.end as usize,
-            replacement: body.to_string(),
+            before: String::new(),
+            emit: emit(&el.prefix, leading_ws(xml, start).to_string()),
+            trim: true,
+            after: String::new(),
         });
     }
     if let Some(pl) = doc.plugins {
         let el = doc.element(pl);
-        return Ok(insert_into(xml, el, le, unit, |child| {
-            emit(&el.prefix, child.to_string())
-        }));
+        let at = insert_into(xml, el, le, unit);
+        return Ok(Place {
+            range: at.range,
+            before: at.before,
+            emit: emit(&el.prefix, at.child),
+            trim: false,
+            after: at.after,
+        });
     }
     let broker = doc.broker_element();
     let name = match &broker.prefix {
         Some(p) => format!("{p}:plugins"),
         None => "plugins".to_string(),
     };
-    Ok(insert_into(xml, broker, le, unit, |child| {
-        let inner = format!("{child}{unit}");
-        format!(
-            "{child}<{name}>{le}{}{child}</{name}>{le}",
-            emit(&broker.prefix, inner)
-        )
-    }))
+    let at = insert_into(xml, broker, le, unit);
+    let child = at.child;
+    Ok(Place {
+        range: at.range,
+        before: format!("{}{child}<{name}>{le}", at.before),
+        emit: emit(&broker.prefix, format!("{child}{unit}")),
+        trim: false,
+        after: format!("{child}</{name}>{le}{}", at.after),
+    })
 }
 
-/// Insert a block of whole lines (each starting with the child indent given
-/// to `block`, each ending with `le`) as the last content of `parent`.
-fn insert_into(
-    xml: &str,
-    parent: &Element,
-    le: &str,
-    unit: &str,
-    block: impl Fn(&str) -> String,
-) -> Patch {
+/// Where a block of whole lines goes as the last content of an element.
+struct Insertion {
+    range: Range<usize>,
+    before: String,
+    /// The indentation of the block's lines (each ends with the line end).
+    child: String,
+    after: String,
+}
+
+/// Insert a block of whole lines (each starting with the child indent,
+/// each ending with `le`) as the last content of `parent`.
+fn insert_into(xml: &str, parent: &Element, le: &str, unit: &str) -> Insertion {
     let parent_indent = leading_ws(xml, parent.start_tag.start as usize);
     match parent.end_tag {
         Some(end) => {
             let e = end.start as usize;
             match line_indent(xml, e) {
-                Some(ws) if e - ws.len() > parent.start_tag.end as usize => {
-                    let child = format!("{ws}{unit}");
-                    Patch {
-                        range: e - ws.len()..e - ws.len(),
-                        replacement: block(&child),
-                    }
-                }
-                _ => {
-                    let child = format!("{parent_indent}{unit}");
-                    Patch {
-                        range: e..e,
-                        replacement: format!("{le}{}{parent_indent}", block(&child)),
-                    }
-                }
+                Some(ws) if e - ws.len() > parent.start_tag.end as usize => Insertion {
+                    range: e - ws.len()..e - ws.len(),
+                    before: String::new(),
+                    child: format!("{ws}{unit}"),
+                    after: String::new(),
+                },
+                _ => Insertion {
+                    range: e..e,
+                    before: le.to_string(),
+                    child: format!("{parent_indent}{unit}"),
+                    after: parent_indent.to_string(),
+                },
             }
         }
         None => {
             // `<plugins/>`: turn `/>` into `>` ... `</plugins>`.
             let end = parent.start_tag.end as usize;
             let slash = end.saturating_sub(2);
-            let child = format!("{parent_indent}{unit}");
-            Patch {
+            Insertion {
                 range: slash..end,
-                replacement: format!(">{le}{}{parent_indent}</{}>", block(&child), parent.name),
+                before: format!(">{le}"),
+                child: format!("{parent_indent}{unit}"),
+                after: format!("{parent_indent}</{}>", parent.name),
             }
         }
     }

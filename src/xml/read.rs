@@ -5,7 +5,7 @@
 //! silently: LDAP maps, bean references, `<destination>` children,
 //! `tempQueue`/`tempTopic`, the `entries` element, unknown children.
 
-use super::config::{split_destination, ConfigDoc, ConfigFacts, Element};
+use super::config::{children_in, split_destination, ConfigDoc, ConfigFacts, Element};
 use super::{
     DEFAULT_GROUP_CLASS, INVALID_AUTHORIZATION_MAP, UNSUPPORTED_AUTHORIZATION_MAP,
     UNSUPPORTED_CONSTRUCT,
@@ -37,6 +37,7 @@ pub fn read_map(doc: &ConfigDoc) -> (Option<AuthzMap>, Vec<Diagnostic>) {
 pub fn read(doc: &ConfigDoc) -> ReadResult {
     let mut r = Reader {
         doc,
+        tree: doc.plugin_elements(),
         diags: Vec::new(),
         next_id: 0,
     };
@@ -58,20 +59,20 @@ pub fn read(doc: &ConfigDoc) -> ReadResult {
             );
         }
     }
-    let map = doc
-        .authorization_plugin
-        .and_then(|p| r.plugin(doc.element(p)));
+    let map = r.tree.first().and_then(|p| r.plugin(p));
     let mut diagnostics = r.diags;
     crate::diagnostics::sort(&mut diagnostics);
     ReadResult {
         map,
-        facts: doc.facts.clone(),
+        facts: doc.facts().clone(),
         diagnostics,
     }
 }
 
 struct Reader<'a> {
     doc: &'a ConfigDoc,
+    /// The elements of the authorization plugin.
+    tree: &'a [Element],
     diags: Vec<Diagnostic>,
     next_id: usize,
 }
@@ -94,7 +95,7 @@ fn is_xmlns(name: &str) -> bool {
     name == "xmlns" || name.starts_with("xmlns:") || name.starts_with("xsi:")
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn report(
         &mut self,
         code: Code,
@@ -152,12 +153,12 @@ impl Reader<'_> {
         }
         let reported = self.diags.len();
         let mut found = None;
-        for (_, child) in self.doc.children_of(plugin) {
+        for (_, child) in self.children_of(plugin) {
             if child.local != "map" {
                 self.unknown_child(child, "authorizationPlugin");
                 continue;
             }
-            for (_, m) in self.doc.children_of(child) {
+            for (_, m) in self.children_of(child) {
                 if m.local == "authorizationMap" {
                     if found.is_some() {
                         self.unsupported(
@@ -216,7 +217,7 @@ impl Reader<'_> {
         }
         let mut map = AuthzMap::default();
         let mut saw_entries = false;
-        for (_, c) in self.doc.children_of(m) {
+        for (_, c) in self.children_of(m) {
             match c.local.as_str() {
                 "authorizationEntries" => {
                     if saw_entries {
@@ -228,7 +229,7 @@ impl Reader<'_> {
                         continue;
                     }
                     saw_entries = true;
-                    for (_, e) in self.doc.children_of(c) {
+                    for (_, e) in self.children_of(c) {
                         if e.local == "authorizationEntry" {
                             self.entry(e, group_class.as_deref(), &mut map.entries);
                         } else {
@@ -293,7 +294,7 @@ impl Reader<'_> {
                 "put the rights on the entry element inside it",
             );
         }
-        let kids: Vec<&Element> = self.doc.children_of(wrapper).map(|(_, e)| e).collect();
+        let kids: Vec<&Element> = self.children_of(wrapper).map(|(_, e)| e).collect();
         let mut acl = None;
         for e in kids {
             if !matches!(
@@ -378,7 +379,7 @@ impl Reader<'_> {
                 );
             }
         }
-        for (_, c) in self.doc.children_of(e) {
+        for (_, c) in self.children_of(e) {
             let msg = match c.local.as_str() {
                 "destination" => "a `<destination>` child element".to_string(),
                 "readACLs" | "writeACLs" | "adminACLs" => {
@@ -434,7 +435,7 @@ impl Reader<'_> {
             (Some(q), None) => (DestKind::Queue, q),
             (None, Some(t)) => (DestKind::Topic, t),
             (None, None) => {
-                if self.doc.children_of(e).next().is_none() {
+                if self.children_of(e).next().is_none() {
                     self.invalid(
                         e.start_tag,
                         "the entry names no destination".into(),
@@ -496,19 +497,14 @@ impl Reader<'_> {
         }
     }
 
+    /// Child elements of `e`, an element of the plugin.
+    fn children_of(&self, e: &'a Element) -> impl Iterator<Item = (usize, &'a Element)> + 'a {
+        children_in(self.tree, e)
+    }
+
     fn location(&self, span: Span) -> Location {
         let (source, span) = self.doc.label_at(span);
         Location { source, span }
-    }
-}
-
-impl ConfigDoc {
-    /// Child elements of `e` (an element of this document).
-    pub fn children_of<'a>(
-        &'a self,
-        e: &'a Element,
-    ) -> impl Iterator<Item = (usize, &'a Element)> + 'a {
-        e.children.iter().map(move |&c| (c, &self.elements[c]))
     }
 }
 
