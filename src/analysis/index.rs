@@ -20,6 +20,8 @@ pub struct Item {
     pub rights: RightSet,
     pub kind: DestKind,
     pub pattern: Pattern,
+    /// The same number for equal patterns (normalised, rule M), dense from 0.
+    pub pid: u32,
 }
 
 /// One (grant, principal) on `temp`.
@@ -47,24 +49,34 @@ impl AccessIndex {
         let mut items = Vec::new();
         let mut temp = Vec::new();
         // one parsed pattern per distinct text, shared by its items
-        let mut parsed: HashMap<&str, Pattern> = HashMap::new();
+        let mut parsed: HashMap<&str, (Pattern, u32)> = HashMap::new();
+        let mut pids: HashMap<Pattern, u32> = HashMap::new();
         for (gi, grant) in policy.grants.iter().enumerate() {
             let rights = grant.right_set();
             for (pi, p) in grant.principals.iter().enumerate() {
                 for (ti, t) in grant.targets.iter().enumerate() {
                     match &t.kind {
-                        TargetKind::Dest { kind, pattern } => items.push(Item {
-                            grant: gi,
-                            principal: pi,
-                            target: ti,
-                            who: p.who,
-                            rights,
-                            kind: *kind,
-                            pattern: parsed
+                        TargetKind::Dest { kind, pattern } => {
+                            let (pattern, pid) = parsed
                                 .entry(pattern.as_str())
-                                .or_insert_with(|| Pattern::parse(pattern))
-                                .clone(),
-                        }),
+                                .or_insert_with(|| {
+                                    let parsed = Pattern::parse(pattern);
+                                    let next = pids.len() as u32;
+                                    let pid = *pids.entry(parsed.clone()).or_insert(next);
+                                    (parsed, pid)
+                                })
+                                .clone();
+                            items.push(Item {
+                                grant: gi,
+                                principal: pi,
+                                target: ti,
+                                who: p.who,
+                                rights,
+                                kind: *kind,
+                                pattern,
+                                pid,
+                            })
+                        }
                         TargetKind::Temp => temp.push(TempItem {
                             grant: gi,
                             principal: pi,
@@ -76,6 +88,7 @@ impl AccessIndex {
             }
         }
         drop(parsed);
+        drop(pids);
         // the items behind each set, in insertion order; sets with the same
         // items (a group's rights granted together, `everyone`'s alone) are
         // built once and shared

@@ -313,6 +313,25 @@ impl<T> PatternSet<T> {
         self.collect_ids(ids)
     }
 
+    /// [`PatternSet::covering_strictly`] as item numbers (for
+    /// [`PatternSet::item`]), sorted, written into `out` (cleared first) so
+    /// that a caller asking for many patterns reuses one buffer.
+    pub fn covering_strictly_ids(&self, p: &Pattern, out: &mut Vec<u32>) {
+        out.clear();
+        self.visit_covering(p, true, &mut |i| {
+            out.push(i);
+            false
+        });
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// The stored pattern and payload numbered `id` (insertion order).
+    pub fn item(&self, id: u32) -> (&Pattern, &T) {
+        let (p, t) = &self.items[id as usize];
+        (p, t)
+    }
+
     /// Whether some stored pattern whose payload `keep` accepts covers `p`
     /// strictly. Stops at the first one found: O(trie paths consistent with
     /// `p`) plus the items looked at on the way.

@@ -82,10 +82,10 @@ impl Rule for NarrowGrantCannotRestrict {
         // each group a bounded number of times, however many grants the
         // group holds around it.
         let mut by_right: BTreeMap<(Right, DestKind), PatternSet<usize>> = BTreeMap::new();
-        let mut seen: HashSet<(Right, DestKind, &Pattern, Who)> = HashSet::new();
+        let mut seen: HashSet<(Right, DestKind, u32, Who)> = HashSet::new();
         for (i, item) in index.items.iter().enumerate() {
             for r in item.rights.iter() {
-                if !seen.insert((r, item.kind, &item.pattern, item.who)) {
+                if !seen.insert((r, item.kind, item.pid, item.who)) {
                     continue;
                 }
                 let own = index.effective(item.who, r, item.kind);
@@ -102,13 +102,16 @@ impl Rule for NarrowGrantCannotRestrict {
         }
         drop(seen);
         let empty = PatternSet::new();
+        let mut ids = Vec::new();
         for item in &index.items {
             if item.who == Who::Everyone {
                 continue;
             }
             for r in item.rights.iter() {
                 let set = by_right.get(&(r, item.kind)).unwrap_or(&empty);
-                for (q, &j) in set.covering_strictly(&item.pattern) {
+                set.covering_strictly_ids(&item.pattern, &mut ids);
+                for &id in &ids {
+                    let (q, &j) = set.item(id);
                     let other = &index.items[j];
                     if other.who == item.who || !q.covers(&item.pattern) || item.pattern.covers(q) {
                         continue;
