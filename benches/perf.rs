@@ -562,8 +562,11 @@ fn main() {
     }
     ratio_row(&mut table, "worst case check+compile", &wc);
 
-    // ---- diff through the binary
+    // ---- the same through the binary, as a user runs it (parse included)
     let bin = env!("CARGO_BIN_EXE_mqauthz");
+    cli_rows(&mut table, bin, work.path(), sizes);
+
+    // ---- diff through the binary
     if diff_available(bin) {
         let mut dt = Vec::new();
         for (n, text, _) in &fronts {
@@ -753,6 +756,98 @@ fn main() {
 
     println!("\nload average at end: {}", loadavg());
     table.print();
+}
+
+/// `mqauthz check` and `mqauthz compile` on the generated files at 10,000
+/// grants and more; with `MQAUTHZ_BENCH_CALLGRIND=1` also the instructions
+/// `check` executes (callgrind), a count the machine's load does not move.
+fn cli_rows(table: &mut Table, bin: &str, dir: &Path, sizes: &[usize]) {
+    let callgrind = std::env::var("MQAUTHZ_BENCH_CALLGRIND").as_deref() == Ok("1");
+    for kind in ["policy", "worst"] {
+        let mut check_t = Vec::new();
+        let mut compile_t = Vec::new();
+        let mut irs: Vec<(usize, u64)> = Vec::new();
+        for &n in sizes.iter().filter(|n| **n >= 10_000) {
+            let text = if kind == "policy" {
+                gen::policy(n, 1)
+            } else {
+                gen::worst(n, 1)
+            };
+            let file = dir.join(format!("{kind}{n}.mqa"));
+            std::fs::write(&file, text).expect("write");
+            let run = |args: &[&str]| {
+                Command::new(bin)
+                    .args(args)
+                    .arg(&file)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .map(|s| s.code())
+            };
+            let runs = runs_for(n);
+            let t = median(runs, || run(&["check", "--format", "concise"]));
+            table.row(
+                &format!("`mqauthz check`, {kind} {n} grants"),
+                ms(t),
+                "",
+                "",
+            );
+            check_t.push((n, t));
+            let t = median(runs, || run(&["compile"]));
+            table.row(
+                &format!("`mqauthz compile`, {kind} {n} grants"),
+                ms(t),
+                "",
+                "",
+            );
+            compile_t.push((n, t));
+            if callgrind {
+                match instructions(bin, &["check", "--format", "concise"], &file) {
+                    Ok(ir) => {
+                        table.row(
+                            &format!("instructions of `mqauthz check`, {kind} {n} grants"),
+                            format!("{:.2} G", ir as f64 / 1e9),
+                            "",
+                            "",
+                        );
+                        irs.push((n, ir));
+                    }
+                    Err(e) => println!("notice: callgrind not run: {e}"),
+                }
+            }
+        }
+        ratio_row(table, &format!("`mqauthz check`, {kind}"), &check_t);
+        ratio_row(table, &format!("`mqauthz compile`, {kind}"), &compile_t);
+        let get = |n| irs.iter().find(|(s, _)| *s == n).map(|(_, i)| *i);
+        if let (Some(a), Some(b)) = (get(10_000), get(100_000)) {
+            let r = b as f64 / a as f64;
+            table.row(
+                &format!("instructions of `mqauthz check`, {kind}: 100k/10k"),
+                String::new(),
+                &format!("{r:.2}"),
+                "near-linear: about 10",
+            );
+        }
+    }
+}
+
+/// The instructions a run executes, counted by `valgrind --tool=callgrind`.
+fn instructions(bin: &str, args: &[&str], file: &Path) -> Result<u64, String> {
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(bin)
+        .args(args)
+        .arg(file)
+        .stdout(Stdio::null())
+        .output()
+        .map_err(|e| format!("valgrind: {e}"))?;
+    let err = String::from_utf8_lossy(&out.stderr);
+    err.lines()
+        .find_map(|l| {
+            let (_, v) = l.split_once("I   refs:")?;
+            v.trim().replace(',', "").parse().ok()
+        })
+        .ok_or_else(|| "no instruction count in valgrind's output".to_string())
 }
 
 fn ratio_row(table: &mut Table, what: &str, times: &[(usize, Duration)]) {
