@@ -1,6 +1,6 @@
 //! `mqauthz diff OLD NEW`: what changes in who may do what.
 
-use super::input::{load_or_report, Loaded};
+use super::input::load_map_any;
 use super::{ExitStatus, Io};
 use crate::diff::{diff, open_map, render_json, render_text};
 use crate::error::Error;
@@ -41,25 +41,28 @@ pub struct Args {
     fail_on: FailOn,
 }
 
-/// Load one side as a map; `None` when it cannot be used (reported).
+/// Load one side as a map; `None` when it cannot be used (reported). A
+/// policy's analysis findings are not shown by `diff`, so its rules are not
+/// run.
 pub(super) fn load_map(
     sources: &mut Sources,
     path: &str,
     io: &mut Io,
 ) -> Result<Option<(AuthzMap, bool)>, Error> {
-    match load_or_report(io, sources, path)? {
-        None => Ok(None),
-        Some(Loaded::Policy { map, .. }) => Ok(Some((map, false))),
-        Some(Loaded::Config { map, findings, .. }) => {
-            if !findings.is_empty() {
-                io.report(&super::sorted(findings), sources);
-            }
-            match map {
-                Some(map) => Ok(Some((map, false))),
-                None => Ok(Some((open_map(), true))),
-            }
+    let loaded = match load_map_any(sources, path)? {
+        Ok(loaded) => loaded,
+        Err(d) => {
+            io.report(&super::sorted(d), sources);
+            return Ok(None);
         }
+    };
+    if !loaded.findings.is_empty() {
+        io.report(&super::sorted(loaded.findings), sources);
     }
+    Ok(Some(match loaded.map {
+        Some(map) => (map, false),
+        None => (open_map(), true),
+    }))
 }
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
