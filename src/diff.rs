@@ -19,12 +19,18 @@
 //! search's witness is the example. Each query is one trie search, so the
 //! work grows with the number of (principal, pattern) pairs, never with pairs
 //! of entries.
+//!
+//! A map is first reduced to a [`Prepared`] side: each entry's parsed pattern
+//! and, per right, the sorted numbers of its principals in a [`Principals`]
+//! table shared by both sides (`*` is 0). The command keeps only that of the
+//! old side while the new one is loaded, and the (principal, pattern) pairs
+//! are sorted numbers rather than owned names.
 
 use crate::semantics::coverage::PatternSet;
 use crate::semantics::pattern::Pattern;
 use crate::semantics::{Acl, AuthzMap, DestKind, Right, EVERYONE};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashMap;
 
 /// Whether a change adds or removes access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -142,58 +148,174 @@ pub fn shown(group: &str) -> &str {
     }
 }
 
-/// One side's patterns for a (right, kind), each with the principals holding it.
-struct Side {
-    set: PatternSet<usize>,
-    holders: Vec<BTreeSet<String>>,
+/// The principals named by the two sides of a comparison, each with a
+/// number; `*` (everyone) is always 0, below every other number.
+#[derive(Debug)]
+pub struct Principals {
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
 }
 
-impl Side {
-    fn build(map: &AuthzMap, right: Right, kind: DestKind) -> Side {
-        let mut side = Side {
-            set: PatternSet::new(),
-            holders: Vec::new(),
+const STAR: u32 = 0;
+
+impl Default for Principals {
+    fn default() -> Self {
+        Principals::new()
+    }
+}
+
+impl Principals {
+    /// A table holding only `*`.
+    pub fn new() -> Principals {
+        let mut p = Principals {
+            names: Vec::new(),
+            ids: HashMap::new(),
         };
-        let mut add = |pattern: &Pattern, acl: &Acl| {
-            let groups: BTreeSet<String> = acl
-                .get(right)
-                .groups
-                .iter()
-                .map(|g| principal(g, acl))
-                .collect();
-            if groups.is_empty() {
-                return;
+        p.id(EVERYONE);
+        p
+    }
+
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), id);
+        id
+    }
+
+    /// The principal key (see [`principal`]) of `name` in an entry with `acl`.
+    fn of(&mut self, name: &str, acl: &Acl) -> u32 {
+        if name == EVERYONE || acl.group_class.is_none() {
+            self.id(name)
+        } else {
+            self.id(&principal(name, acl))
+        }
+    }
+
+    /// The sorted numbers of the principals holding `right` in `acl`.
+    fn holding(&mut self, acl: &Acl, right: Right) -> Box<[u32]> {
+        let mut ids: Vec<u32> = acl
+            .get(right)
+            .groups
+            .iter()
+            .map(|g| self.of(g, acl))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into()
+    }
+
+    fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// Each number's position in the order of the names.
+    fn ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|a, b| self.name(*a).cmp(self.name(*b)));
+        let mut rank = vec![0; order.len()];
+        for (r, id) in order.into_iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        rank
+    }
+}
+
+/// What a comparison needs of one map, small enough to keep while the other
+/// side is loaded: every entry's parsed pattern with the principals holding
+/// each right (as numbers of a shared [`Principals`]), the defaultEntry's and
+/// the temp entry's holders. The map itself may be dropped once this is built.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Queue entries, then topic entries, in map order; the defaultEntry
+    /// (pattern `>`) is added at the end of both kinds.
+    entries: [Vec<Grant>; 2],
+    /// Holders of each right on temporary destinations.
+    temp: [Box<[u32]>; 3],
+}
+
+/// One entry: its pattern and, per right, the sorted numbers of its holders.
+#[derive(Debug)]
+struct Grant {
+    pattern: Pattern,
+    holders: [Box<[u32]>; 3],
+}
+
+fn kind_index(kind: DestKind) -> usize {
+    match kind {
+        DestKind::Queue => 0,
+        DestKind::Topic => 1,
+    }
+}
+
+fn right_index(right: Right) -> usize {
+    match right {
+        Right::Read => 0,
+        Right::Write => 1,
+        Right::Admin => 2,
+    }
+}
+
+impl Prepared {
+    /// Read `map`, numbering its principals in `names`.
+    pub fn new(map: &AuthzMap, names: &mut Principals) -> Prepared {
+        let mut entries: [Vec<Grant>; 2] = [Vec::new(), Vec::new()];
+        let mut grant = |pattern: Pattern, acl: &Acl| Grant {
+            pattern,
+            holders: Right::ALL.map(|r| names.holding(acl, r)),
+        };
+        for e in &map.entries {
+            let g = grant(Pattern::parse(&e.pattern), &e.acl);
+            if g.holders.iter().any(|h| !h.is_empty()) {
+                entries[kind_index(e.kind)].push(g);
             }
-            side.set.insert(pattern, side.holders.len());
-            side.holders.push(groups);
-        };
-        for e in map.entries.iter().filter(|e| e.kind == kind) {
-            add(&Pattern::parse(&e.pattern), &e.acl);
         }
         if let Some(d) = &map.default_entry {
-            add(&Pattern::parse(">"), d);
+            let g = grant(Pattern::parse(">"), d);
+            entries[0].push(Grant {
+                pattern: g.pattern.clone(),
+                holders: g.holders.clone(),
+            });
+            entries[1].push(g);
         }
-        side
+        for list in &mut entries {
+            list.shrink_to_fit();
+        }
+        // no temp entry: every authenticated user
+        let temp = match &map.temp {
+            None => Right::ALL.map(|_| Box::from([STAR])),
+            Some(acl) => Right::ALL.map(|r| names.holding(acl, r)),
+        };
+        Prepared { entries, temp }
     }
+}
 
-    /// Every (principal, pattern) this side grants, deduplicated.
-    fn grants(&self) -> BTreeSet<(String, Pattern)> {
-        let mut out = BTreeSet::new();
-        for (p, i) in self.set.iter() {
-            for g in &self.holders[*i] {
-                out.insert((g.clone(), p.clone()));
+/// One side's patterns for a (right, kind), each with the principals holding it.
+struct Side<'p> {
+    set: PatternSet<&'p [u32]>,
+}
+
+impl<'p> Side<'p> {
+    fn build(side: &'p Prepared, right: Right, kind: DestKind) -> Side<'p> {
+        let r = right_index(right);
+        let mut set = PatternSet::new();
+        for g in &side.entries[kind_index(kind)] {
+            let holders = &g.holders[r];
+            if !holders.is_empty() {
+                set.insert(&g.pattern, &**holders);
             }
         }
-        out
+        Side { set }
     }
 
-    /// A destination matched by `p` that `group` does not hold here, if any.
-    /// The readable [`Pattern::example`] is preferred when it is one.
-    fn uncovered(&self, group: &str, p: &Pattern) -> Option<String> {
-        let star = group == EVERYONE;
-        let holds = |i: &usize| {
-            let h = &self.holders[*i];
-            h.contains(EVERYONE) || (!star && h.contains(group))
+    /// A destination matched by `p` that principal `group` does not hold
+    /// here, if any. The readable [`Pattern::example`] is preferred when it
+    /// is one.
+    fn uncovered(&self, group: u32, p: &Pattern) -> Option<String> {
+        let holds = |h: &&[u32]| {
+            h.first() == Some(&STAR) || (group != STAR && h.binary_search(&group).is_ok())
         };
         let witness = self.set.union_covers_where(p, holds).err()?;
         let readable = p.example();
@@ -206,24 +328,46 @@ impl Side {
 }
 
 /// What `from` grants that `to` does not, as changes in `direction`.
+#[allow(clippy::too_many_arguments)]
 fn one_way(
     from: &Side,
     to: &Side,
     right: Right,
     kind: DestKind,
     direction: Direction,
-) -> Vec<Change> {
-    let mut found: BTreeMap<String, Vec<(Pattern, String)>> = BTreeMap::new();
-    for (group, p) in from.grants() {
-        if let Some(example) = to.uncovered(&group, &p) {
-            found.entry(group).or_default().push((p, example));
-        }
+    names: &Principals,
+    rank: &[u32],
+    out: &mut Vec<Change>,
+) {
+    // Every (principal, pattern) `from` grants, ordered by the principal's
+    // name and then the pattern, each once (its first entry's raw text).
+    let items: Vec<(&Pattern, &&[u32])> = from.set.iter().collect();
+    let mut grants: Vec<(u32, u32)> = Vec::new();
+    for (i, (_, holders)) in items.iter().enumerate() {
+        grants.extend(holders.iter().map(|g| (*g, i as u32)));
     }
-    let mut out = Vec::new();
-    for (group, list) in found {
+    grants.sort_by(|a, b| {
+        rank[a.0 as usize]
+            .cmp(&rank[b.0 as usize])
+            .then_with(|| items[a.1 as usize].0.cmp(items[b.1 as usize].0))
+            .then(a.1.cmp(&b.1))
+    });
+    grants.dedup_by(|b, a| a.0 == b.0 && items[a.1 as usize].0 == items[b.1 as usize].0);
+    let mut rest = &grants[..];
+    while let Some(&(group, _)) = rest.first() {
+        let n = rest.iter().take_while(|(g, _)| *g == group).count();
+        let (mine, after) = rest.split_at(n);
+        rest = after;
+        let mut list: Vec<(&Pattern, String)> = Vec::new();
+        for (_, i) in mine {
+            let p = items[*i as usize].0;
+            if let Some(example) = to.uncovered(group, p) {
+                list.push((p, example));
+            }
+        }
         for (pattern, example) in fold(list) {
             out.push(Change {
-                group: group.clone(),
+                group: names.name(group).to_string(),
                 right,
                 kind,
                 change: direction,
@@ -232,12 +376,14 @@ fn one_way(
             });
         }
     }
-    out
 }
 
 /// Drop a changed pattern covered by the union of the other changed patterns
 /// of the same principal (so `ORDERS.>` is not followed by `ORDERS.IN`).
-fn fold(list: Vec<(Pattern, String)>) -> Vec<(Pattern, String)> {
+fn fold(list: Vec<(&Pattern, String)>) -> Vec<(&Pattern, String)> {
+    if list.len() < 2 {
+        return list;
+    }
     let mut set: PatternSet<usize> = PatternSet::new();
     for (i, (p, _)) in list.iter().enumerate() {
         set.insert(p, i);
@@ -256,37 +402,20 @@ fn fold(list: Vec<(Pattern, String)>) -> Vec<(Pattern, String)> {
         .collect()
 }
 
-/// The groups holding `right` on temporary destinations; no temp entry means
-/// every authenticated user (`*`).
-fn temp_holders(map: &AuthzMap, right: Right) -> BTreeSet<String> {
-    match &map.temp {
-        None => BTreeSet::from([EVERYONE.to_string()]),
-        Some(acl) => acl
-            .get(right)
-            .groups
-            .iter()
-            .map(|g| principal(g, acl))
-            .collect(),
-    }
-}
-
 fn temp_one_way(
-    from: &BTreeSet<String>,
-    to: &BTreeSet<String>,
+    from: &[u32],
+    to: &[u32],
     right: Right,
     direction: Direction,
+    names: &Principals,
     out: &mut Vec<TempChange>,
 ) {
-    let to_star = to.contains(EVERYONE);
+    let to_star = to.first() == Some(&STAR);
     for g in from {
-        let held = if g == EVERYONE {
-            to_star
-        } else {
-            to_star || to.contains(g)
-        };
+        let held = to_star || (*g != STAR && to.binary_search(g).is_ok());
         if !held {
             out.push(TempChange {
-                group: g.clone(),
+                group: names.name(*g).to_string(),
                 right,
                 change: direction,
             });
@@ -296,21 +425,33 @@ fn temp_one_way(
 
 /// Compare two maps by meaning.
 pub fn diff(old: &AuthzMap, new: &AuthzMap) -> MapDiff {
+    let mut names = Principals::new();
+    let o = Prepared::new(old, &mut names);
+    let n = Prepared::new(new, &mut names);
+    diff_prepared(&o, &n, &names)
+}
+
+/// [`diff`] of two prepared maps, whose principals are numbered in `names`.
+pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Principals) -> MapDiff {
+    let rank = names.ranks();
     let mut changes = Vec::new();
     for kind in [DestKind::Queue, DestKind::Topic] {
         for right in Right::ALL {
             let o = Side::build(old, right, kind);
             let n = Side::build(new, right, kind);
-            changes.extend(one_way(&n, &o, right, kind, Direction::Gained));
-            changes.extend(one_way(&o, &n, right, kind, Direction::Lost));
+            let mut dir = |from: &Side, to: &Side, d: Direction| {
+                one_way(from, to, right, kind, d, names, &rank, &mut changes)
+            };
+            dir(&n, &o, Direction::Gained);
+            dir(&o, &n, Direction::Lost);
         }
     }
     let mut temp = Vec::new();
     for right in Right::ALL {
-        let o = temp_holders(old, right);
-        let n = temp_holders(new, right);
-        temp_one_way(&n, &o, right, Direction::Gained, &mut temp);
-        temp_one_way(&o, &n, right, Direction::Lost, &mut temp);
+        let r = right_index(right);
+        let (o, n) = (&old.temp[r], &new.temp[r]);
+        temp_one_way(n, o, right, Direction::Gained, names, &mut temp);
+        temp_one_way(o, n, right, Direction::Lost, names, &mut temp);
     }
     changes.sort_by(|a, b| order(a).cmp(&order(b)));
     temp.sort_by(|a, b| {
@@ -340,37 +481,45 @@ fn order(c: &Change) -> (bool, &str, DestKind, Right, Direction, &str, &str) {
 /// The human form of a difference: one line per change, `+` for gains and
 /// `-` for losses, green and red when `color`.
 pub fn render_text(d: &MapDiff, color: bool) -> String {
-    let mut out = String::new();
-    let paint = |dir: Direction, line: String| -> String {
-        if !color {
-            return line;
+    let mut out = Vec::new();
+    // writing to a Vec cannot fail
+    let _ = write_text(d, color, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render_text`] written line by line to `out`.
+pub fn write_text(d: &MapDiff, color: bool, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let paint = |dir: Direction| -> (&'static str, &'static str) {
+        match (color, dir) {
+            (false, _) => ("", ""),
+            (true, Direction::Gained) => ("\x1b[32m", "\x1b[0m"),
+            (true, Direction::Lost) => ("\x1b[31m", "\x1b[0m"),
         }
-        let code = match dir {
-            Direction::Gained => "32",
-            Direction::Lost => "31",
-        };
-        format!("\x1b[{code}m{line}\x1b[0m")
     };
     for c in &d.changes {
         let (sign, verb) = sign_verb(c.change);
-        let line = format!(
-            "{sign} {} {verb} {} on {} {} (e.g. {})",
+        let (on, off) = paint(c.change);
+        writeln!(
+            out,
+            "{on}{sign} {} {verb} {} on {} {} (e.g. {}){off}",
             shown(&c.group),
             c.right,
             c.kind,
             c.pattern,
             c.example
-        );
-        out.push_str(&paint(c.change, line));
-        out.push('\n');
+        )?;
     }
     for c in &d.temp {
         let (sign, verb) = sign_verb(c.change);
-        let line = format!("{sign} {} {verb} {} on temp", shown(&c.group), c.right);
-        out.push_str(&paint(c.change, line));
-        out.push('\n');
+        let (on, off) = paint(c.change);
+        writeln!(
+            out,
+            "{on}{sign} {} {verb} {} on temp{off}",
+            shown(&c.group),
+            c.right
+        )?;
     }
-    out
+    Ok(())
 }
 
 fn sign_verb(d: Direction) -> (&'static str, &'static str) {
@@ -382,14 +531,27 @@ fn sign_verb(d: Direction) -> (&'static str, &'static str) {
 
 /// The JSON form (schema version 1, see `docs/diff-json.md`).
 pub fn render_json(d: &MapDiff) -> String {
-    let value = serde_json::json!({
-        "version": 1,
-        "changes": d.changes,
-        "temp": d.temp,
-    });
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    // writing to a Vec cannot fail
+    let _ = write_json(d, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render_json`] written to `out` as it is serialised.
+pub fn write_json(d: &MapDiff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Doc<'d> {
+        version: u32,
+        changes: &'d [Change],
+        temp: &'d [TempChange],
+    }
+    let doc = Doc {
+        version: 1,
+        changes: &d.changes,
+        temp: &d.temp,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
