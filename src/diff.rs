@@ -27,10 +27,10 @@
 //! are sorted numbers rather than owned names.
 
 use crate::semantics::coverage::PatternSet;
+use crate::semantics::eval::FxMap;
 use crate::semantics::pattern::Pattern;
 use crate::semantics::{Acl, AuthzMap, DestKind, Right, EVERYONE};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Whether a change adds or removes access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -153,7 +153,7 @@ pub fn shown(group: &str) -> &str {
 #[derive(Debug)]
 pub struct Principals {
     names: Vec<String>,
-    ids: HashMap<String, u32>,
+    ids: FxMap<Box<str>, u32>,
 }
 
 const STAR: u32 = 0;
@@ -169,7 +169,7 @@ impl Principals {
     pub fn new() -> Principals {
         let mut p = Principals {
             names: Vec::new(),
-            ids: HashMap::new(),
+            ids: FxMap::default(),
         };
         p.id(EVERYONE);
         p
@@ -181,7 +181,7 @@ impl Principals {
         }
         let id = self.names.len() as u32;
         self.names.push(name.to_string());
-        self.ids.insert(name.to_string(), id);
+        self.ids.insert(name.into(), id);
         id
     }
 
@@ -194,17 +194,23 @@ impl Principals {
         }
     }
 
-    /// The sorted numbers of the principals holding `right` in `acl`.
-    fn holding(&mut self, acl: &Acl, right: Right) -> Box<[u32]> {
-        let mut ids: Vec<u32> = acl
-            .get(right)
-            .groups
-            .iter()
-            .map(|g| self.of(g, acl))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into()
+    /// Append the sorted numbers of the principals holding `right` in `acl`
+    /// to `out`.
+    fn holding(&mut self, acl: &Acl, right: Right, out: &mut Vec<u32>) {
+        let start = out.len();
+        for g in &acl.get(right).groups {
+            let id = self.of(g, acl);
+            out.push(id);
+        }
+        out[start..].sort_unstable();
+        let mut kept = start;
+        for i in start..out.len() {
+            if kept == start || out[kept - 1] != out[i] {
+                out[kept] = out[i];
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
     }
 
     fn name(&self, id: u32) -> &str {
@@ -232,15 +238,20 @@ pub struct Prepared {
     /// Queue entries, then topic entries, in map order; the defaultEntry
     /// (pattern `>`) is added at the end of both kinds.
     entries: [Vec<Grant>; 2],
+    /// Every holder list, one after the other (see [`Grant::holders`]).
+    ids: Vec<u32>,
     /// Holders of each right on temporary destinations.
-    temp: [Box<[u32]>; 3],
+    temp: [Vec<u32>; 3],
 }
 
-/// One entry: its pattern and, per right, the sorted numbers of its holders.
+/// One entry: its pattern and, per right, where the sorted numbers of its
+/// holders start in [`Prepared::ids`] (they end where the next right's, or
+/// the next entry's, start).
 #[derive(Debug)]
 struct Grant {
     pattern: Pattern,
-    holders: [Box<[u32]>; 3],
+    /// Start of read, write and admin, and the end of admin.
+    holders: [u32; 4],
 }
 
 fn kind_index(kind: DestKind) -> usize {
@@ -262,52 +273,87 @@ impl Prepared {
     /// Read `map`, numbering its principals in `names`.
     pub fn new(map: &AuthzMap, names: &mut Principals) -> Prepared {
         let mut entries: [Vec<Grant>; 2] = [Vec::new(), Vec::new()];
-        let mut grant = |pattern: Pattern, acl: &Acl| Grant {
-            pattern,
-            holders: Right::ALL.map(|r| names.holding(acl, r)),
+        let mut ids: Vec<u32> = Vec::new();
+        let mut grant = |pattern: &str, acl: &Acl, ids: &mut Vec<u32>| -> Option<Grant> {
+            let mut holders = [ids.len() as u32; 4];
+            for r in Right::ALL {
+                names.holding(acl, r, ids);
+                holders[right_index(r) + 1] = ids.len() as u32;
+            }
+            // an entry granting nothing takes no part
+            (holders[0] != holders[3]).then(|| Grant {
+                pattern: Pattern::parse(pattern),
+                holders,
+            })
         };
         for e in &map.entries {
-            let g = grant(Pattern::parse(&e.pattern), &e.acl);
-            if g.holders.iter().any(|h| !h.is_empty()) {
+            if let Some(g) = grant(&e.pattern, &e.acl, &mut ids) {
                 entries[kind_index(e.kind)].push(g);
             }
         }
         if let Some(d) = &map.default_entry {
-            let g = grant(Pattern::parse(">"), d);
-            entries[0].push(Grant {
-                pattern: g.pattern.clone(),
-                holders: g.holders.clone(),
-            });
-            entries[1].push(g);
+            if let Some(g) = grant(">", d, &mut ids) {
+                entries[0].push(Grant {
+                    pattern: g.pattern.clone(),
+                    holders: g.holders,
+                });
+                entries[1].push(g);
+            }
         }
         for list in &mut entries {
             list.shrink_to_fit();
         }
+        ids.shrink_to_fit();
         // no temp entry: every authenticated user
-        let temp = match &map.temp {
-            None => Right::ALL.map(|_| Box::from([STAR])),
-            Some(acl) => Right::ALL.map(|r| names.holding(acl, r)),
-        };
-        Prepared { entries, temp }
+        let temp = Right::ALL.map(|r| {
+            let mut out = Vec::new();
+            match &map.temp {
+                None => out.push(STAR),
+                Some(acl) => names.holding(acl, r, &mut out),
+            }
+            out
+        });
+        Prepared { entries, ids, temp }
+    }
+
+    /// The sorted numbers of the principals holding right `r` in `g`.
+    fn holders(&self, g: &Grant, r: usize) -> &[u32] {
+        &self.ids[g.holders[r] as usize..g.holders[r + 1] as usize]
     }
 }
 
 /// One side's patterns for a (right, kind), each with the principals holding it.
 struct Side<'p> {
     set: PatternSet<&'p [u32]>,
+    /// Per principal number: does it hold any pattern here?
+    holds_any: Vec<bool>,
+    /// The patterns everyone (`*`) holds here.
+    everyone: PatternSet<()>,
 }
 
 impl<'p> Side<'p> {
-    fn build(side: &'p Prepared, right: Right, kind: DestKind) -> Side<'p> {
+    fn build(side: &'p Prepared, right: Right, kind: DestKind, names: &Principals) -> Side<'p> {
         let r = right_index(right);
         let mut set = PatternSet::new();
+        let mut everyone = PatternSet::new();
+        let mut holds_any = vec![false; names.names.len()];
         for g in &side.entries[kind_index(kind)] {
-            let holders = &g.holders[r];
+            let holders = side.holders(g, r);
             if !holders.is_empty() {
-                set.insert(&g.pattern, &**holders);
+                set.insert(&g.pattern, holders);
+                for h in holders.iter() {
+                    holds_any[*h as usize] = true;
+                }
+                if holders.first() == Some(&STAR) {
+                    everyone.insert(&g.pattern, ());
+                }
             }
         }
-        Side { set }
+        Side {
+            set,
+            holds_any,
+            everyone,
+        }
     }
 
     /// A destination matched by `p` that principal `group` does not hold
@@ -317,6 +363,23 @@ impl<'p> Side<'p> {
         let holds = |h: &&[u32]| {
             h.first() == Some(&STAR) || (group != STAR && h.binary_search(&group).is_ok())
         };
+        let own = group != STAR && self.holds_any[group as usize];
+        let nonempty = !p.segs().is_empty() || p.tail();
+        if nonempty && !own && self.everyone.overlapping(p).is_empty() {
+            // Nothing `group` holds here shares a destination with `p`: the
+            // covering search below would fail and the readable example is
+            // held by none of the patterns it could use.
+            return Some(p.example());
+        }
+        if self
+            .set
+            .covering(p)
+            .into_iter()
+            .any(|(q, h)| holds(h) && q.covers(p))
+        {
+            // one pattern `group` holds covers `p` on its own
+            return None;
+        }
         let witness = self.set.union_covers_where(p, holds).err()?;
         let readable = p.example();
         if self.set.matching(&readable).into_iter().any(holds) {
@@ -337,7 +400,7 @@ fn one_way(
     direction: Direction,
     names: &Principals,
     rank: &[u32],
-    out: &mut Vec<Change>,
+    out: &mut Vec<(u64, Change)>,
 ) {
     // Every (principal, pattern) `from` grants, ordered by the principal's
     // name and then the pattern, each once (its first entry's raw text).
@@ -346,7 +409,7 @@ fn one_way(
     for (i, (_, holders)) in items.iter().enumerate() {
         grants.extend(holders.iter().map(|g| (*g, i as u32)));
     }
-    grants.sort_by(|a, b| {
+    grants.sort_unstable_by(|a, b| {
         rank[a.0 as usize]
             .cmp(&rank[b.0 as usize])
             .then_with(|| items[a.1 as usize].0.cmp(items[b.1 as usize].0))
@@ -365,15 +428,19 @@ fn one_way(
                 list.push((p, example));
             }
         }
+        let key = order_key(group, rank, kind, right, direction);
         for (pattern, example) in fold(list) {
-            out.push(Change {
-                group: names.name(group).to_string(),
-                right,
-                kind,
-                change: direction,
-                pattern: pattern.raw().to_string(),
-                example,
-            });
+            out.push((
+                key,
+                Change {
+                    group: names.name(group).to_string(),
+                    right,
+                    kind,
+                    change: direction,
+                    pattern: pattern.raw().to_string(),
+                    example,
+                },
+            ));
         }
     }
 }
@@ -437,8 +504,8 @@ pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Principals) -> MapD
     let mut changes = Vec::new();
     for kind in [DestKind::Queue, DestKind::Topic] {
         for right in Right::ALL {
-            let o = Side::build(old, right, kind);
-            let n = Side::build(new, right, kind);
+            let o = Side::build(old, right, kind, names);
+            let n = Side::build(new, right, kind, names);
             let mut dir = |from: &Side, to: &Side, d: Direction| {
                 one_way(from, to, right, kind, d, names, &rank, &mut changes)
             };
@@ -453,7 +520,13 @@ pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Principals) -> MapD
         temp_one_way(n, o, right, Direction::Gained, names, &mut temp);
         temp_one_way(o, n, right, Direction::Lost, names, &mut temp);
     }
-    changes.sort_by(|a, b| order(a).cmp(&order(b)));
+    // the order of [`order`], its first five fields packed in one number
+    changes.sort_unstable_by(|(ka, a), (kb, b)| {
+        ka.cmp(kb)
+            .then_with(|| a.pattern.cmp(&b.pattern))
+            .then_with(|| a.example.cmp(&b.example))
+    });
+    let changes = changes.into_iter().map(|(_, c)| c).collect();
     temp.sort_by(|a, b| {
         (a.group != EVERYONE, &a.group, a.right, a.change).cmp(&(
             b.group != EVERYONE,
@@ -465,7 +538,23 @@ pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Principals) -> MapD
     MapDiff { changes, temp }
 }
 
+/// [`order`] up to the pattern as one number: everyone first, then by the
+/// group's rank among the names, kind, right and change.
+fn order_key(group: u32, rank: &[u32], kind: DestKind, right: Right, change: Direction) -> u64 {
+    let named = u64::from(group != STAR);
+    let dir = match change {
+        Direction::Gained => 0,
+        Direction::Lost => 1,
+    };
+    named << 63
+        | u64::from(rank[group as usize]) << 16
+        | (kind_index(kind) as u64) << 8
+        | (right_index(right) as u64) << 4
+        | dir
+}
+
 /// Sort key: everyone first, then by group, kind, right, change, pattern.
+#[cfg(test)]
 fn order(c: &Change) -> (bool, &str, DestKind, Right, Direction, &str, &str) {
     (
         c.group != EVERYONE,
@@ -618,6 +707,25 @@ mod tests {
         assert_eq!(c.pattern, "ORDERS.>");
         assert!(Pattern::parse("ORDERS.>").matches(&c.example));
         assert_ne!(c.example, "ORDERS.IN");
+    }
+
+    #[test]
+    fn changes_are_sorted_everyone_first_then_by_group() {
+        let old = map(&[
+            (DestKind::Topic, "T.>", acl("b,*", "b", "")),
+            (DestKind::Queue, "Q.A", acl("a", "zz,b", "a")),
+        ]);
+        let new = map(&[
+            (DestKind::Queue, "Q.*", acl("b", "a", "*")),
+            (DestKind::Queue, "Q.B", acl("zz,a", "", "")),
+            (DestKind::Topic, "T.X", acl("a", "*,b", "zz")),
+        ]);
+        for (a, b) in [(&old, &new), (&new, &old)] {
+            let d = diff(a, b);
+            assert!(d.changes.len() > 8, "{d:#?}");
+            assert!(d.changes.windows(2).all(|w| order(&w[0]) < order(&w[1])));
+            assert_eq!(d.changes[0].group, EVERYONE);
+        }
     }
 
     #[test]
