@@ -457,9 +457,21 @@ fn fold(list: Vec<(&Pattern, String)>) -> Vec<(&Pattern, String)> {
     }
     let mut dropped = vec![false; list.len()];
     for (i, (p, _)) in list.iter().enumerate() {
-        let covered = set
-            .union_covers_where(p, |j| *j != i && !dropped[*j])
-            .is_ok();
+        let other = |j: &usize| *j != i && !dropped[*j];
+        // Settled without the covering search when no other pattern
+        // shares a destination with `p` (none can help cover it) or one
+        // covers it alone.
+        let covered = if !set.overlapping(p).into_iter().any(|(_, j)| other(j)) {
+            false
+        } else if set
+            .covering(p)
+            .into_iter()
+            .any(|(q, j)| other(j) && q.covers(p))
+        {
+            true
+        } else {
+            set.union_covers_where(p, other).is_ok()
+        };
         dropped[i] = covered;
     }
     list.into_iter()
