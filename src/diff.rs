@@ -21,14 +21,15 @@
 //! of entries.
 //!
 //! A map is first reduced to a [`Prepared`] side: each entry's parsed pattern
-//! and, per right, the sorted numbers of its principals in a [`Principals`]
-//! table shared by both sides (`*` is 0). The command keeps only that of the
-//! old side while the new one is loaded, and the (principal, pattern) pairs
-//! are sorted numbers rather than owned names.
+//! and, per right, the sorted numbers of its principals in a [`Names`]
+//! table shared by both sides (`*` is 0; the patterns' literal segments are
+//! stored once there too). The command keeps only that of the old side while
+//! the new one is loaded, and the (principal, pattern) pairs are sorted
+//! numbers rather than owned names.
 
 use crate::semantics::coverage::PatternSet;
 use crate::semantics::eval::FxMap;
-use crate::semantics::pattern::Pattern;
+use crate::semantics::pattern::{Literals, Pattern};
 use crate::semantics::{Acl, AuthzMap, DestKind, Right, EVERYONE};
 use serde::Serialize;
 
@@ -148,28 +149,32 @@ pub fn shown(group: &str) -> &str {
     }
 }
 
-/// The principals named by the two sides of a comparison, each with a
-/// number; `*` (everyone) is always 0, below every other number.
+/// The names shared by the two sides of a comparison: the principals, each
+/// with a number (`*`, everyone, is always 0, below every other number), and
+/// the literal segments of the patterns.
 #[derive(Debug)]
-pub struct Principals {
+pub struct Names {
     names: Vec<String>,
     ids: FxMap<Box<str>, u32>,
+    /// The literal segments of the patterns, each stored once.
+    literals: Literals,
 }
 
 const STAR: u32 = 0;
 
-impl Default for Principals {
+impl Default for Names {
     fn default() -> Self {
-        Principals::new()
+        Names::new()
     }
 }
 
-impl Principals {
+impl Names {
     /// A table holding only `*`.
-    pub fn new() -> Principals {
-        let mut p = Principals {
+    pub fn new() -> Names {
+        let mut p = Names {
             names: Vec::new(),
             ids: FxMap::default(),
+            literals: Literals::default(),
         };
         p.id(EVERYONE);
         p
@@ -231,7 +236,7 @@ impl Principals {
 
 /// What a comparison needs of one map, small enough to keep while the other
 /// side is loaded: every entry's parsed pattern with the principals holding
-/// each right (as numbers of a shared [`Principals`]), the defaultEntry's and
+/// each right (as numbers of a shared [`Names`]), the defaultEntry's and
 /// the temp entry's holders. The map itself may be dropped once this is built.
 #[derive(Debug)]
 pub struct Prepared {
@@ -271,7 +276,7 @@ fn right_index(right: Right) -> usize {
 
 impl Prepared {
     /// Read `map`, numbering its principals in `names`.
-    pub fn new(map: &AuthzMap, names: &mut Principals) -> Prepared {
+    pub fn new(map: &AuthzMap, names: &mut Names) -> Prepared {
         let mut entries: [Vec<Grant>; 2] = [Vec::new(), Vec::new()];
         let mut ids: Vec<u32> = Vec::new();
         let mut grant = |pattern: &str, acl: &Acl, ids: &mut Vec<u32>| -> Option<Grant> {
@@ -282,7 +287,7 @@ impl Prepared {
             }
             // an entry granting nothing takes no part
             (holders[0] != holders[3]).then(|| Grant {
-                pattern: Pattern::parse(pattern),
+                pattern: Pattern::parse_shared(pattern, &mut names.literals),
                 holders,
             })
         };
@@ -332,7 +337,7 @@ struct Side<'p> {
 }
 
 impl<'p> Side<'p> {
-    fn build(side: &'p Prepared, right: Right, kind: DestKind, names: &Principals) -> Side<'p> {
+    fn build(side: &'p Prepared, right: Right, kind: DestKind, names: &Names) -> Side<'p> {
         let r = right_index(right);
         let mut set = PatternSet::new();
         let mut everyone = PatternSet::new();
@@ -398,7 +403,7 @@ fn one_way(
     right: Right,
     kind: DestKind,
     direction: Direction,
-    names: &Principals,
+    names: &Names,
     rank: &[u32],
     out: &mut Vec<(u64, Change)>,
 ) {
@@ -486,7 +491,7 @@ fn temp_one_way(
     to: &[u32],
     right: Right,
     direction: Direction,
-    names: &Principals,
+    names: &Names,
     out: &mut Vec<TempChange>,
 ) {
     let to_star = to.first() == Some(&STAR);
@@ -504,14 +509,14 @@ fn temp_one_way(
 
 /// Compare two maps by meaning.
 pub fn diff(old: &AuthzMap, new: &AuthzMap) -> MapDiff {
-    let mut names = Principals::new();
+    let mut names = Names::new();
     let o = Prepared::new(old, &mut names);
     let n = Prepared::new(new, &mut names);
     diff_prepared(&o, &n, &names)
 }
 
 /// [`diff`] of two prepared maps, whose principals are numbered in `names`.
-pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Principals) -> MapDiff {
+pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> MapDiff {
     let rank = names.ranks();
     let mut changes = Vec::new();
     for kind in [DestKind::Queue, DestKind::Topic] {

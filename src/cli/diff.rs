@@ -2,7 +2,7 @@
 
 use super::input::load_map_any;
 use super::{ExitStatus, Io};
-use crate::diff::{diff_prepared, open_map, write_json, write_text, Prepared, Principals};
+use crate::diff::{diff_prepared, open_map, write_json, write_text, Names, Prepared};
 use crate::error::Error;
 use crate::source::Sources;
 use std::io::Write;
@@ -51,7 +51,7 @@ pub(super) fn load_side(
     sources: &mut Sources,
     path: &str,
     io: &mut Io,
-    names: &mut Principals,
+    names: &mut Names,
 ) -> Result<Option<(Prepared, bool)>, Error> {
     let loaded = match load_map_any(sources, path)? {
         Ok(loaded) => loaded,
@@ -71,7 +71,7 @@ pub(super) fn load_side(
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let mut names = Principals::new();
+    let mut names = Names::new();
     let Some((old, old_open)) = load_side(&mut sources, &args.old, io, &mut names)? else {
         return Ok(ExitStatus::Error);
     };
