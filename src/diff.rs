@@ -19,12 +19,19 @@
 //! search's witness is the example. Each query is one trie search, so the
 //! work grows with the number of (principal, pattern) pairs, never with pairs
 //! of entries.
+//!
+//! A map is first reduced to a [`Prepared`] side: each entry's parsed pattern
+//! and, per right, the sorted numbers of its principals in a [`Names`]
+//! table shared by both sides (`*` is 0; the patterns' literal segments are
+//! stored once there too). The command keeps only that of the old side while
+//! the new one is loaded, and the (principal, pattern) pairs are sorted
+//! numbers rather than owned names.
 
 use crate::semantics::coverage::PatternSet;
-use crate::semantics::pattern::Pattern;
+use crate::semantics::eval::FxMap;
+use crate::semantics::pattern::{Literals, Pattern};
 use crate::semantics::{Acl, AuthzMap, DestKind, Right, EVERYONE};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Whether a change adds or removes access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -142,59 +149,242 @@ pub fn shown(group: &str) -> &str {
     }
 }
 
-/// One side's patterns for a (right, kind), each with the principals holding it.
-struct Side {
-    set: PatternSet<usize>,
-    holders: Vec<BTreeSet<String>>,
+/// The names shared by the two sides of a comparison: the principals, each
+/// with a number (`*`, everyone, is always 0, below every other number), and
+/// the literal segments of the patterns.
+#[derive(Debug)]
+pub struct Names {
+    names: Vec<String>,
+    ids: FxMap<Box<str>, u32>,
+    /// The literal segments of the patterns, each stored once.
+    literals: Literals,
 }
 
-impl Side {
-    fn build(map: &AuthzMap, right: Right, kind: DestKind) -> Side {
-        let mut side = Side {
-            set: PatternSet::new(),
-            holders: Vec::new(),
+const STAR: u32 = 0;
+
+impl Default for Names {
+    fn default() -> Self {
+        Names::new()
+    }
+}
+
+impl Names {
+    /// A table holding only `*`.
+    pub fn new() -> Names {
+        let mut p = Names {
+            names: Vec::new(),
+            ids: FxMap::default(),
+            literals: Literals::default(),
         };
-        let mut add = |pattern: &Pattern, acl: &Acl| {
-            let groups: BTreeSet<String> = acl
-                .get(right)
-                .groups
-                .iter()
-                .map(|g| principal(g, acl))
-                .collect();
-            if groups.is_empty() {
-                return;
+        p.id(EVERYONE);
+        p
+    }
+
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.ids.insert(name.into(), id);
+        id
+    }
+
+    /// The principal key (see [`principal`]) of `name` in an entry with `acl`.
+    fn of(&mut self, name: &str, acl: &Acl) -> u32 {
+        if name == EVERYONE || acl.group_class.is_none() {
+            self.id(name)
+        } else {
+            self.id(&principal(name, acl))
+        }
+    }
+
+    /// Append the sorted numbers of the principals holding `right` in `acl`
+    /// to `out`.
+    fn holding(&mut self, acl: &Acl, right: Right, out: &mut Vec<u32>) {
+        let start = out.len();
+        for g in &acl.get(right).groups {
+            let id = self.of(g, acl);
+            out.push(id);
+        }
+        out[start..].sort_unstable();
+        let mut kept = start;
+        for i in start..out.len() {
+            if kept == start || out[kept - 1] != out[i] {
+                out[kept] = out[i];
+                kept += 1;
             }
-            side.set.insert(pattern, side.holders.len());
-            side.holders.push(groups);
+        }
+        out.truncate(kept);
+    }
+
+    fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// Each number's position in the order of the names.
+    fn ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|a, b| self.name(*a).cmp(self.name(*b)));
+        let mut rank = vec![0; order.len()];
+        for (r, id) in order.into_iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        rank
+    }
+}
+
+/// What a comparison needs of one map, small enough to keep while the other
+/// side is loaded: every entry's parsed pattern with the principals holding
+/// each right (as numbers of a shared [`Names`]), the defaultEntry's and
+/// the temp entry's holders. The map itself may be dropped once this is built.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Queue entries, then topic entries, in map order; the defaultEntry
+    /// (pattern `>`) is added at the end of both kinds.
+    entries: [Vec<Grant>; 2],
+    /// Every holder list, one after the other (see [`Grant::holders`]).
+    ids: Vec<u32>,
+    /// Holders of each right on temporary destinations.
+    temp: [Vec<u32>; 3],
+}
+
+/// One entry: its pattern and, per right, where the sorted numbers of its
+/// holders start in [`Prepared::ids`] (they end where the next right's, or
+/// the next entry's, start).
+#[derive(Debug)]
+struct Grant {
+    pattern: Pattern,
+    /// Start of read, write and admin, and the end of admin.
+    holders: [u32; 4],
+}
+
+fn kind_index(kind: DestKind) -> usize {
+    match kind {
+        DestKind::Queue => 0,
+        DestKind::Topic => 1,
+    }
+}
+
+fn right_index(right: Right) -> usize {
+    match right {
+        Right::Read => 0,
+        Right::Write => 1,
+        Right::Admin => 2,
+    }
+}
+
+impl Prepared {
+    /// Read `map`, numbering its principals in `names`.
+    pub fn new(map: &AuthzMap, names: &mut Names) -> Prepared {
+        let mut entries: [Vec<Grant>; 2] = [Vec::new(), Vec::new()];
+        let mut ids: Vec<u32> = Vec::new();
+        let mut grant = |pattern: &str, acl: &Acl, ids: &mut Vec<u32>| -> Option<Grant> {
+            let mut holders = [ids.len() as u32; 4];
+            for r in Right::ALL {
+                names.holding(acl, r, ids);
+                holders[right_index(r) + 1] = ids.len() as u32;
+            }
+            // an entry granting nothing takes no part
+            (holders[0] != holders[3]).then(|| Grant {
+                pattern: Pattern::parse_shared(pattern, &mut names.literals),
+                holders,
+            })
         };
-        for e in map.entries.iter().filter(|e| e.kind == kind) {
-            add(&Pattern::parse(&e.pattern), &e.acl);
+        for e in &map.entries {
+            if let Some(g) = grant(&e.pattern, &e.acl, &mut ids) {
+                entries[kind_index(e.kind)].push(g);
+            }
         }
         if let Some(d) = &map.default_entry {
-            add(&Pattern::parse(">"), d);
-        }
-        side
-    }
-
-    /// Every (principal, pattern) this side grants, deduplicated.
-    fn grants(&self) -> BTreeSet<(String, Pattern)> {
-        let mut out = BTreeSet::new();
-        for (p, i) in self.set.iter() {
-            for g in &self.holders[*i] {
-                out.insert((g.clone(), p.clone()));
+            if let Some(g) = grant(">", d, &mut ids) {
+                entries[0].push(Grant {
+                    pattern: g.pattern.clone(),
+                    holders: g.holders,
+                });
+                entries[1].push(g);
             }
         }
-        out
+        for list in &mut entries {
+            list.shrink_to_fit();
+        }
+        ids.shrink_to_fit();
+        // no temp entry: every authenticated user
+        let temp = Right::ALL.map(|r| {
+            let mut out = Vec::new();
+            match &map.temp {
+                None => out.push(STAR),
+                Some(acl) => names.holding(acl, r, &mut out),
+            }
+            out
+        });
+        Prepared { entries, ids, temp }
     }
 
-    /// A destination matched by `p` that `group` does not hold here, if any.
-    /// The readable [`Pattern::example`] is preferred when it is one.
-    fn uncovered(&self, group: &str, p: &Pattern) -> Option<String> {
-        let star = group == EVERYONE;
-        let holds = |i: &usize| {
-            let h = &self.holders[*i];
-            h.contains(EVERYONE) || (!star && h.contains(group))
+    /// The sorted numbers of the principals holding right `r` in `g`.
+    fn holders(&self, g: &Grant, r: usize) -> &[u32] {
+        &self.ids[g.holders[r] as usize..g.holders[r + 1] as usize]
+    }
+}
+
+/// One side's patterns for a (right, kind), each with the principals holding it.
+struct Side<'p> {
+    set: PatternSet<&'p [u32]>,
+    /// Per principal number: does it hold any pattern here?
+    holds_any: Vec<bool>,
+    /// The patterns everyone (`*`) holds here.
+    everyone: PatternSet<()>,
+}
+
+impl<'p> Side<'p> {
+    fn build(side: &'p Prepared, right: Right, kind: DestKind, names: &Names) -> Side<'p> {
+        let r = right_index(right);
+        let mut set = PatternSet::new();
+        let mut everyone = PatternSet::new();
+        let mut holds_any = vec![false; names.names.len()];
+        for g in &side.entries[kind_index(kind)] {
+            let holders = side.holders(g, r);
+            if !holders.is_empty() {
+                set.insert(&g.pattern, holders);
+                for h in holders.iter() {
+                    holds_any[*h as usize] = true;
+                }
+                if holders.first() == Some(&STAR) {
+                    everyone.insert(&g.pattern, ());
+                }
+            }
+        }
+        Side {
+            set,
+            holds_any,
+            everyone,
+        }
+    }
+
+    /// A destination matched by `p` that principal `group` does not hold
+    /// here, if any. The readable [`Pattern::example`] is preferred when it
+    /// is one.
+    fn uncovered(&self, group: u32, p: &Pattern) -> Option<String> {
+        let holds = |h: &&[u32]| {
+            h.first() == Some(&STAR) || (group != STAR && h.binary_search(&group).is_ok())
         };
+        let own = group != STAR && self.holds_any[group as usize];
+        let nonempty = !p.segs().is_empty() || p.tail();
+        if nonempty && !own && self.everyone.overlapping(p).is_empty() {
+            // Nothing `group` holds here shares a destination with `p`: the
+            // covering search below would fail and the readable example is
+            // held by none of the patterns it could use.
+            return Some(p.example());
+        }
+        if self
+            .set
+            .covering(p)
+            .into_iter()
+            .any(|(q, h)| holds(h) && q.covers(p))
+        {
+            // one pattern `group` holds covers `p` on its own
+            return None;
+        }
         let witness = self.set.union_covers_where(p, holds).err()?;
         let readable = p.example();
         if self.set.matching(&readable).into_iter().any(holds) {
@@ -206,47 +396,87 @@ impl Side {
 }
 
 /// What `from` grants that `to` does not, as changes in `direction`.
+#[allow(clippy::too_many_arguments)]
 fn one_way(
     from: &Side,
     to: &Side,
     right: Right,
     kind: DestKind,
     direction: Direction,
-) -> Vec<Change> {
-    let mut found: BTreeMap<String, Vec<(Pattern, String)>> = BTreeMap::new();
-    for (group, p) in from.grants() {
-        if let Some(example) = to.uncovered(&group, &p) {
-            found.entry(group).or_default().push((p, example));
-        }
+    names: &Names,
+    rank: &[u32],
+    out: &mut Vec<(u64, Change)>,
+) {
+    // Every (principal, pattern) `from` grants, ordered by the principal's
+    // name and then the pattern, each once (its first entry's raw text).
+    let items: Vec<(&Pattern, &&[u32])> = from.set.iter().collect();
+    let mut grants: Vec<(u32, u32)> = Vec::new();
+    for (i, (_, holders)) in items.iter().enumerate() {
+        grants.extend(holders.iter().map(|g| (*g, i as u32)));
     }
-    let mut out = Vec::new();
-    for (group, list) in found {
+    grants.sort_unstable_by(|a, b| {
+        rank[a.0 as usize]
+            .cmp(&rank[b.0 as usize])
+            .then_with(|| items[a.1 as usize].0.cmp(items[b.1 as usize].0))
+            .then(a.1.cmp(&b.1))
+    });
+    grants.dedup_by(|b, a| a.0 == b.0 && items[a.1 as usize].0 == items[b.1 as usize].0);
+    let mut rest = &grants[..];
+    while let Some(&(group, _)) = rest.first() {
+        let n = rest.iter().take_while(|(g, _)| *g == group).count();
+        let (mine, after) = rest.split_at(n);
+        rest = after;
+        let mut list: Vec<(&Pattern, String)> = Vec::new();
+        for (_, i) in mine {
+            let p = items[*i as usize].0;
+            if let Some(example) = to.uncovered(group, p) {
+                list.push((p, example));
+            }
+        }
+        let key = order_key(group, rank, kind, right, direction);
         for (pattern, example) in fold(list) {
-            out.push(Change {
-                group: group.clone(),
-                right,
-                kind,
-                change: direction,
-                pattern: pattern.raw().to_string(),
-                example,
-            });
+            out.push((
+                key,
+                Change {
+                    group: names.name(group).to_string(),
+                    right,
+                    kind,
+                    change: direction,
+                    pattern: pattern.raw().to_string(),
+                    example,
+                },
+            ));
         }
     }
-    out
 }
 
 /// Drop a changed pattern covered by the union of the other changed patterns
 /// of the same principal (so `ORDERS.>` is not followed by `ORDERS.IN`).
-fn fold(list: Vec<(Pattern, String)>) -> Vec<(Pattern, String)> {
+fn fold(list: Vec<(&Pattern, String)>) -> Vec<(&Pattern, String)> {
+    if list.len() < 2 {
+        return list;
+    }
     let mut set: PatternSet<usize> = PatternSet::new();
     for (i, (p, _)) in list.iter().enumerate() {
         set.insert(p, i);
     }
     let mut dropped = vec![false; list.len()];
     for (i, (p, _)) in list.iter().enumerate() {
-        let covered = set
-            .union_covers_where(p, |j| *j != i && !dropped[*j])
-            .is_ok();
+        let other = |j: &usize| *j != i && !dropped[*j];
+        // Settled without the covering search when no other pattern
+        // shares a destination with `p` (none can help cover it) or one
+        // covers it alone.
+        let covered = if !set.overlapping(p).into_iter().any(|(_, j)| other(j)) {
+            false
+        } else if set
+            .covering(p)
+            .into_iter()
+            .any(|(q, j)| other(j) && q.covers(p))
+        {
+            true
+        } else {
+            set.union_covers_where(p, other).is_ok()
+        };
         dropped[i] = covered;
     }
     list.into_iter()
@@ -256,37 +486,20 @@ fn fold(list: Vec<(Pattern, String)>) -> Vec<(Pattern, String)> {
         .collect()
 }
 
-/// The groups holding `right` on temporary destinations; no temp entry means
-/// every authenticated user (`*`).
-fn temp_holders(map: &AuthzMap, right: Right) -> BTreeSet<String> {
-    match &map.temp {
-        None => BTreeSet::from([EVERYONE.to_string()]),
-        Some(acl) => acl
-            .get(right)
-            .groups
-            .iter()
-            .map(|g| principal(g, acl))
-            .collect(),
-    }
-}
-
 fn temp_one_way(
-    from: &BTreeSet<String>,
-    to: &BTreeSet<String>,
+    from: &[u32],
+    to: &[u32],
     right: Right,
     direction: Direction,
+    names: &Names,
     out: &mut Vec<TempChange>,
 ) {
-    let to_star = to.contains(EVERYONE);
+    let to_star = to.first() == Some(&STAR);
     for g in from {
-        let held = if g == EVERYONE {
-            to_star
-        } else {
-            to_star || to.contains(g)
-        };
+        let held = to_star || (*g != STAR && to.binary_search(g).is_ok());
         if !held {
             out.push(TempChange {
-                group: g.clone(),
+                group: names.name(*g).to_string(),
                 right,
                 change: direction,
             });
@@ -296,23 +509,41 @@ fn temp_one_way(
 
 /// Compare two maps by meaning.
 pub fn diff(old: &AuthzMap, new: &AuthzMap) -> MapDiff {
+    let mut names = Names::new();
+    let o = Prepared::new(old, &mut names);
+    let n = Prepared::new(new, &mut names);
+    diff_prepared(&o, &n, &names)
+}
+
+/// [`diff`] of two prepared maps, whose principals are numbered in `names`.
+pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> MapDiff {
+    let rank = names.ranks();
     let mut changes = Vec::new();
     for kind in [DestKind::Queue, DestKind::Topic] {
         for right in Right::ALL {
-            let o = Side::build(old, right, kind);
-            let n = Side::build(new, right, kind);
-            changes.extend(one_way(&n, &o, right, kind, Direction::Gained));
-            changes.extend(one_way(&o, &n, right, kind, Direction::Lost));
+            let o = Side::build(old, right, kind, names);
+            let n = Side::build(new, right, kind, names);
+            let mut dir = |from: &Side, to: &Side, d: Direction| {
+                one_way(from, to, right, kind, d, names, &rank, &mut changes)
+            };
+            dir(&n, &o, Direction::Gained);
+            dir(&o, &n, Direction::Lost);
         }
     }
     let mut temp = Vec::new();
     for right in Right::ALL {
-        let o = temp_holders(old, right);
-        let n = temp_holders(new, right);
-        temp_one_way(&n, &o, right, Direction::Gained, &mut temp);
-        temp_one_way(&o, &n, right, Direction::Lost, &mut temp);
+        let r = right_index(right);
+        let (o, n) = (&old.temp[r], &new.temp[r]);
+        temp_one_way(n, o, right, Direction::Gained, names, &mut temp);
+        temp_one_way(o, n, right, Direction::Lost, names, &mut temp);
     }
-    changes.sort_by(|a, b| order(a).cmp(&order(b)));
+    // the order of [`order`], its first five fields packed in one number
+    changes.sort_unstable_by(|(ka, a), (kb, b)| {
+        ka.cmp(kb)
+            .then_with(|| a.pattern.cmp(&b.pattern))
+            .then_with(|| a.example.cmp(&b.example))
+    });
+    let changes = changes.into_iter().map(|(_, c)| c).collect();
     temp.sort_by(|a, b| {
         (a.group != EVERYONE, &a.group, a.right, a.change).cmp(&(
             b.group != EVERYONE,
@@ -324,7 +555,23 @@ pub fn diff(old: &AuthzMap, new: &AuthzMap) -> MapDiff {
     MapDiff { changes, temp }
 }
 
+/// [`order`] up to the pattern as one number: everyone first, then by the
+/// group's rank among the names, kind, right and change.
+fn order_key(group: u32, rank: &[u32], kind: DestKind, right: Right, change: Direction) -> u64 {
+    let named = u64::from(group != STAR);
+    let dir = match change {
+        Direction::Gained => 0,
+        Direction::Lost => 1,
+    };
+    named << 63
+        | u64::from(rank[group as usize]) << 16
+        | (kind_index(kind) as u64) << 8
+        | (right_index(right) as u64) << 4
+        | dir
+}
+
 /// Sort key: everyone first, then by group, kind, right, change, pattern.
+#[cfg(test)]
 fn order(c: &Change) -> (bool, &str, DestKind, Right, Direction, &str, &str) {
     (
         c.group != EVERYONE,
@@ -340,37 +587,45 @@ fn order(c: &Change) -> (bool, &str, DestKind, Right, Direction, &str, &str) {
 /// The human form of a difference: one line per change, `+` for gains and
 /// `-` for losses, green and red when `color`.
 pub fn render_text(d: &MapDiff, color: bool) -> String {
-    let mut out = String::new();
-    let paint = |dir: Direction, line: String| -> String {
-        if !color {
-            return line;
+    let mut out = Vec::new();
+    // writing to a Vec cannot fail
+    let _ = write_text(d, color, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render_text`] written line by line to `out`.
+pub fn write_text(d: &MapDiff, color: bool, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let paint = |dir: Direction| -> (&'static str, &'static str) {
+        match (color, dir) {
+            (false, _) => ("", ""),
+            (true, Direction::Gained) => ("\x1b[32m", "\x1b[0m"),
+            (true, Direction::Lost) => ("\x1b[31m", "\x1b[0m"),
         }
-        let code = match dir {
-            Direction::Gained => "32",
-            Direction::Lost => "31",
-        };
-        format!("\x1b[{code}m{line}\x1b[0m")
     };
     for c in &d.changes {
         let (sign, verb) = sign_verb(c.change);
-        let line = format!(
-            "{sign} {} {verb} {} on {} {} (e.g. {})",
+        let (on, off) = paint(c.change);
+        writeln!(
+            out,
+            "{on}{sign} {} {verb} {} on {} {} (e.g. {}){off}",
             shown(&c.group),
             c.right,
             c.kind,
             c.pattern,
             c.example
-        );
-        out.push_str(&paint(c.change, line));
-        out.push('\n');
+        )?;
     }
     for c in &d.temp {
         let (sign, verb) = sign_verb(c.change);
-        let line = format!("{sign} {} {verb} {} on temp", shown(&c.group), c.right);
-        out.push_str(&paint(c.change, line));
-        out.push('\n');
+        let (on, off) = paint(c.change);
+        writeln!(
+            out,
+            "{on}{sign} {} {verb} {} on temp{off}",
+            shown(&c.group),
+            c.right
+        )?;
     }
-    out
+    Ok(())
 }
 
 fn sign_verb(d: Direction) -> (&'static str, &'static str) {
@@ -382,14 +637,27 @@ fn sign_verb(d: Direction) -> (&'static str, &'static str) {
 
 /// The JSON form (schema version 1, see `docs/diff-json.md`).
 pub fn render_json(d: &MapDiff) -> String {
-    let value = serde_json::json!({
-        "version": 1,
-        "changes": d.changes,
-        "temp": d.temp,
-    });
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    // writing to a Vec cannot fail
+    let _ = write_json(d, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render_json`] written to `out` as it is serialised.
+pub fn write_json(d: &MapDiff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Doc<'d> {
+        version: u32,
+        changes: &'d [Change],
+        temp: &'d [TempChange],
+    }
+    let doc = Doc {
+        version: 1,
+        changes: &d.changes,
+        temp: &d.temp,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
@@ -456,6 +724,25 @@ mod tests {
         assert_eq!(c.pattern, "ORDERS.>");
         assert!(Pattern::parse("ORDERS.>").matches(&c.example));
         assert_ne!(c.example, "ORDERS.IN");
+    }
+
+    #[test]
+    fn changes_are_sorted_everyone_first_then_by_group() {
+        let old = map(&[
+            (DestKind::Topic, "T.>", acl("b,*", "b", "")),
+            (DestKind::Queue, "Q.A", acl("a", "zz,b", "a")),
+        ]);
+        let new = map(&[
+            (DestKind::Queue, "Q.*", acl("b", "a", "*")),
+            (DestKind::Queue, "Q.B", acl("zz,a", "", "")),
+            (DestKind::Topic, "T.X", acl("a", "*,b", "zz")),
+        ]);
+        for (a, b) in [(&old, &new), (&new, &old)] {
+            let d = diff(a, b);
+            assert!(d.changes.len() > 8, "{d:#?}");
+            assert!(d.changes.windows(2).all(|w| order(&w[0]) < order(&w[1])));
+            assert_eq!(d.changes[0].group, EVERYONE);
+        }
     }
 
     #[test]

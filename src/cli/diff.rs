@@ -1,11 +1,11 @@
 //! `mqauthz diff OLD NEW`: what changes in who may do what.
 
-use super::input::{load_or_report, Loaded};
+use super::input::load_map_any;
 use super::{ExitStatus, Io};
-use crate::diff::{diff, open_map, render_json, render_text};
+use crate::diff::{diff_prepared, open_map, write_json, write_text, Names, Prepared};
 use crate::error::Error;
-use crate::semantics::AuthzMap;
 use crate::source::Sources;
+use std::io::Write;
 
 /// Output format of `diff`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -41,33 +41,41 @@ pub struct Args {
     fail_on: FailOn,
 }
 
-/// Load one side as a map; `None` when it cannot be used (reported).
-pub(super) fn load_map(
+/// Load one side and keep only what the comparison needs of its map (its
+/// principals numbered in `names`); the map, and a policy's model, are
+/// dropped before the other side is loaded. `None` when it cannot be used
+/// (reported). A policy's analysis findings are not shown by `diff`, so its
+/// rules are not run. The flag says the side is a configuration without an
+/// authorizationPlugin.
+pub(super) fn load_side(
     sources: &mut Sources,
     path: &str,
     io: &mut Io,
-) -> Result<Option<(AuthzMap, bool)>, Error> {
-    match load_or_report(io, sources, path)? {
-        None => Ok(None),
-        Some(Loaded::Policy { map, .. }) => Ok(Some((map, false))),
-        Some(Loaded::Config { map, findings, .. }) => {
-            if !findings.is_empty() {
-                io.report(&super::sorted(findings), sources);
-            }
-            match map {
-                Some(map) => Ok(Some((map, false))),
-                None => Ok(Some((open_map(), true))),
-            }
+    names: &mut Names,
+) -> Result<Option<(Prepared, bool)>, Error> {
+    let loaded = match load_map_any(sources, path)? {
+        Ok(loaded) => loaded,
+        Err(d) => {
+            io.report(&super::sorted(d), sources);
+            return Ok(None);
         }
+    };
+    if !loaded.findings.is_empty() {
+        io.report(&super::sorted(loaded.findings), sources);
     }
+    Ok(Some(match loaded.map {
+        Some(map) => (Prepared::new(&map, names), false),
+        None => (Prepared::new(&open_map(), names), true),
+    }))
 }
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let Some((old, old_open)) = load_map(&mut sources, &args.old, io)? else {
+    let mut names = Names::new();
+    let Some((old, old_open)) = load_side(&mut sources, &args.old, io, &mut names)? else {
         return Ok(ExitStatus::Error);
     };
-    let Some((new, new_open)) = load_map(&mut sources, &args.new, io)? else {
+    let Some((new, new_open)) = load_side(&mut sources, &args.new, io, &mut names)? else {
         return Ok(ExitStatus::Error);
     };
     for (open, path) in [(old_open, &args.old), (new_open, &args.new)] {
@@ -79,14 +87,17 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             );
         }
     }
-    let d = diff(&old, &new);
-    let text = match args.format {
-        DiffFormat::Text => render_text(&d, io.out_color),
-        DiffFormat::Json => render_json(&d),
-    };
-    io.out
-        .write_all(text.as_bytes())
-        .map_err(|e| Error::io("write", "<stdout>", e))?;
+    let d = diff_prepared(&old, &new, &names);
+    // written as it is formatted: the text of a large difference is not
+    // held in memory next to the difference itself
+    let mut out = std::io::BufWriter::new(&mut *io.out);
+    match args.format {
+        DiffFormat::Text => write_text(&d, io.out_color, &mut out),
+        DiffFormat::Json => write_json(&d, &mut out),
+    }
+    .and_then(|()| out.flush())
+    .map_err(|e| Error::io("write", "<stdout>", e))?;
+    drop(out);
     let failing = match args.fail_on {
         FailOn::Any => !d.is_empty(),
         FailOn::NewAccess => d.has_gains(),

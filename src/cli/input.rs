@@ -52,6 +52,40 @@ pub fn is_config(path: &str, bytes: &[u8]) -> bool {
     )
 }
 
+/// Is the input at `path` a configuration (`-`, standard input, is a policy)?
+fn config_path(path: &str) -> Result<bool, Error> {
+    if path == "-" {
+        return Ok(false);
+    }
+    let head = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    Ok(is_config(path, &head))
+}
+
+/// Load a configuration and read its map.
+fn load_config(
+    sources: &mut Sources,
+    path: &str,
+) -> Result<Result<Loaded, Vec<Diagnostic>>, Error> {
+    let doc = match config::load(sources, path)? {
+        Ok(doc) => doc,
+        Err(d) => return Ok(Err(d)),
+    };
+    let read = config::read_map(&doc);
+    if read
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+        && read.map.is_none()
+    {
+        return Ok(Err(read.diagnostics));
+    }
+    Ok(Ok(Loaded::Config {
+        doc: Box::new(doc),
+        map: read.map,
+        findings: read.diagnostics,
+    }))
+}
+
 /// Load a policy or a configuration. `Err(diagnostics)` when it cannot be
 /// used at all (syntax errors, malformed XML).
 pub fn load_any(
@@ -59,31 +93,8 @@ pub fn load_any(
     path: &str,
     options: &Options,
 ) -> Result<Result<Loaded, Vec<Diagnostic>>, Error> {
-    let config = if path == "-" {
-        false
-    } else {
-        let head = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-        is_config(path, &head)
-    };
-    if config {
-        let doc = match config::load(sources, path)? {
-            Ok(doc) => doc,
-            Err(d) => return Ok(Err(d)),
-        };
-        let read = config::read_map(&doc);
-        if read
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
-            && read.map.is_none()
-        {
-            return Ok(Err(read.diagnostics));
-        }
-        return Ok(Ok(Loaded::Config {
-            doc: Box::new(doc),
-            map: read.map,
-            findings: read.diagnostics,
-        }));
+    if config_path(path)? {
+        return load_config(sources, path);
     }
     let (front, diagnostics) = analyse(sources, path, options)?;
     if front
@@ -98,6 +109,48 @@ pub fn load_any(
         front: Box::new(front),
         map,
         findings: diagnostics,
+    }))
+}
+
+/// What [`load_map_any`] keeps of an input: its map (`None`: a configuration
+/// without an authorizationPlugin) and, for a configuration, what could not
+/// be modelled.
+pub struct MapOnly {
+    pub map: Option<AuthzMap>,
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Like [`load_any`] for a command that uses only the map (diff): a policy
+/// is front-ended and compiled without running the analysis rules, whose
+/// findings such a command never shows, and its syntax tree and model are
+/// dropped once the map is built. The inputs that cannot be used are the
+/// same as for [`load_any`], with the same diagnostics.
+pub fn load_map_any(
+    sources: &mut Sources,
+    path: &str,
+) -> Result<Result<MapOnly, Vec<Diagnostic>>, Error> {
+    if config_path(path)? {
+        return Ok(load_config(sources, path)?.map(|loaded| match loaded {
+            Loaded::Config { map, findings, .. } => MapOnly { map, findings },
+            Loaded::Policy { map, .. } => MapOnly {
+                map: Some(map),
+                findings: Vec::new(),
+            },
+        }));
+    }
+    let mut front = load::policy(sources, path)?;
+    front.ast = Default::default();
+    if front
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        return Ok(Err(front.diagnostics));
+    }
+    let map = compile::compile(&front.policy);
+    Ok(Ok(MapOnly {
+        map: Some(map),
+        findings: Vec::new(),
     }))
 }
 

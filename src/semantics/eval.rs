@@ -195,7 +195,7 @@ impl AuthzMap {
 
 /// A fast, non-cryptographic hasher for the index's segment maps.
 #[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -214,7 +214,7 @@ impl Hasher for FxHasher {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A node of one namespace's tree, like ActiveMQ's `DestinationMapNode`.
 #[derive(Default)]

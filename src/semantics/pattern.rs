@@ -16,9 +16,11 @@
 //! itself contains wildcard segments (wildcard subscriptions, literal
 //! wildcard names). It works on raw segments and is not an algebra.
 
+use super::eval::FxHasher;
 use std::cmp::Ordering;
+use std::collections::HashSet;
 use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
 /// One segment of a normalised pattern.
@@ -48,9 +50,35 @@ struct Inner {
 /// The literal used to fill `*` and `>` in examples and witnesses.
 const FILL: &str = "X";
 
+/// Literal segments shared by the patterns read with
+/// [`Pattern::parse_shared`]: each distinct literal is stored once.
+#[derive(Debug, Default)]
+pub struct Literals(HashSet<Arc<str>, BuildHasherDefault<FxHasher>>);
+
+impl Literals {
+    fn get(&mut self, lit: &str) -> Arc<str> {
+        if let Some(l) = self.0.get(lit) {
+            return l.clone();
+        }
+        let l: Arc<str> = lit.into();
+        self.0.insert(l.clone());
+        l
+    }
+}
+
 impl Pattern {
     /// Read a raw ActiveMQ physical name (already trimmed, options cut off).
     pub fn parse(raw: &str) -> Pattern {
+        Pattern::parse_with(raw, |lit| lit.into())
+    }
+
+    /// [`Pattern::parse`], sharing the literal segments with the other
+    /// patterns read with `lits` (many patterns repeat the same few words).
+    pub fn parse_shared(raw: &str, lits: &mut Literals) -> Pattern {
+        Pattern::parse_with(raw, |lit| lits.get(lit))
+    }
+
+    fn parse_with(raw: &str, mut lit_of: impl FnMut(&str) -> Arc<str>) -> Pattern {
         let mut segs = Vec::new();
         let mut tail = false;
         let mut parts = raw.split('.').peekable();
@@ -64,7 +92,7 @@ impl Pattern {
                     tail = true;
                     break;
                 }
-                lit => segs.push(Seg::Lit(lit.into())),
+                lit => segs.push(Seg::Lit(lit_of(lit))),
             }
         }
         Pattern(Arc::new(Inner {
@@ -347,6 +375,26 @@ fn rule_f(p: &[&str], k: &[&str], i: usize, deep: bool) -> bool {
 pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn shared_literals_read_the_same_pattern() {
+        let mut lits = Literals::default();
+        for raw in ["A.B.>", "A.*.B", ">", "A..B", "A.>.C", ""] {
+            let shared = Pattern::parse_shared(raw, &mut lits);
+            let own = Pattern::parse(raw);
+            assert_eq!(shared, own);
+            assert_eq!(shared.raw(), own.raw());
+            assert_eq!(shared.tail(), own.tail());
+        }
+        let (a, b) = (
+            Pattern::parse_shared("ORDERS.IN", &mut lits),
+            Pattern::parse_shared("ORDERS.OUT", &mut lits),
+        );
+        match (&a.segs()[0], &b.segs()[0]) {
+            (Seg::Lit(x), Seg::Lit(y)) => assert!(Arc::ptr_eq(x, y)),
+            _ => panic!("literal segments expected"),
+        }
+    }
 
     #[test]
     fn parse_and_display() {
