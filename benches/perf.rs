@@ -244,21 +244,28 @@ fn check_and_compile(front: &Front) -> (usize, String) {
 // ------------------------------------------------------------- memory
 
 /// Child mode: build the policy, check and compile it, print `VmHWM` in kB.
-fn child_mem(kind: &str, grants: usize) {
-    let text = match kind {
-        "worst" => gen::worst(grants, 1),
-        _ => gen::policy(grants, 1),
-    };
-    let (_s, front) = front_chunked(&text);
-    let (n, xml) = check_and_compile(&front);
-    std::hint::black_box((n, xml.len()));
+/// Run one `mqauthz` command line in this process (the code the binary
+/// runs, standard output discarded by the parent) and print the process's
+/// peak resident memory to standard error.
+fn child_mem(args: &[String]) {
+    let mut argv = vec!["mqauthz".to_string()];
+    argv.extend(args.iter().cloned());
+    match <mqauthz::cli::Cli as clap::Parser>::try_parse_from(&argv) {
+        Ok(cli) => {
+            std::hint::black_box(mqauthz::cli::run(cli));
+        }
+        Err(e) => {
+            eprintln!("bad command line {argv:?}: {e}");
+            return;
+        }
+    }
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let hwm = status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .map(|v| v.trim().trim_end_matches("kB").trim().to_string())
         .unwrap_or_else(|| "0".into());
-    println!("{hwm}");
+    eprintln!("VmHWM {hwm}");
 }
 
 /// Child mode: time the index, each rule and the assertions once, to find
@@ -297,14 +304,21 @@ fn child_rules(kind: &str, grants: usize) {
     }
 }
 
-fn peak_kb(kind: &str, grants: usize) -> Option<u64> {
+/// Peak resident memory (kB) of the command line `args`, run in a child.
+fn peak_kb(args: &[&str]) -> Option<u64> {
     let exe = std::env::current_exe().ok()?;
     let out = Command::new(exe)
-        .args(["--child-mem", kind, &grants.to_string()])
-        .stderr(Stdio::inherit())
+        .arg("--child-mem")
+        .args(args)
+        .stdout(Stdio::null())
         .output()
         .ok()?;
-    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM "))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 // ------------------------------------------------------------- java oracle
@@ -478,9 +492,7 @@ fn main() {
         return;
     }
     if let Some(i) = args.iter().position(|a| a == "--child-mem") {
-        let kind = args.get(i + 1).map(String::as_str).unwrap_or("policy");
-        let n = args.get(i + 2).and_then(|v| v.parse().ok()).unwrap_or(1000);
-        child_mem(kind, n);
+        child_mem(&args[i + 1..]);
         return;
     }
     let quick = std::env::var("MQAUTHZ_BENCH_QUICK").as_deref() == Ok("1");
@@ -716,36 +728,6 @@ fn main() {
         }
     }
 
-    // ---- peak memory
-    for &n in sizes {
-        for kind in ["policy", "worst"] {
-            match peak_kb(kind, n) {
-                Some(kb) => {
-                    let mb = kb as f64 / 1024.0;
-                    let target = if n == 100_000 {
-                        format!("≤ 300 MB: {}", verdict(mb <= 300.0))
-                    } else {
-                        String::new()
-                    };
-                    table.row(
-                        &format!(
-                            "peak memory (VmHWM), {kind} {n} grants: generate+parse+check+compile"
-                        ),
-                        format!("{mb:.0} MB"),
-                        "",
-                        &target,
-                    );
-                }
-                None => table.row(
-                    &format!("peak memory, {kind} {n} grants"),
-                    "not measured".into(),
-                    "",
-                    "",
-                ),
-            }
-        }
-    }
-
     // ---- compile+merge vs the real broker's start-up
     if std::env::var("MQAUTHZ_BENCH_BROKER").as_deref() != Ok("0") {
         // 12,200 generated grants compile to about 10,000 entries
@@ -801,6 +783,36 @@ fn cli_rows(table: &mut Table, bin: &str, dir: &Path, sizes: &[usize]) {
                 "",
             );
             compile_t.push((n, t));
+            let f = file.to_str().expect("utf-8 temp path");
+            let out = dir.join("out.xml");
+            let o = out.to_str().expect("utf-8 temp path");
+            for (what, args) in [
+                ("check", vec!["check", "--format", "concise", f]),
+                ("compile", vec!["compile", f, "-o", o]),
+            ] {
+                let target = if n == 100_000 {
+                    |mb: f64| format!("≤ 300 MB: {}", verdict(mb <= 300.0))
+                } else {
+                    |_: f64| String::new()
+                };
+                match peak_kb(&args) {
+                    Some(kb) => {
+                        let mb = kb as f64 / 1024.0;
+                        table.row(
+                            &format!("peak memory (VmHWM) of `mqauthz {what}`, {kind} {n} grants"),
+                            format!("{mb:.0} MB"),
+                            "",
+                            &target(mb),
+                        );
+                    }
+                    None => table.row(
+                        &format!("peak memory of `mqauthz {what}`, {kind} {n} grants"),
+                        "not measured".into(),
+                        "",
+                        "",
+                    ),
+                }
+            }
             if callgrind {
                 match instructions(bin, &["check", "--format", "concise"], &file) {
                     Ok(ir) => {
