@@ -18,7 +18,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Map types other than `authorizationMap` that `<map>` may hold.
 pub const OTHER_MAP_TYPES: &[&str] = &[
@@ -152,7 +152,7 @@ pub struct ConfigDoc {
     /// How it was given.
     pub format: ConfigFormat,
     /// The XML text (the file text, or the decoded `Data` of AWS JSON).
-    pub xml: String,
+    pub xml: Arc<str>,
     /// The skeleton of the document, in document order; index 0 is the
     /// root. It holds the root, every element named `broker` and every
     /// `authorizationPlugin` of the ActiveMQ namespace with all their
@@ -208,7 +208,7 @@ impl ConfigDoc {
             xml: text,
         };
         let skeleton = parse_xml(text, &loc)?;
-        let mut doc = ConfigDoc::from_skeleton(id, text.clone(), skeleton, Some(id), &loc)?;
+        let mut doc = ConfigDoc::from_skeleton(id, Arc::clone(text), skeleton, Some(id), &loc)?;
         doc.format = root_format(&doc);
         Ok(doc)
     }
@@ -240,7 +240,10 @@ impl ConfigDoc {
     /// to register; call [`ConfigDoc::set_xml_source`] with its id.
     pub fn decoded_xml_file(&self, name: &str) -> Option<SourceFile> {
         match self.format {
-            ConfigFormat::AwsJson(_) => Some(SourceFile::new(format!("{name}#Data"), &*self.xml)),
+            ConfigFormat::AwsJson(_) => Some(SourceFile::shared(
+                format!("{name}#Data"),
+                Arc::clone(&self.xml),
+            )),
             _ => None,
         }
     }
@@ -326,7 +329,7 @@ impl ConfigDoc {
 
     fn from_skeleton(
         id: SourceId,
-        xml: String,
+        xml: Arc<str>,
         skeleton: Skeleton,
         xml_source: Option<SourceId>,
         loc: &Locator,
@@ -1661,13 +1664,14 @@ fn parse_json(id: SourceId, file: &SourceFile) -> Result<ConfigDoc, Vec<Diagnost
         .primary(id, data_span, "")
         .help("encode the configuration as UTF-8 before base64")]
     })?;
+    let xml: Arc<str> = Arc::from(xml);
     let loc = Locator {
         id,
         json_data: Some(data_span),
         xml: &xml,
     };
     let skeleton = parse_xml(&xml, &loc)?;
-    let mut doc = ConfigDoc::from_skeleton(id, xml.clone(), skeleton, None, &loc)?;
+    let mut doc = ConfigDoc::from_skeleton(id, Arc::clone(&xml), skeleton, None, &loc)?;
     let inner = root_format(&doc);
     doc.format = ConfigFormat::AwsJson(AwsJson {
         object,
@@ -1864,7 +1868,7 @@ mod tests {
         let text = format!("{{\"ConfigurationId\": \"c-1\", \"Data\": \"{data}\"}}");
         let doc = parse(&text).expect("parses");
         assert!(doc.is_json());
-        assert_eq!(doc.xml, xml);
+        assert_eq!(&*doc.xml, xml);
         assert_eq!(code("{\"Data\": \"***\"}"), "invalid-config-data");
         assert_eq!(code("{\"Id\": \"c-1\"}"), "invalid-config-json");
         assert_eq!(code("{\"Data\": 3}"), "invalid-config-json");
