@@ -572,7 +572,7 @@ impl<'a> Scopes<'a> {
     /// Enter an element with these (checked) attributes.
     fn open(&mut self, attrs: &[RawAttr<'a>]) {
         for a in attrs {
-            if !a.name.starts_with("xmlns") {
+            if a.name.as_bytes().first() != Some(&b'x') || !a.name.starts_with("xmlns") {
                 continue;
             }
             let prefix = if a.name == "xmlns" {
@@ -661,10 +661,16 @@ impl<'a> IndentSteps<'a> {
         let (Some(c), Some(p)) = (child, parent) else {
             return;
         };
-        let Some(unit) = c.strip_prefix(p).filter(|u| !u.is_empty()) else {
+        // Indentation is a few blanks: compare in place.
+        if c.len() <= p.len() || !short_eq(&c[..p.len()], p) {
             return;
-        };
-        if let Some(e) = self.counts.get_mut(self.last).filter(|e| e.0 == unit) {
+        }
+        let unit = &c[p.len()..];
+        if let Some(e) = self
+            .counts
+            .get_mut(self.last)
+            .filter(|e| short_eq(e.0, unit))
+        {
             e.1 += 1;
             return;
         }
@@ -1176,16 +1182,20 @@ static NAME_BYTES: [u8; 256] = {
 };
 
 /// The length of the name at the start of `s`.
+#[inline]
 fn name_len(s: &str) -> usize {
+    name_end(s, 0)
+}
+
+/// Where the name starting at byte `i` of `s` ends.
+#[inline]
+fn name_end(s: &str, mut i: usize) -> usize {
     let bytes = s.as_bytes();
-    let mut i = 0;
     loop {
-        // ASCII name characters first; the position does not depend on
-        // the table, so the loads of successive bytes overlap.
-        i += bytes[i..]
-            .iter()
-            .position(|&b| NAME_BYTES[usize::from(b)] != 1)
-            .unwrap_or(bytes.len() - i);
+        // ASCII name characters first, one table look-up each.
+        while i < bytes.len() && NAME_BYTES[usize::from(bytes[i])] == 1 {
+            i += 1;
+        }
         match bytes.get(i) {
             Some(&b) if NAME_BYTES[usize::from(b)] == 2 => {
                 match s.get(i..).and_then(|r| r.chars().next()) {
@@ -1197,6 +1207,28 @@ fn name_len(s: &str) -> usize {
         }
     }
 }
+
+/// Whether two short strings are equal, compared in place (no call to
+/// `memcmp` for a few bytes).
+#[inline]
+fn short_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// Per byte: 1 for the bytes that end or interrupt an attribute value
+/// (either quote, `<`, `&`), 0 otherwise.
+static VALUE_STOPS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = 1;
+    t[b'\'' as usize] = 1;
+    t[b'<' as usize] = 1;
+    t[b'&' as usize] = 1;
+    t
+};
+
+/// Values longer than this are searched with `memchr3`; shorter ones
+/// byte by byte, which costs less than setting up the vector search.
+const SHORT_VALUE: usize = 32;
 
 /// Check a start tag or empty-element tag `raw` found at byte `at`: its
 /// name, and its attributes (put into `attrs`) with their references.
@@ -1214,8 +1246,8 @@ fn scan_tag<'a>(
     let inner_end = raw.len().saturating_sub(if empty { 2 } else { 1 });
     let inner = raw.get(1..inner_end).unwrap_or("");
     let off = at + 1;
-    let name_end = name_len(inner);
-    let name = &inner[..name_end];
+    let tag_name_end = name_len(inner);
+    let name = &inner[..tag_name_end];
     if name.is_empty() || name.starts_with(':') || name.ends_with(':') {
         return Err(ScanError::Malformed(
             at,
@@ -1223,7 +1255,7 @@ fn scan_tag<'a>(
         ));
     }
     let bytes = inner.as_bytes();
-    let mut i = name_end;
+    let mut i = tag_name_end;
     loop {
         let ws_start = i;
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
@@ -1239,7 +1271,7 @@ fn scan_tag<'a>(
             ));
         }
         let a_start = i;
-        i += name_len(&inner[i..]);
+        i = name_end(inner, i);
         let a_name = &inner[a_start..i];
         if a_name.is_empty() {
             return Err(ScanError::Malformed(
@@ -1272,7 +1304,27 @@ fn scan_tag<'a>(
         i += 1;
         let v_start = i;
         let mut refs = false;
+        // Short values byte by byte; the rest of a long one with memchr3.
+        let short_end = bytes.len().min(i + SHORT_VALUE);
         let value_end = loop {
+            while i < short_end && VALUE_STOPS[usize::from(bytes[i])] == 0 {
+                i += 1;
+            }
+            if i < short_end {
+                match bytes[i] {
+                    b'<' => {
+                        return Err(ScanError::Malformed(
+                            off + i,
+                            "`<` inside an attribute value".into(),
+                        ))
+                    }
+                    b'&' => refs = true,
+                    q if q == quote => break i,
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
             match memchr::memchr3(quote, b'<', b'&', &bytes[i..]) {
                 None => {
                     return Err(ScanError::Malformed(
@@ -1299,7 +1351,7 @@ fn scan_tag<'a>(
             check_refs(raw_value, off + v_start)?;
         }
         let duplicate = if attrs.len() < FEW {
-            attrs.iter().any(|a| a.name == a_name)
+            attrs.iter().any(|a| short_eq(a.name, a_name))
         } else {
             if attrs.len() == FEW {
                 seen.clear();
