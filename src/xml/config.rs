@@ -1031,30 +1031,30 @@ fn scan_open_tag<'a>(
         i += 1;
         let v_start = i;
         let mut refs = false;
-        let short_end = bytes.len().min(i + SHORT_VALUE);
         let value_end = loop {
-            while i < short_end && VALUE_STOPS[usize::from(bytes[i])] == 0 {
-                i += 1;
-            }
-            if i < short_end {
-                match bytes[i] {
-                    b'<' => return None,
-                    b'&' => refs = true,
-                    q if q == quote => break i,
-                    _ => {}
+            // Eight bytes at a time up to a quote, `<` or `&`, then byte
+            // by byte.
+            while let Some(w) = word_at(bytes, i) {
+                let stops = zero_bytes(w ^ (ONES * u64::from(b'"')))
+                    | zero_bytes(w ^ (ONES * u64::from(b'\'')))
+                    | zero_bytes(w ^ (ONES * u64::from(b'<')))
+                    | zero_bytes(w ^ (ONES * u64::from(b'&')));
+                if stops != 0 {
+                    i += (stops.trailing_zeros() / 8) as usize;
+                    break;
                 }
-                i += 1;
-                continue;
+                i += 8;
             }
-            let n = memchr::memchr3(quote, b'<', b'&', &bytes[i..])?;
-            match bytes[i + n] {
+            while i < bytes.len() && VALUE_STOPS[usize::from(bytes[i])] == 0 {
+                i += 1;
+            }
+            match *bytes.get(i)? {
                 b'<' => return None,
-                b'&' => {
-                    refs = true;
-                    i += n + 1;
-                }
-                _ => break i + n,
+                b'&' => refs = true,
+                q if q == quote => break i,
+                _ => {}
             }
+            i += 1;
         };
         let raw_value = text.get(v_start..value_end)?;
         i = value_end + 1;
@@ -1514,10 +1514,45 @@ fn name_len(s: &str) -> usize {
     name_end(s, 0)
 }
 
+/// Eight bytes of `bytes` from `i`, as one word.
+#[inline]
+fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
+    let chunk: [u8; 8] = bytes.get(i..i.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each zero byte of `v` is set (and maybe of bytes after
+/// the first zero one): the lowest set bit marks the first zero byte.
+#[inline]
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v & HIGHS
+}
+
+/// Whether all eight bytes of `w` are ASCII letters.
+#[inline]
+fn all_letters(w: u64) -> bool {
+    if w & HIGHS != 0 {
+        return false;
+    }
+    // Fold case, then check each byte against `a` and `z` with adds that
+    // cannot carry into the next byte.
+    let x = w | (ONES * 0x20);
+    let from_a = x.wrapping_add(ONES * (0x80 - u64::from(b'a')));
+    let past_z = x.wrapping_add(ONES * (0x80 - u64::from(b'z') - 1));
+    from_a & !past_z & HIGHS == HIGHS
+}
+
 /// Where the name starting at byte `i` of `s` ends.
 #[inline]
 fn name_end(s: &str, mut i: usize) -> usize {
     let bytes = s.as_bytes();
+    // Letters eight at a time.
+    while word_at(bytes, i).is_some_and(all_letters) {
+        i += 8;
+    }
     loop {
         // ASCII name characters first, one table look-up each.
         while i < bytes.len() && NAME_BYTES[usize::from(bytes[i])] == 1 {
@@ -2219,6 +2254,28 @@ mod tests {
         }
         assert_eq!(name_len("a\u{a0}b"), 1);
         assert_eq!(name_len("ä:b c"), 4);
+        assert_eq!(name_len("producerFlowControl=\"1\""), 19);
+        assert_eq!(name_len("abcdefgh"), 8);
+        assert_eq!(name_len("abcdefghä i"), 10);
+    }
+
+    #[test]
+    fn word_checks_match_bytes() {
+        for b in 0u8..=255 {
+            for at in 0..8 {
+                let mut w = *b"abcdefgh";
+                w[at] = b;
+                let word = u64::from_le_bytes(w);
+                assert_eq!(all_letters(word), b.is_ascii_alphabetic(), "{b} at {at}");
+                let first = w.iter().position(|&c| c == b'<');
+                let stops = zero_bytes(word ^ (ONES * u64::from(b'<')));
+                let got = (stops != 0).then(|| (stops.trailing_zeros() / 8) as usize);
+                assert_eq!(got, first, "{b} at {at}");
+            }
+        }
+        let w = u64::from_le_bytes(*b"<<a<\0<\x80<");
+        let stops = zero_bytes(w ^ (ONES * u64::from(b'<')));
+        assert_eq!(stops.trailing_zeros() / 8, 0);
     }
 
     #[test]
