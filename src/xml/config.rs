@@ -819,11 +819,16 @@ impl<'a> Pass<'a> {
     }
 
     /// The skeleton, once the whole text is read and every element closed.
-    fn finish(self) -> Skeleton {
+    /// `no_cr`: the text is known to hold no carriage return.
+    fn finish(self, no_cr: bool) -> Skeleton {
         Skeleton {
             elements: self.elements,
             indent_unit: self.steps.unit(),
-            line_end: detect_line_end(self.text),
+            line_end: if no_cr {
+                "\n"
+            } else {
+                detect_line_end(self.text)
+            },
             plugin_scopes: self.plugin_scopes,
         }
     }
@@ -842,6 +847,10 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
         None => parse_checked(text, loc),
     }
 }
+
+/// How much text the scanner reads before looking for carriage returns
+/// in it.
+const CR_BLOCK: usize = 16 * 1024;
 
 /// Character data shorter than this is read byte by byte.
 const SHORT_TEXT: usize = 64;
@@ -864,7 +873,15 @@ fn parse_fast(text: &str) -> Option<Skeleton> {
     let mut attrs: Vec<RawAttr> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut i = base;
+    // Carriage returns are looked for in the text just read, while it is
+    // still in the cache: up to `cr_checked`, found or not (`cr`).
+    let mut cr_checked = 0;
+    let mut cr = false;
     loop {
+        if i - cr_checked >= CR_BLOCK {
+            cr = cr || memchr::memchr(b'\r', &bytes[cr_checked..i]).is_some();
+            cr_checked = i;
+        }
         // Character data up to the next markup: usually a line end and
         // some indentation, read byte by byte (noting where the last line
         // starts and whether it holds only blanks), otherwise with memchr.
@@ -968,7 +985,8 @@ fn parse_fast(text: &str) -> Option<Skeleton> {
     if !pass.stack.is_empty() || pass.elements.is_empty() {
         return None;
     }
-    Some(pass.finish())
+    let no_cr = !cr && memchr::memchr(b'\r', &bytes[cr_checked..]).is_none();
+    Some(pass.finish(no_cr))
 }
 
 /// Read and check the start tag (or empty-element tag) at byte `at` of
@@ -1226,7 +1244,7 @@ fn parse_checked(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>>
             "the document has no root element",
         )]);
     }
-    Ok(pass.finish())
+    Ok(pass.finish(false))
 }
 
 /// Keep every open element that is not kept yet (outermost first, so the
@@ -2427,6 +2445,16 @@ mod tests {
             ));
         }
         assert!(parse_fast(SPRING).is_some());
+        // Carriage returns are looked for block by block.
+        let many = "<x a='1'/>\n".repeat(5000);
+        for text in [
+            format!("{b}\r\n{many}</broker>"),
+            format!("{b}{many}\r\n</broker>"),
+            format!("{b}{}</broker>", many.replace('\n', "\r\n")),
+            format!("{b}{many}</broker>"),
+        ] {
+            assert!(fast_agrees(&text));
+        }
     }
 
     /// Every configuration the tests use, and many mutations of each.
