@@ -893,7 +893,13 @@ fn parse_fast(text: &str) -> Option<Skeleton> {
             match bytes[lt] {
                 b'<' => break,
                 b'\n' => line = Some(lt + 1),
-                b' ' | b'\t' => {}
+                b' ' => {
+                    if word_at(bytes, lt) == Some(ONES * u64::from(b' ')) {
+                        lt += 8;
+                        continue;
+                    }
+                }
+                b'\t' => {}
                 b'&' => {
                     amp = true;
                     line = None;
@@ -903,7 +909,7 @@ fn parse_fast(text: &str) -> Option<Skeleton> {
             lt += 1;
         }
         let mut indent = line.map(|l| text.get(l..lt));
-        if lt == short_end && lt < bytes.len() && bytes[lt] != b'<' {
+        if lt < bytes.len() && bytes[lt] != b'<' {
             lt = memchr::memchr(b'<', &bytes[lt..]).map_or(bytes.len(), |n| lt + n);
             amp = true;
             indent = None;
@@ -1549,26 +1555,37 @@ fn zero_bytes(v: u64) -> u64 {
     v.wrapping_sub(ONES) & !v & HIGHS
 }
 
-/// Whether all eight bytes of `w` are ASCII letters.
+/// The high bit of each byte of `w` that is not an ASCII letter is set
+/// (and maybe of bytes after the first such byte): the lowest set bit marks
+/// the first byte that is not a letter.
 #[inline]
-fn all_letters(w: u64) -> bool {
-    if w & HIGHS != 0 {
-        return false;
-    }
-    // Fold case, then check each byte against `a` and `z` with adds that
-    // cannot carry into the next byte.
+fn non_letters(w: u64) -> u64 {
+    // Fold case, then compare each byte with `a` and `z` by adding; an
+    // add only carries out of a byte that has its high bit set, which is
+    // then the first non-letter or after it.
     let x = w | (ONES * 0x20);
     let from_a = x.wrapping_add(ONES * (0x80 - u64::from(b'a')));
     let past_z = x.wrapping_add(ONES * (0x80 - u64::from(b'z') - 1));
-    from_a & !past_z & HIGHS == HIGHS
+    (!(from_a & !past_z) | w) & HIGHS
+}
+
+/// Whether all eight bytes of `w` are ASCII letters.
+#[cfg(test)]
+fn all_letters(w: u64) -> bool {
+    non_letters(w) == 0
 }
 
 /// Where the name starting at byte `i` of `s` ends.
 #[inline]
 fn name_end(s: &str, mut i: usize) -> usize {
     let bytes = s.as_bytes();
-    // Letters eight at a time.
-    while word_at(bytes, i).is_some_and(all_letters) {
+    // Letters eight at a time, up to the first byte that is not one.
+    while let Some(w) = word_at(bytes, i) {
+        let other = non_letters(w);
+        if other != 0 {
+            i += (other.trailing_zeros() / 8) as usize;
+            break;
+        }
         i += 8;
     }
     loop {
@@ -2285,6 +2302,10 @@ mod tests {
                 w[at] = b;
                 let word = u64::from_le_bytes(w);
                 assert_eq!(all_letters(word), b.is_ascii_alphabetic(), "{b} at {at}");
+                let other = non_letters(word);
+                let first = w.iter().position(|c| !c.is_ascii_alphabetic());
+                let got = (other != 0).then(|| (other.trailing_zeros() / 8) as usize);
+                assert_eq!(got, first, "{b} at {at}");
                 let first = w.iter().position(|&c| c == b'<');
                 let stops = zero_bytes(word ^ (ONES * u64::from(b'<')));
                 let got = (stops != 0).then(|| (stops.trailing_zeros() / 8) as usize);
