@@ -1058,6 +1058,7 @@ fn scan_open_tag<'a>(
         let value_end = loop {
             // Eight bytes at a time up to a quote, `<` or `&`, then byte
             // by byte.
+            let mut found = false;
             while let Some(w) = word_at(bytes, i) {
                 let stops = zero_bytes(w ^ (ONES * u64::from(b'"')))
                     | zero_bytes(w ^ (ONES * u64::from(b'\'')))
@@ -1065,12 +1066,15 @@ fn scan_open_tag<'a>(
                     | zero_bytes(w ^ (ONES * u64::from(b'&')));
                 if stops != 0 {
                     i += (stops.trailing_zeros() / 8) as usize;
+                    found = true;
                     break;
                 }
                 i += 8;
             }
-            while i < bytes.len() && VALUE_STOPS[usize::from(bytes[i])] == 0 {
-                i += 1;
+            if !found {
+                while i < bytes.len() && VALUE_STOPS[usize::from(bytes[i])] == 0 {
+                    i += 1;
+                }
             }
             match *bytes.get(i)? {
                 b'<' => return None,
@@ -1609,7 +1613,19 @@ fn name_end(s: &str, mut i: usize) -> usize {
 /// `memcmp` for a few bytes).
 #[inline]
 fn short_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    // Eight bytes at a time, then the rest.
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (word_at(a, i), word_at(b, i)) {
+        if x != y {
+            return false;
+        }
+        i += 8;
+    }
+    a.iter().zip(b).skip(i).all(|(x, y)| x == y)
 }
 
 /// Per byte: 1 for the bytes that end or interrupt an attribute value
