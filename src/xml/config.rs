@@ -1056,12 +1056,11 @@ fn scan_open_tag<'a>(
         let v_start = i;
         let mut refs = false;
         let value_end = loop {
-            // Eight bytes at a time up to a quote, `<` or `&`, then byte
-            // by byte.
+            // Eight bytes at a time up to the closing quote, `<` or `&`,
+            // then byte by byte.
             let mut found = false;
             while let Some(w) = word_at(bytes, i) {
-                let stops = zero_bytes(w ^ (ONES * u64::from(b'"')))
-                    | zero_bytes(w ^ (ONES * u64::from(b'\'')))
+                let stops = zero_bytes(w ^ (ONES * u64::from(quote)))
                     | zero_bytes(w ^ (ONES * u64::from(b'<')))
                     | zero_bytes(w ^ (ONES * u64::from(b'&')));
                 if stops != 0 {
