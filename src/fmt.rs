@@ -18,7 +18,7 @@ enum Item<'a> {
 /// Format a parsed file. The file must have parsed without errors; a file
 /// with errors is never formatted.
 pub fn format(source: &SourceFile, file: &PolicyFile) -> String {
-    let text = source.text.as_str();
+    let text = &*source.text;
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut out = String::new();
     if text.starts_with('\u{feff}') {

@@ -4,6 +4,7 @@
 //! [`SourceFile`]; only the renderers turn spans into lines and columns.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A half-open byte range into one source file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,10 +47,12 @@ fn clamp_u32(n: usize) -> u32 {
 pub struct SourceId(pub u32);
 
 /// A loaded input file: its display name, its text and where its lines start.
+///
+/// The text is shared, so that a parsed document can keep it without a copy.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     pub name: String,
-    pub text: String,
+    pub text: Arc<str>,
     line_starts: Vec<usize>,
 }
 
@@ -62,7 +65,11 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
+        SourceFile::shared(name, Arc::from(text.into()))
+    }
+
+    /// A file whose text is already shared.
+    pub fn shared(name: impl Into<String>, text: Arc<str>) -> SourceFile {
         let mut line_starts = vec![0];
         for (i, b) in text.bytes().enumerate() {
             if b == b'\n' {

@@ -256,7 +256,7 @@ fn json_diagnostics_point_at_data_until_the_xml_is_registered() {
         .any(|n| n.contains("line 4, column 1")));
 
     let decoded = doc.decoded_xml_file("c.json").expect("decoded file");
-    assert_eq!(decoded.text, xml);
+    assert_eq!(&*decoded.text, xml);
     doc.set_xml_source(SourceId(8));
     let (_, diags) = xml::read_map(&doc);
     let label = diags[0].primary_label().expect("label");

@@ -132,11 +132,11 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         (Err(d), _) => return refuse_merge(io, &sources, d, into),
     };
     let current_xml = if doc.is_json() {
-        doc.xml.as_str()
+        &doc.xml
     } else {
         sources
             .get(doc.source)
-            .map(|f| f.text.as_str())
+            .map(|f| &*f.text)
             .unwrap_or_default()
     };
     let up_to_date = merged_xml == current_xml;

@@ -44,7 +44,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         let formatted = crate::fmt::format(file, &front.ast);
         if path == "-" {
             if args.check {
-                if formatted != file.text {
+                if *formatted != *file.text {
                     let _ = writeln!(io.out, "<stdin>");
                     status = status.worst(ExitStatus::Findings);
                 }
@@ -55,7 +55,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             }
             continue;
         }
-        if formatted == file.text {
+        if *formatted == *file.text {
             continue;
         }
         if args.check {

@@ -26,7 +26,7 @@ pub struct Parsed {
 
 /// Parse a policy file.
 pub fn parse(id: SourceId, source: &SourceFile) -> Parsed {
-    let text = source.text.as_str();
+    let text = &*source.text;
     let mut diagnostics = Vec::new();
     let mut statements = Vec::new();
     let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };

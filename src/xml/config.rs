@@ -18,7 +18,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Map types other than `authorizationMap` that `<map>` may hold.
 pub const OTHER_MAP_TYPES: &[&str] = &[
@@ -152,7 +152,7 @@ pub struct ConfigDoc {
     /// How it was given.
     pub format: ConfigFormat,
     /// The XML text (the file text, or the decoded `Data` of AWS JSON).
-    pub xml: String,
+    pub xml: Arc<str>,
     /// The skeleton of the document, in document order; index 0 is the
     /// root. It holds the root, every element named `broker` and every
     /// `authorizationPlugin` of the ActiveMQ namespace with all their
@@ -208,7 +208,7 @@ impl ConfigDoc {
             xml: text,
         };
         let skeleton = parse_xml(text, &loc)?;
-        let mut doc = ConfigDoc::from_skeleton(id, text.clone(), skeleton, Some(id), &loc)?;
+        let mut doc = ConfigDoc::from_skeleton(id, Arc::clone(text), skeleton, Some(id), &loc)?;
         doc.format = root_format(&doc);
         Ok(doc)
     }
@@ -240,7 +240,10 @@ impl ConfigDoc {
     /// to register; call [`ConfigDoc::set_xml_source`] with its id.
     pub fn decoded_xml_file(&self, name: &str) -> Option<SourceFile> {
         match self.format {
-            ConfigFormat::AwsJson(_) => Some(SourceFile::new(format!("{name}#Data"), &*self.xml)),
+            ConfigFormat::AwsJson(_) => Some(SourceFile::shared(
+                format!("{name}#Data"),
+                Arc::clone(&self.xml),
+            )),
             _ => None,
         }
     }
@@ -326,7 +329,7 @@ impl ConfigDoc {
 
     fn from_skeleton(
         id: SourceId,
-        xml: String,
+        xml: Arc<str>,
         skeleton: Skeleton,
         xml_source: Option<SourceId>,
         loc: &Locator,
@@ -569,7 +572,7 @@ impl<'a> Scopes<'a> {
     /// Enter an element with these (checked) attributes.
     fn open(&mut self, attrs: &[RawAttr<'a>]) {
         for a in attrs {
-            if !a.name.starts_with("xmlns") {
+            if a.name.as_bytes().first() != Some(&b'x') || !a.name.starts_with("xmlns") {
                 continue;
             }
             let prefix = if a.name == "xmlns" {
@@ -658,10 +661,16 @@ impl<'a> IndentSteps<'a> {
         let (Some(c), Some(p)) = (child, parent) else {
             return;
         };
-        let Some(unit) = c.strip_prefix(p).filter(|u| !u.is_empty()) else {
+        // Indentation is a few blanks: compare in place.
+        if c.len() <= p.len() || !short_eq(&c[..p.len()], p) {
             return;
-        };
-        if let Some(e) = self.counts.get_mut(self.last).filter(|e| e.0 == unit) {
+        }
+        let unit = &c[p.len()..];
+        if let Some(e) = self
+            .counts
+            .get_mut(self.last)
+            .filter(|e| short_eq(e.0, unit))
+        {
             e.1 += 1;
             return;
         }
@@ -688,9 +697,420 @@ impl<'a> IndentSteps<'a> {
     }
 }
 
+/// Where a checked start tag is, and what is known about it.
+struct Tag<'a> {
+    start: usize,
+    end: usize,
+    /// An empty-element tag.
+    empty: bool,
+    /// The result of [`line_indent`] at `start`, when already known.
+    indent: Option<Option<&'a str>>,
+    /// Whether an attribute may declare a namespace.
+    declares: bool,
+}
+
+/// The skeleton being built while the text is read, shared by the fast
+/// scanner and the quick-xml pass.
+struct Pass<'a> {
+    text: &'a str,
+    elements: Vec<Element>,
+    plugin_scopes: Vec<(usize, Bindings)>,
+    stack: Vec<Open<'a>>,
+    scopes: Scopes<'a>,
+    steps: IndentSteps<'a>,
+    roots: usize,
+}
+
+impl<'a> Pass<'a> {
+    fn new(text: &'a str) -> Pass<'a> {
+        Pass {
+            text,
+            elements: Vec::new(),
+            plugin_scopes: Vec::new(),
+            stack: Vec::new(),
+            scopes: Scopes::new(),
+            steps: IndentSteps::default(),
+            roots: 0,
+        }
+    }
+
+    /// Count a root element when nothing is open; whether it is the first.
+    fn enter_root(&mut self) -> bool {
+        if self.stack.is_empty() {
+            self.roots += 1;
+            self.roots == 1
+        } else {
+            true
+        }
+    }
+
+    /// A checked start tag (or empty-element tag) named `name` with `attrs`,
+    /// spanning `start..end`.
+    fn start(&mut self, name: &'a str, attrs: &[RawAttr<'a>], tag: Tag<'a>) {
+        let Tag {
+            start,
+            end,
+            empty,
+            indent,
+            declares,
+        } = tag;
+        let text = self.text;
+        let ns_mark = self.scopes.declared.len();
+        if declares {
+            self.scopes.open(attrs);
+        }
+        let (prefix, local) = split_qname(name);
+        let ns = self.scopes.resolve(prefix);
+        let amq = self.scopes.is_amq(ns);
+        let parent = self.stack.last();
+        let plugin = amq && local == "authorizationPlugin";
+        let in_plugin = plugin || parent.is_some_and(|p| p.in_plugin);
+        let keep = parent.is_none_or(|p| p.kids)
+            || local == "broker"
+            || plugin
+            || (in_plugin && OTHER_MAP_TYPES.contains(&local));
+        let amq_broker = amq && local == "broker";
+        let kids =
+            amq_broker || (amq && local == "plugins" && parent.is_some_and(|p| p.amq_broker));
+        let indent = indent.unwrap_or_else(|| line_indent(text, start));
+        self.steps.add(indent, parent.and_then(|p| p.indent));
+        let index = if keep {
+            let parent = keep_ancestors(text, &mut self.stack, &mut self.elements, &self.scopes);
+            let index = self.elements.len();
+            let ns = ns.map(|i| self.scopes.uri(i).to_string());
+            self.elements
+                .push(element_of(name, attrs, ns, start, end, parent));
+            if let Some(p) = parent {
+                self.elements[p].children.push(index);
+            }
+            if plugin {
+                self.plugin_scopes.push((index, self.scopes.snapshot()));
+            }
+            Some(index)
+        } else {
+            None
+        };
+        if empty {
+            self.scopes.close(ns_mark);
+        } else {
+            self.stack.push(Open {
+                name,
+                start,
+                tag_end: end,
+                indent,
+                ns,
+                ns_mark,
+                index,
+                kids,
+                amq_broker,
+                in_plugin,
+            });
+        }
+    }
+
+    /// Close the innermost open element (its end tag, checked against its
+    /// name, spans `start..end`).
+    fn end(&mut self, open: Open<'a>, start: usize, end: usize) {
+        self.scopes.close(open.ns_mark);
+        if let Some(e) = open.index.and_then(|i| self.elements.get_mut(i)) {
+            e.end_tag = Some(Span::new(start, end));
+            e.span = Span::new(e.span.start as usize, end);
+        }
+    }
+
+    /// The skeleton, once the whole text is read and every element closed.
+    /// `no_cr`: the text is known to hold no carriage return.
+    fn finish(self, no_cr: bool) -> Skeleton {
+        Skeleton {
+            elements: self.elements,
+            indent_unit: self.steps.unit(),
+            line_end: if no_cr {
+                "\n"
+            } else {
+                detect_line_end(self.text)
+            },
+            plugin_scopes: self.plugin_scopes,
+        }
+    }
+}
+
 /// Read the XML text once: check that it is well-formed and safe, and keep
 /// the skeleton (see [`ConfigDoc::elements`]).
+///
+/// A fast scanner reads documents made of elements, attributes, text,
+/// comments and processing instructions; it accepts only what the quick-xml
+/// pass accepts, and gives up on anything else (a DOCTYPE, CDATA, any
+/// error), which the quick-xml pass then reads and reports.
 fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
+    match parse_fast(text) {
+        Some(skeleton) => Ok(skeleton),
+        None => parse_checked(text, loc),
+    }
+}
+
+/// How much text the scanner reads before looking for carriage returns
+/// in it.
+const CR_BLOCK: usize = 16 * 1024;
+
+/// Character data shorter than this is read byte by byte.
+const SHORT_TEXT: usize = 64;
+
+/// XML whitespace.
+#[inline]
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The fast scanner of [`parse_xml`]: `None` when the document holds
+/// anything it does not read, or anything wrong.
+fn parse_fast(text: &str) -> Option<Skeleton> {
+    let base = bom_len(text);
+    if text[base..].starts_with('\u{feff}') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut pass = Pass::new(text);
+    let mut attrs: Vec<RawAttr> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut i = base;
+    // Carriage returns are looked for in the text just read, while it is
+    // still in the cache: up to `cr_checked`, found or not (`cr`).
+    let mut cr_checked = 0;
+    let mut cr = false;
+    loop {
+        if i - cr_checked >= CR_BLOCK {
+            cr = cr || memchr::memchr(b'\r', &bytes[cr_checked..i]).is_some();
+            cr_checked = i;
+        }
+        // Character data up to the next markup: usually a line end and
+        // some indentation, read byte by byte (noting where the last line
+        // starts and whether it holds only blanks), otherwise with memchr.
+        let mut lt = i;
+        let mut line: Option<usize> = None;
+        let mut amp = false;
+        let short_end = bytes.len().min(i + SHORT_TEXT);
+        while lt < short_end {
+            match bytes[lt] {
+                b'<' => break,
+                b'\n' => line = Some(lt + 1),
+                b' ' => {
+                    if word_at(bytes, lt) == Some(ONES * u64::from(b' ')) {
+                        lt += 8;
+                        continue;
+                    }
+                }
+                b'\t' => {}
+                b'&' => {
+                    amp = true;
+                    line = None;
+                }
+                _ => line = None,
+            }
+            lt += 1;
+        }
+        let mut indent = line.map(|l| text.get(l..lt));
+        if lt < bytes.len() && bytes[lt] != b'<' {
+            lt = memchr::memchr(b'<', &bytes[lt..]).map_or(bytes.len(), |n| lt + n);
+            amp = true;
+            indent = None;
+        }
+        if lt > i {
+            let run = text.get(i..lt)?;
+            if pass.stack.is_empty() {
+                if !run.bytes().all(is_xml_space) {
+                    return None;
+                }
+            } else if amp {
+                check_refs(run, i).ok()?;
+            }
+        }
+        i = lt;
+        if i >= bytes.len() {
+            break;
+        }
+        match bytes.get(i + 1)? {
+            b'/' => {
+                let open = pass.stack.pop()?;
+                let name_end = i + 2 + open.name.len();
+                if bytes.get(i + 2..name_end)? != open.name.as_bytes() {
+                    return None;
+                }
+                let mut j = name_end;
+                while bytes.get(j).is_some_and(|&b| is_xml_space(b)) {
+                    j += 1;
+                }
+                if *bytes.get(j)? != b'>' {
+                    return None;
+                }
+                pass.end(open, i, j + 1);
+                i = j + 1;
+            }
+            b'!' => {
+                // Only comments; a body that neither is empty nor starts
+                // with `-`, holding no `--` before its end.
+                if !bytes[i..].starts_with(b"<!--") || matches!(bytes.get(i + 4)?, b'-' | b'>') {
+                    return None;
+                }
+                let mut k = i + 4;
+                loop {
+                    k += memchr::memchr(b'-', bytes.get(k..)?)?;
+                    if *bytes.get(k + 1)? == b'-' {
+                        break;
+                    }
+                    k += 1;
+                }
+                if *bytes.get(k + 2)? != b'>' {
+                    return None;
+                }
+                i = k + 3;
+            }
+            b'?' => {
+                let j = i + 2 + memchr::memchr(b'>', bytes.get(i + 2..)?)?;
+                if j < i + 4 || bytes[j - 1] != b'?' {
+                    return None;
+                }
+                i = j + 1;
+            }
+            _ => {
+                if !pass.enter_root() {
+                    return None;
+                }
+                let (name, end, empty, declares) = scan_open_tag(text, i, &mut attrs, &mut seen)?;
+                let tag = Tag {
+                    start: i,
+                    end,
+                    empty,
+                    indent,
+                    declares,
+                };
+                pass.start(name, &attrs, tag);
+                i = end;
+            }
+        }
+    }
+    if !pass.stack.is_empty() || pass.elements.is_empty() {
+        return None;
+    }
+    let no_cr = !cr && memchr::memchr(b'\r', &bytes[cr_checked..]).is_none();
+    Some(pass.finish(no_cr))
+}
+
+/// Read and check the start tag (or empty-element tag) at byte `at` of
+/// `text` in one go: its name, the end of the tag, whether it is empty;
+/// its attributes go into `attrs`. `None` on anything but a well-formed
+/// tag separated by XML whitespace.
+fn scan_open_tag<'a>(
+    text: &'a str,
+    at: usize,
+    attrs: &mut Vec<RawAttr<'a>>,
+    seen: &mut HashSet<&'a str>,
+) -> Option<(&'a str, usize, bool, bool)> {
+    /// Up to this many attributes, duplicates are found by comparing.
+    const FEW: usize = 16;
+    attrs.clear();
+    let mut declares = false;
+    let bytes = text.as_bytes();
+    let tag_name_end = name_end(text, at + 1);
+    let name = text.get(at + 1..tag_name_end)?;
+    if name.is_empty() || name.starts_with(':') || name.ends_with(':') {
+        return None;
+    }
+    let mut i = tag_name_end;
+    loop {
+        let ws_start = i;
+        while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
+            i += 1;
+        }
+        match *bytes.get(i)? {
+            b'>' => return Some((name, i + 1, false, declares)),
+            b'/' => {
+                return (*bytes.get(i + 1)? == b'>').then_some((name, i + 2, true, declares));
+            }
+            _ => {}
+        }
+        if i == ws_start {
+            return None;
+        }
+        let a_start = i;
+        i = name_end(text, i);
+        if i == a_start {
+            return None;
+        }
+        let a_name = text.get(a_start..i)?;
+        declares |= a_name.starts_with("xmlns");
+        while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
+            i += 1;
+        }
+        if *bytes.get(i)? != b'=' {
+            return None;
+        }
+        i += 1;
+        while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
+            i += 1;
+        }
+        let quote = match *bytes.get(i)? {
+            q @ (b'"' | b'\'') => q,
+            _ => return None,
+        };
+        i += 1;
+        let v_start = i;
+        let mut refs = false;
+        let value_end = loop {
+            // Eight bytes at a time up to the closing quote, `<` or `&`,
+            // then byte by byte.
+            let mut found = false;
+            while let Some(w) = word_at(bytes, i) {
+                let stops = zero_bytes(w ^ (ONES * u64::from(quote)))
+                    | zero_bytes(w ^ (ONES * u64::from(b'<')))
+                    | zero_bytes(w ^ (ONES * u64::from(b'&')));
+                if stops != 0 {
+                    i += (stops.trailing_zeros() / 8) as usize;
+                    found = true;
+                    break;
+                }
+                i += 8;
+            }
+            if !found {
+                while i < bytes.len() && VALUE_STOPS[usize::from(bytes[i])] == 0 {
+                    i += 1;
+                }
+            }
+            match *bytes.get(i)? {
+                b'<' => return None,
+                b'&' => refs = true,
+                q if q == quote => break i,
+                _ => {}
+            }
+            i += 1;
+        };
+        let raw_value = text.get(v_start..value_end)?;
+        i = value_end + 1;
+        if refs {
+            check_refs(raw_value, v_start).ok()?;
+        }
+        let duplicate = if attrs.len() < FEW {
+            attrs.iter().any(|a| short_eq(a.name, a_name))
+        } else {
+            if attrs.len() == FEW {
+                seen.clear();
+                seen.extend(attrs.iter().map(|a| a.name));
+            }
+            !seen.insert(a_name)
+        };
+        if duplicate {
+            return None;
+        }
+        attrs.push(RawAttr {
+            name: a_name,
+            raw: raw_value,
+            start: a_start,
+            value_start: v_start,
+        });
+    }
+}
+
+/// The quick-xml pass of [`parse_xml`], which reports what is wrong.
+fn parse_checked(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
     let base = bom_len(text);
     let body = &text[base..];
     // quick-xml drops a leading byte-order mark without counting it, which
@@ -707,14 +1127,9 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
         cfg.expand_empty_elements = false;
         cfg.trim_text(false);
     }
-    let mut elements: Vec<Element> = Vec::new();
-    let mut plugin_scopes = Vec::new();
-    let mut stack: Vec<Open> = Vec::new();
-    let mut scopes = Scopes::new();
-    let mut steps = IndentSteps::default();
+    let mut pass = Pass::new(text);
     let mut attrs: Vec<RawAttr> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
-    let mut roots = 0usize;
     loop {
         let start = base + usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = match reader.read_event() {
@@ -734,72 +1149,28 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
             Event::Eof => break,
             Event::Start(_) | Event::Empty(_) => {
                 let empty = matches!(event, Event::Empty(_));
-                if stack.is_empty() {
-                    roots += 1;
-                    if roots > 1 {
-                        return Err(vec![malformed(
-                            loc,
-                            start,
-                            "a second root element; a document has exactly one",
-                        )]);
-                    }
+                if !pass.enter_root() {
+                    return Err(vec![malformed(
+                        loc,
+                        start,
+                        "a second root element; a document has exactly one",
+                    )]);
                 }
                 let name = scan_tag(raw, start, empty, &mut attrs, &mut seen)
                     .map_err(|e| vec![e.into_diag(loc)])?;
-                let ns_mark = scopes.declared.len();
-                scopes.open(&attrs);
-                let (prefix, local) = split_qname(name);
-                let ns = scopes.resolve(prefix);
-                let amq = scopes.is_amq(ns);
-                let parent = stack.last();
-                let plugin = amq && local == "authorizationPlugin";
-                let in_plugin = plugin || parent.is_some_and(|p| p.in_plugin);
-                let keep = parent.is_none_or(|p| p.kids)
-                    || local == "broker"
-                    || plugin
-                    || (in_plugin && OTHER_MAP_TYPES.contains(&local));
-                let amq_broker = amq && local == "broker";
-                let kids = amq_broker
-                    || (amq && local == "plugins" && parent.is_some_and(|p| p.amq_broker));
-                let indent = line_indent(text, start);
-                steps.add(indent, parent.and_then(|p| p.indent));
-                let index = if keep {
-                    let parent = keep_ancestors(text, &mut stack, &mut elements, &scopes);
-                    let index = elements.len();
-                    let ns = ns.map(|i| scopes.uri(i).to_string());
-                    elements.push(element_of(name, &attrs, ns, start, end, parent));
-                    if let Some(p) = parent {
-                        elements[p].children.push(index);
-                    }
-                    if plugin {
-                        plugin_scopes.push((index, scopes.snapshot()));
-                    }
-                    Some(index)
-                } else {
-                    None
+                let tag = Tag {
+                    start,
+                    end,
+                    empty,
+                    indent: None,
+                    declares: true,
                 };
-                if empty {
-                    scopes.close(ns_mark);
-                } else {
-                    stack.push(Open {
-                        name,
-                        start,
-                        tag_end: end,
-                        indent,
-                        ns,
-                        ns_mark,
-                        index,
-                        kids,
-                        amq_broker,
-                        in_plugin,
-                    });
-                }
+                pass.start(name, &attrs, tag);
             }
             Event::End(_) => {
-                let Some(open) = stack.pop() else {
+                let Some(open) = pass.stack.pop() else {
                     return Err(vec![malformed(loc, start, "an end tag with no start tag")]);
                 };
-                scopes.close(open.ns_mark);
                 let raw_name = raw.strip_prefix("</").unwrap_or(raw);
                 let raw_name = raw_name.strip_suffix('>').unwrap_or(raw_name).trim_end();
                 if raw_name != open.name {
@@ -812,13 +1183,10 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
                         ),
                     )]);
                 }
-                if let Some(e) = open.index.and_then(|i| elements.get_mut(i)) {
-                    e.end_tag = Some(Span::new(start, end));
-                    e.span = Span::new(e.span.start as usize, end);
-                }
+                pass.end(open, start, end);
             }
             Event::Text(_) => {
-                if stack.is_empty() && !raw.trim().is_empty() {
+                if pass.stack.is_empty() && !raw.trim().is_empty() {
                     return Err(vec![malformed(
                         loc,
                         start + (raw.len() - raw.trim_start().len()),
@@ -828,7 +1196,7 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
                 check_refs(raw, start).map_err(|e| vec![e.into_diag(loc)])?;
             }
             Event::CData(_) => {
-                if stack.is_empty() {
+                if pass.stack.is_empty() {
                     return Err(vec![malformed(
                         loc,
                         start,
@@ -837,7 +1205,7 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
                 }
             }
             Event::DocType(_) => {
-                if roots > 0 {
+                if pass.roots > 0 {
                     return Err(vec![malformed(
                         loc,
                         start,
@@ -871,26 +1239,21 @@ fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
             Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
         }
     }
-    if let Some(open) = stack.last() {
+    if let Some(open) = pass.stack.last() {
         return Err(vec![malformed(
             loc,
             open.start,
             format!("element `<{}>` is not closed", open.name),
         )]);
     }
-    if elements.is_empty() {
+    if pass.elements.is_empty() {
         return Err(vec![malformed(
             loc,
             text.len(),
             "the document has no root element",
         )]);
     }
-    Ok(Skeleton {
-        elements,
-        indent_unit: steps.unit(),
-        line_end: detect_line_end(text),
-        plugin_scopes,
-    })
+    Ok(pass.finish(false))
 }
 
 /// Keep every open element that is not kept yet (outermost first, so the
@@ -1173,16 +1536,66 @@ static NAME_BYTES: [u8; 256] = {
 };
 
 /// The length of the name at the start of `s`.
+#[inline]
 fn name_len(s: &str) -> usize {
+    name_end(s, 0)
+}
+
+/// Eight bytes of `bytes` from `i`, as one word.
+#[inline]
+fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
+    let chunk: [u8; 8] = bytes.get(i..i.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each zero byte of `v` is set (and maybe of bytes after
+/// the first zero one): the lowest set bit marks the first zero byte.
+#[inline]
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v & HIGHS
+}
+
+/// The high bit of each byte of `w` that is not an ASCII letter is set
+/// (and maybe of bytes after the first such byte): the lowest set bit marks
+/// the first byte that is not a letter.
+#[inline]
+fn non_letters(w: u64) -> u64 {
+    // Fold case, then compare each byte with `a` and `z` by adding; an
+    // add only carries out of a byte that has its high bit set, which is
+    // then the first non-letter or after it.
+    let x = w | (ONES * 0x20);
+    let from_a = x.wrapping_add(ONES * (0x80 - u64::from(b'a')));
+    let past_z = x.wrapping_add(ONES * (0x80 - u64::from(b'z') - 1));
+    (!(from_a & !past_z) | w) & HIGHS
+}
+
+/// Whether all eight bytes of `w` are ASCII letters.
+#[cfg(test)]
+fn all_letters(w: u64) -> bool {
+    non_letters(w) == 0
+}
+
+/// Where the name starting at byte `i` of `s` ends.
+#[inline]
+fn name_end(s: &str, mut i: usize) -> usize {
     let bytes = s.as_bytes();
-    let mut i = 0;
+    // Letters eight at a time, up to the first byte that is not one.
+    while let Some(w) = word_at(bytes, i) {
+        let other = non_letters(w);
+        if other != 0 {
+            i += (other.trailing_zeros() / 8) as usize;
+            break;
+        }
+        i += 8;
+    }
     loop {
-        // ASCII name characters first; the position does not depend on
-        // the table, so the loads of successive bytes overlap.
-        i += bytes[i..]
-            .iter()
-            .position(|&b| NAME_BYTES[usize::from(b)] != 1)
-            .unwrap_or(bytes.len() - i);
+        // ASCII name characters first, one table look-up each.
+        while i < bytes.len() && NAME_BYTES[usize::from(bytes[i])] == 1 {
+            i += 1;
+        }
         match bytes.get(i) {
             Some(&b) if NAME_BYTES[usize::from(b)] == 2 => {
                 match s.get(i..).and_then(|r| r.chars().next()) {
@@ -1194,6 +1607,40 @@ fn name_len(s: &str) -> usize {
         }
     }
 }
+
+/// Whether two short strings are equal, compared in place (no call to
+/// `memcmp` for a few bytes).
+#[inline]
+fn short_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    // Eight bytes at a time, then the rest.
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (word_at(a, i), word_at(b, i)) {
+        if x != y {
+            return false;
+        }
+        i += 8;
+    }
+    a.iter().zip(b).skip(i).all(|(x, y)| x == y)
+}
+
+/// Per byte: 1 for the bytes that end or interrupt an attribute value
+/// (either quote, `<`, `&`), 0 otherwise.
+static VALUE_STOPS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = 1;
+    t[b'\'' as usize] = 1;
+    t[b'<' as usize] = 1;
+    t[b'&' as usize] = 1;
+    t
+};
+
+/// Values longer than this are searched with `memchr3`; shorter ones
+/// byte by byte, which costs less than setting up the vector search.
+const SHORT_VALUE: usize = 32;
 
 /// Check a start tag or empty-element tag `raw` found at byte `at`: its
 /// name, and its attributes (put into `attrs`) with their references.
@@ -1211,8 +1658,8 @@ fn scan_tag<'a>(
     let inner_end = raw.len().saturating_sub(if empty { 2 } else { 1 });
     let inner = raw.get(1..inner_end).unwrap_or("");
     let off = at + 1;
-    let name_end = name_len(inner);
-    let name = &inner[..name_end];
+    let tag_name_end = name_len(inner);
+    let name = &inner[..tag_name_end];
     if name.is_empty() || name.starts_with(':') || name.ends_with(':') {
         return Err(ScanError::Malformed(
             at,
@@ -1220,7 +1667,7 @@ fn scan_tag<'a>(
         ));
     }
     let bytes = inner.as_bytes();
-    let mut i = name_end;
+    let mut i = tag_name_end;
     loop {
         let ws_start = i;
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
@@ -1236,7 +1683,7 @@ fn scan_tag<'a>(
             ));
         }
         let a_start = i;
-        i += name_len(&inner[i..]);
+        i = name_end(inner, i);
         let a_name = &inner[a_start..i];
         if a_name.is_empty() {
             return Err(ScanError::Malformed(
@@ -1269,7 +1716,27 @@ fn scan_tag<'a>(
         i += 1;
         let v_start = i;
         let mut refs = false;
+        // Short values byte by byte; the rest of a long one with memchr3.
+        let short_end = bytes.len().min(i + SHORT_VALUE);
         let value_end = loop {
+            while i < short_end && VALUE_STOPS[usize::from(bytes[i])] == 0 {
+                i += 1;
+            }
+            if i < short_end {
+                match bytes[i] {
+                    b'<' => {
+                        return Err(ScanError::Malformed(
+                            off + i,
+                            "`<` inside an attribute value".into(),
+                        ))
+                    }
+                    b'&' => refs = true,
+                    q if q == quote => break i,
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
             match memchr::memchr3(quote, b'<', b'&', &bytes[i..]) {
                 None => {
                     return Err(ScanError::Malformed(
@@ -1296,7 +1763,7 @@ fn scan_tag<'a>(
             check_refs(raw_value, off + v_start)?;
         }
         let duplicate = if attrs.len() < FEW {
-            attrs.iter().any(|a| a.name == a_name)
+            attrs.iter().any(|a| short_eq(a.name, a_name))
         } else {
             if attrs.len() == FEW {
                 seen.clear();
@@ -1661,13 +2128,14 @@ fn parse_json(id: SourceId, file: &SourceFile) -> Result<ConfigDoc, Vec<Diagnost
         .primary(id, data_span, "")
         .help("encode the configuration as UTF-8 before base64")]
     })?;
+    let xml: Arc<str> = Arc::from(xml);
     let loc = Locator {
         id,
         json_data: Some(data_span),
         xml: &xml,
     };
     let skeleton = parse_xml(&xml, &loc)?;
-    let mut doc = ConfigDoc::from_skeleton(id, xml.clone(), skeleton, None, &loc)?;
+    let mut doc = ConfigDoc::from_skeleton(id, Arc::clone(&xml), skeleton, None, &loc)?;
     let inner = root_format(&doc);
     doc.format = ConfigFormat::AwsJson(AwsJson {
         object,
@@ -1836,6 +2304,32 @@ mod tests {
         }
         assert_eq!(name_len("a\u{a0}b"), 1);
         assert_eq!(name_len("ä:b c"), 4);
+        assert_eq!(name_len("producerFlowControl=\"1\""), 19);
+        assert_eq!(name_len("abcdefgh"), 8);
+        assert_eq!(name_len("abcdefghä i"), 10);
+    }
+
+    #[test]
+    fn word_checks_match_bytes() {
+        for b in 0u8..=255 {
+            for at in 0..8 {
+                let mut w = *b"abcdefgh";
+                w[at] = b;
+                let word = u64::from_le_bytes(w);
+                assert_eq!(all_letters(word), b.is_ascii_alphabetic(), "{b} at {at}");
+                let other = non_letters(word);
+                let first = w.iter().position(|c| !c.is_ascii_alphabetic());
+                let got = (other != 0).then(|| (other.trailing_zeros() / 8) as usize);
+                assert_eq!(got, first, "{b} at {at}");
+                let first = w.iter().position(|&c| c == b'<');
+                let stops = zero_bytes(word ^ (ONES * u64::from(b'<')));
+                let got = (stops != 0).then(|| (stops.trailing_zeros() / 8) as usize);
+                assert_eq!(got, first, "{b} at {at}");
+            }
+        }
+        let w = u64::from_le_bytes(*b"<<a<\0<\x80<");
+        let stops = zero_bytes(w ^ (ONES * u64::from(b'<')));
+        assert_eq!(stops.trailing_zeros() / 8, 0);
     }
 
     #[test]
@@ -1864,7 +2358,7 @@ mod tests {
         let text = format!("{{\"ConfigurationId\": \"c-1\", \"Data\": \"{data}\"}}");
         let doc = parse(&text).expect("parses");
         assert!(doc.is_json());
-        assert_eq!(doc.xml, xml);
+        assert_eq!(&*doc.xml, xml);
         assert_eq!(code("{\"Data\": \"***\"}"), "invalid-config-data");
         assert_eq!(code("{\"Id\": \"c-1\"}"), "invalid-config-json");
         assert_eq!(code("{\"Data\": 3}"), "invalid-config-json");
@@ -1889,5 +2383,174 @@ mod tests {
         );
         parse(&deep).expect("parses");
         assert!(t.elapsed().as_secs() < 20);
+    }
+
+    /// The fast scanner either gives up or keeps exactly what the
+    /// quick-xml pass keeps.
+    fn fast_agrees(text: &str) -> bool {
+        let Some(fast) = parse_fast(text) else {
+            return false;
+        };
+        let loc = Locator {
+            id: SourceId(0),
+            json_data: None,
+            xml: text,
+        };
+        let checked = match parse_checked(text, &loc) {
+            Ok(s) => s,
+            Err(d) => panic!(
+                "fast scanner accepted {text:?}, refused with {:?}",
+                d[0].message
+            ),
+        };
+        assert_eq!(fast.elements, checked.elements, "{text:?}");
+        assert_eq!(fast.indent_unit, checked.indent_unit, "{text:?}");
+        assert_eq!(fast.line_end, checked.line_end, "{text:?}");
+        let sorted = |s: Skeleton| {
+            let mut v = s.plugin_scopes;
+            for (_, b) in &mut v {
+                b.sort();
+            }
+            v
+        };
+        assert_eq!(sorted(fast), sorted(checked), "{text:?}");
+        true
+    }
+
+    #[test]
+    fn fast_scanner_agrees_on_edge_cases() {
+        let b = "<broker xmlns=\"http://activemq.apache.org/schema/core\">";
+        let cases = [
+            "<!--->",
+            "<!---->",
+            "<!-- a --->",
+            "<!-- a -- b -->",
+            "<!-->-->",
+            "<?>",
+            "<??>",
+            "<?x?>",
+            "<?x>?>",
+            "<a\x0cb='1'/>",
+            "<a b='1'\x0c/>",
+            "<a b='1'/ >",
+            "<a></a >",
+            "<a></a\x0c>",
+            "<a></a\u{a0}>",
+            "<a></ab>",
+            "<a></a></a>",
+            "<a/><b/>",
+            "<a>&amp;&#65;&#x42;</a>",
+            "<a>&foo;</a>",
+            "<a>&#0;</a>",
+            "<a b='&lt;&gt;'/>",
+            "<a b='<'/>",
+            "<a b=\"x'y\" c='x\"y'/>",
+            "<a b='1' b='2'/>",
+            "<a b='1'c='2'/>",
+            "<a b = '1' />",
+            "<a b/>",
+            "<a b=1/>",
+            "<:a/>",
+            "<a:/>",
+            "< a/>",
+            "<a>",
+            "<a",
+            "<",
+            "",
+            " \u{a0}<a/>",
+            "<a/> x",
+            "<a/>\u{feff}",
+            "\u{feff}\u{feff}<a/>",
+            "<a><![CDATA[x]]></a>",
+            "<!DOCTYPE a><a/>",
+            "<ä b='1'/>",
+            "<a\u{a0}b='1'/>",
+            "<a b='x>y'/>",
+            "<a>]]></a>",
+            "<a b='long value with many bytes before the closing quote, > and / too'/>",
+            "<a b='long value with many bytes before the closing quote, and a <'/>",
+            "<a b='long value with many bytes before the closing quote &amp; more'/>",
+            "<a b='long value with many bytes before the closing quote &bad; more'/>",
+            "<a b='long value with many bytes before the closing quote",
+        ];
+        for c in cases {
+            fast_agrees(c);
+            fast_agrees(&format!("{b}{c}</broker>"));
+            fast_agrees(&format!(
+                "{b}<plugins><authorizationPlugin>{c}</authorizationPlugin></plugins></broker>"
+            ));
+        }
+        assert!(parse_fast(SPRING).is_some());
+        // Carriage returns are looked for block by block.
+        let many = "<x a='1'/>\n".repeat(5000);
+        for text in [
+            format!("{b}\r\n{many}</broker>"),
+            format!("{b}{many}\r\n</broker>"),
+            format!("{b}{}</broker>", many.replace('\n', "\r\n")),
+            format!("{b}{many}</broker>"),
+        ] {
+            assert!(fast_agrees(&text));
+        }
+    }
+
+    /// Every configuration the tests use, and many mutations of each.
+    #[test]
+    fn fast_scanner_agrees_on_fixtures_and_mutations() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+        let mut texts = vec![SPRING.to_string()];
+        for dir in [
+            "corpus",
+            "fixtures/configs",
+            "fixtures/merge",
+            "fixtures/import",
+        ] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                if e.path().extension().is_some_and(|x| x == "xml") {
+                    if let Ok(t) = std::fs::read_to_string(e.path()) {
+                        texts.push(t);
+                    }
+                }
+            }
+        }
+        assert!(texts.len() > 20);
+        let bytes: &[u8] = b"<>/!?-=\"'& \t\r\n\x0c:ab;#x[]";
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let (mut tried, mut accepted) = (0, 0);
+        let mut next = move |n: usize| {
+            seed ^= seed >> 12;
+            seed ^= seed << 25;
+            seed ^= seed >> 27;
+            (seed.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n.max(1)
+        };
+        for t in &texts {
+            fast_agrees(t);
+            for _ in 0..400 {
+                let mut m = t.clone().into_bytes();
+                for _ in 0..1 + next(3) {
+                    let at = next(m.len());
+                    match next(3) {
+                        0 if m.get(at).is_some_and(u8::is_ascii) => {
+                            m[at] = bytes[next(bytes.len())];
+                        }
+                        1 if m.get(at).is_some_and(u8::is_ascii) => {
+                            m.remove(at);
+                        }
+                        _ => m.insert(at, bytes[next(bytes.len())]),
+                    }
+                }
+                if let Ok(m) = String::from_utf8(m) {
+                    tried += 1;
+                    accepted += usize::from(fast_agrees(&m));
+                }
+            }
+        }
+        // Most mutations keep the document well-formed; some do not.
+        assert!(
+            accepted > tried / 10 && accepted < tried,
+            "{accepted} of {tried}"
+        );
     }
 }

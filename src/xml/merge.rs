@@ -81,7 +81,7 @@ pub fn merge_with(
     opts: &MergeOptions,
 ) -> Result<String, Vec<Diagnostic>> {
     let place = locate(doc, opts)?;
-    let xml = doc.xml.as_str();
+    let xml = &*doc.xml;
     let (head, tail) = (&xml[..place.range.start], &xml[place.range.end..]);
     let mut out = String::with_capacity(head.len() + place.size_hint(map) + tail.len());
     out.push_str(head);
@@ -171,7 +171,7 @@ pub fn plan(
 
 /// Where the fragment of the map goes in `doc`.
 fn locate(doc: &ConfigDoc, opts: &MergeOptions) -> Result<Place, Vec<Diagnostic>> {
-    let xml = doc.xml.as_str();
+    let xml = &*doc.xml;
     let le = doc.line_end;
     let unit = doc.indent_unit.as_str();
     let emit = |prefix: &Option<String>, base: String| EmitOptions {
