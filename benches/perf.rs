@@ -748,6 +748,7 @@ fn cli_rows(table: &mut Table, bin: &str, dir: &Path, sizes: &[usize]) {
     for kind in ["policy", "worst"] {
         let mut check_t = Vec::new();
         let mut compile_t = Vec::new();
+        let mut review_t = Vec::new();
         let mut irs: Vec<(usize, u64)> = Vec::new();
         for &n in sizes.iter().filter(|n| **n >= 10_000) {
             let text = if kind == "policy" {
@@ -783,6 +784,14 @@ fn cli_rows(table: &mut Table, bin: &str, dir: &Path, sizes: &[usize]) {
                 "",
             );
             compile_t.push((n, t));
+            let t = median(runs, || run(&["review"]));
+            table.row(
+                &format!("`mqauthz review`, {kind} {n} grants"),
+                ms(t),
+                "",
+                "",
+            );
+            review_t.push((n, t));
             let f = file.to_str().expect("utf-8 temp path");
             let out = dir.join("out.xml");
             let o = out.to_str().expect("utf-8 temp path");
@@ -830,6 +839,7 @@ fn cli_rows(table: &mut Table, bin: &str, dir: &Path, sizes: &[usize]) {
         }
         ratio_row(table, &format!("`mqauthz check`, {kind}"), &check_t);
         ratio_row(table, &format!("`mqauthz compile`, {kind}"), &compile_t);
+        ratio_row(table, &format!("`mqauthz review`, {kind}"), &review_t);
         let get = |n| irs.iter().find(|(s, _)| *s == n).map(|(_, i)| *i);
         if let (Some(a), Some(b)) = (get(10_000), get(100_000)) {
             let r = b as f64 / a as f64;

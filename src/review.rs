@@ -13,7 +13,7 @@ use crate::semantics::coverage::PatternSet;
 use crate::semantics::pattern::{Pattern, Seg};
 use crate::semantics::{AuthzMap, DestKind, Right, EVERYONE};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// Schema version of the JSON form.
@@ -150,10 +150,16 @@ pub struct Review {
     pub assertions: Option<AssertionReview>,
 }
 
-/// Patterns indexed by position in a list of principal sets.
-type Holders = (PatternSet<usize>, Vec<BTreeSet<String>>);
-
 /// Per (kind, right): every pattern with the principals holding it.
+struct Holders {
+    /// Item `k` is `patterns[k]`, held by `holders[k]`.
+    set: PatternSet<usize>,
+    patterns: Vec<Pattern>,
+    holders: Vec<BTreeSet<String>>,
+    /// The items each principal holds, in item order.
+    by_principal: HashMap<String, Vec<usize>>,
+}
+
 struct Index {
     sets: BTreeMap<(DestKind, Right), Holders>,
 }
@@ -163,8 +169,12 @@ impl Index {
         let mut sets = BTreeMap::new();
         for kind in [DestKind::Queue, DestKind::Topic] {
             for right in Right::ALL {
-                let mut set = PatternSet::new();
-                let mut holders: Vec<BTreeSet<String>> = Vec::new();
+                let mut h = Holders {
+                    set: PatternSet::new(),
+                    patterns: Vec::new(),
+                    holders: Vec::new(),
+                    by_principal: HashMap::new(),
+                };
                 let entries = map
                     .entries
                     .iter()
@@ -172,39 +182,45 @@ impl Index {
                     .map(|e| (Pattern::parse(&e.pattern), &e.acl))
                     .chain(map.default_entry.iter().map(|d| (Pattern::parse(">"), d)));
                 for (p, acl) in entries {
-                    let h: BTreeSet<String> = acl
+                    let held: BTreeSet<String> = acl
                         .get(right)
                         .groups
                         .iter()
                         .map(|g| principal(g, acl))
                         .collect();
-                    if !h.is_empty() {
-                        set.insert(&p, holders.len());
-                        holders.push(h);
+                    if !held.is_empty() {
+                        let k = h.holders.len();
+                        for g in &held {
+                            h.by_principal.entry(g.clone()).or_default().push(k);
+                        }
+                        h.set.insert(&p, k);
+                        h.patterns.push(p);
+                        h.holders.push(held);
                     }
                 }
-                sets.insert((kind, right), (set, holders));
+                sets.insert((kind, right), h);
             }
         }
         Index { sets }
     }
 
     /// The folded patterns `group` holds itself (for `*`: everyone's).
+    /// O(the group's items and everyone's), not O(all items).
     fn own(&self, kind: DestKind, right: Right, group: &str) -> Vec<String> {
-        let Some((set, holders)) = self.sets.get(&(kind, right)) else {
+        let Some(h) = self.sets.get(&(kind, right)) else {
             return Vec::new();
         };
-        let mut own: BTreeSet<Pattern> = BTreeSet::new();
+        let items = |who: &str| h.by_principal.get(who).map_or(&[][..], |v| &v[..]);
+        let own: BTreeSet<&Pattern> = items(group).iter().map(|k| &h.patterns[*k]).collect();
         let mut context: PatternSet<Option<usize>> = PatternSet::new();
-        for (p, i) in set.iter() {
-            let h = &holders[*i];
-            if h.contains(group) {
-                own.insert(p.clone());
-            } else if h.contains(EVERYONE) {
-                context.insert(p, None);
+        if group != EVERYONE {
+            for k in items(EVERYONE) {
+                if !h.holders[*k].contains(group) {
+                    context.insert(&h.patterns[*k], None);
+                }
             }
         }
-        let own: Vec<Pattern> = own.into_iter().collect();
+        let own: Vec<&Pattern> = own.into_iter().collect();
         for (i, p) in own.iter().enumerate() {
             context.insert(p, Some(i));
         }
@@ -227,7 +243,7 @@ impl Index {
 
     /// Who holds `right` on some destination of `p`, and whether on all.
     fn holders(&self, kind: DestKind, right: Right, p: &Pattern) -> Vec<Holder> {
-        let Some((set, holders)) = self.sets.get(&(kind, right)) else {
+        let Some(Holders { set, holders, .. }) = self.sets.get(&(kind, right)) else {
             return Vec::new();
         };
         let mut groups: BTreeSet<&String> = BTreeSet::new();

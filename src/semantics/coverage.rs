@@ -538,19 +538,28 @@ impl<T> Search<'_, T> {
         next
     }
 
-    /// The literals worth branching on at a wildcard, and a fresh one.
-    fn branches(&self, alive: &[u32]) -> (Vec<String>, String) {
+    /// A literal no node of `alive` has a child for: `X`, else `X1`, `X2`…
+    /// (all absent literals behave alike). Looked up per candidate, so that
+    /// a wide node is not listed when the fresh literal already decides.
+    fn fresh(&self, alive: &[u32]) -> String {
+        let taken = |l: &str| alive.iter().any(|n| self.node(*n).lits.get(l).is_some());
+        let mut fresh = "X".to_string();
+        let mut k = 1;
+        while taken(&fresh) {
+            fresh = format!("X{k}");
+            k += 1;
+        }
+        fresh
+    }
+
+    /// The literals of the children of `alive`, sorted: the other branches
+    /// at a wildcard, looked at once the fresh literal is covered.
+    fn literals(&self, alive: &[u32]) -> Vec<String> {
         let mut lits: BTreeSet<&str> = BTreeSet::new();
         for n in alive {
             lits.extend(self.node(*n).lits.keys().map(|l| &**l));
         }
-        let mut fresh = "X".to_string();
-        let mut k = 1;
-        while lits.contains(fresh.as_str()) {
-            fresh = format!("X{k}");
-            k += 1;
-        }
-        (lits.into_iter().map(str::to_string).collect(), fresh)
+        lits.into_iter().map(str::to_string).collect()
     }
 
     /// Are all destinations of `p[i..]` (read after the path leading to
@@ -574,10 +583,15 @@ impl<T> Search<'_, T> {
                     self.descend(next, i, l)
                 }
                 Seg::Star => {
-                    let (lits, fresh) = self.branches(alive);
+                    let fresh = self.fresh(alive);
                     let mut r = {
                         let next = self.step(alive, None);
                         self.descend(next, i, &fresh)
+                    };
+                    let lits = if r.is_ok() {
+                        self.literals(alive)
+                    } else {
+                        Vec::new()
                     };
                     for l in lits {
                         if r.is_err() {
@@ -632,14 +646,17 @@ impl<T> Search<'_, T> {
     /// `p`'s final `>`: every non-empty continuation from `alive` must be
     /// accepted.
     fn continuations(&mut self, alive: &[u32]) -> Step {
-        let (lits, fresh) = self.branches(alive);
-        let mut choices: Vec<(Option<String>, String)> = vec![(None, fresh)];
-        choices.extend(lits.into_iter().map(|l| (Some(l.clone()), l)));
-        for (lit, shown) in choices {
-            let next = self.step(alive, lit.as_deref());
-            let r = self.universal(next);
-            if let Err(mut w) = r {
-                w.push(shown);
+        // the fresh literal first: when it is not covered, that decides
+        let fresh = self.fresh(alive);
+        let next = self.step(alive, None);
+        if let Err(mut w) = self.universal(next) {
+            w.push(fresh);
+            return Err(w);
+        }
+        for l in self.literals(alive) {
+            let next = self.step(alive, Some(&l));
+            if let Err(mut w) = self.universal(next) {
+                w.push(l);
                 return Err(w);
             }
         }
