@@ -33,6 +33,15 @@ impl Loaded {
             Loaded::Policy { findings, .. } | Loaded::Config { findings, .. } => findings,
         }
     }
+
+    /// Move the findings out (they can be many: no copy).
+    pub fn take_findings(&mut self) -> Vec<Diagnostic> {
+        match self {
+            Loaded::Policy { findings, .. } | Loaded::Config { findings, .. } => {
+                std::mem::take(findings)
+            }
+        }
+    }
 }
 
 /// Is `path` a configuration rather than a policy? By extension, else by the

@@ -64,11 +64,11 @@ fn base_name(path: &str) -> String {
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let Some(loaded) = load_or_report(io, &mut sources, &args.input)? else {
+    let Some(mut loaded) = load_or_report(io, &mut sources, &args.input)? else {
         return Ok(ExitStatus::Error);
     };
     let open = open_map();
-    let findings = super::sorted(loaded.findings().to_vec());
+    let findings = super::sorted(loaded.take_findings());
     let (is_failure, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) = findings
         .iter()
         .partition(|d| d.code == codes::ASSERTION_FAILED);
