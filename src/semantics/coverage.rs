@@ -241,14 +241,7 @@ impl<T> PatternSet<T> {
     pub fn overlapping(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
         let mut ids = Vec::new();
         self.overlap_walk(0, p, 0, &mut ids);
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter()
-            .map(|i| {
-                let (pat, t) = &self.items[i as usize];
-                (pat, t)
-            })
-            .collect()
+        self.collect_ids(ids)
     }
 
     fn overlap_walk(&self, node: u32, p: &Pattern, i: usize, out: &mut Vec<u32>) {
@@ -306,11 +299,8 @@ impl<T> PatternSet<T> {
     /// (covering it and covered by it): those that cover it strictly.
     pub fn covering_strictly(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
         let mut ids = Vec::new();
-        self.visit_covering(p, true, &mut |i| {
-            ids.push(i);
-            false
-        });
-        self.collect_ids(ids)
+        self.covering_strictly_ids(p, &mut ids);
+        ids.into_iter().map(|i| self.item(i)).collect()
     }
 
     /// [`PatternSet::covering_strictly`] as item numbers (for
@@ -342,15 +332,11 @@ impl<T> PatternSet<T> {
         })
     }
 
+    /// The items numbered in `ids` (with repeats), in insertion order.
     fn collect_ids(&self, mut ids: Vec<u32>) -> Vec<(&Pattern, &T)> {
         ids.sort_unstable();
         ids.dedup();
-        ids.into_iter()
-            .map(|i| {
-                let (pat, t) = &self.items[i as usize];
-                (pat, t)
-            })
-            .collect()
+        ids.into_iter().map(|i| self.item(i)).collect()
     }
 
     /// Call `visit` with every item covering `p` (strictly, when `strict`),

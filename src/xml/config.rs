@@ -1005,8 +1005,6 @@ fn scan_open_tag<'a>(
     attrs: &mut Vec<RawAttr<'a>>,
     seen: &mut HashSet<&'a str>,
 ) -> Option<(&'a str, usize, bool, bool)> {
-    /// Up to this many attributes, duplicates are found by comparing.
-    const FEW: usize = 16;
     attrs.clear();
     let mut declares = false;
     let bytes = text.as_bytes();
@@ -1088,15 +1086,7 @@ fn scan_open_tag<'a>(
         if refs {
             check_refs(raw_value, v_start).ok()?;
         }
-        let duplicate = if attrs.len() < FEW {
-            attrs.iter().any(|a| short_eq(a.name, a_name))
-        } else {
-            if attrs.len() == FEW {
-                seen.clear();
-                seen.extend(attrs.iter().map(|a| a.name));
-            }
-            !seen.insert(a_name)
-        };
+        let duplicate = is_duplicate(attrs, seen, a_name);
         if duplicate {
             return None;
         }
@@ -1440,6 +1430,23 @@ impl ScanError {
     }
 }
 
+/// Up to this many attributes, duplicates are found by comparing.
+const FEW: usize = 16;
+
+/// Whether the tag being scanned already has an attribute `name` (`attrs`
+/// so far): compared in place for a few, through `seen` (filled once the
+/// tag has `FEW`) beyond.
+fn is_duplicate<'a>(attrs: &[RawAttr<'a>], seen: &mut HashSet<&'a str>, name: &'a str) -> bool {
+    if attrs.len() < FEW {
+        return attrs.iter().any(|a| short_eq(a.name, name));
+    }
+    if attrs.len() == FEW {
+        seen.clear();
+        seen.extend(attrs.iter().map(|a| a.name));
+    }
+    !seen.insert(name)
+}
+
 /// One attribute of a checked tag, borrowed from the text.
 #[derive(Clone, Copy)]
 struct RawAttr<'a> {
@@ -1652,8 +1659,6 @@ fn scan_tag<'a>(
     attrs: &mut Vec<RawAttr<'a>>,
     seen: &mut HashSet<&'a str>,
 ) -> Result<&'a str, ScanError> {
-    /// Up to this many attributes, duplicates are found by comparing.
-    const FEW: usize = 16;
     attrs.clear();
     let inner_end = raw.len().saturating_sub(if empty { 2 } else { 1 });
     let inner = raw.get(1..inner_end).unwrap_or("");
@@ -1762,15 +1767,7 @@ fn scan_tag<'a>(
         if refs {
             check_refs(raw_value, off + v_start)?;
         }
-        let duplicate = if attrs.len() < FEW {
-            attrs.iter().any(|a| short_eq(a.name, a_name))
-        } else {
-            if attrs.len() == FEW {
-                seen.clear();
-                seen.extend(attrs.iter().map(|a| a.name));
-            }
-            !seen.insert(a_name)
-        };
+        let duplicate = is_duplicate(attrs, seen, a_name);
         if duplicate {
             return Err(ScanError::Malformed(
                 off + a_start,
