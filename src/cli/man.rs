@@ -8,12 +8,14 @@ use std::path::Path;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Without --out, prints one page (mqauthz(1), or the named command's) on standard output:
-  mqauthz man check | man -l -
-With --out, writes every page (mqauthz.1, mqauthz-check.1, ...) into DIR, creating it:
-  mqauthz man --out /usr/local/share/man/man1
+Without --out, prints one page on standard output: mqauthz(1), or the named command's \
+(mqauthz man check | man -l -).
 
-Exit status: 0 written; 2 could not run (bad arguments, unknown command, a folder or file that cannot be written).")]
+With --out, writes every page (mqauthz.1, mqauthz-check.1, ...) into DIR, creating it \
+(mqauthz man --out /usr/local/share/man/man1).
+
+Exit status: 0 written; 2 could not run (bad arguments, unknown command, a folder or file that \
+cannot be written).")]
 pub struct Args {
     /// Print the page of this command (check, compile, ...) instead of mqauthz(1)
     #[arg(value_name = "COMMAND", conflicts_with = "out")]
