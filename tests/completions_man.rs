@@ -128,6 +128,26 @@ fn every_shell_gets_a_script_naming_every_command() {
 }
 
 #[test]
+fn a_closed_standard_output_ends_the_run_quietly() {
+    // `true` exits at once, long before the binary has started and writes
+    for args in [["completions", "bash"], ["man", "check"]] {
+        let script = format!(
+            "'{}' {} {} | true; echo \"${{PIPESTATUS[0]}}\"",
+            env!("CARGO_BIN_EXE_mqauthz"),
+            args[0],
+            args[1]
+        );
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .expect("run bash");
+        assert_eq!(text(&out.stdout).trim(), "0", "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
+    }
+}
+
+#[test]
 fn man_writes_one_page_per_command_that_renders_without_warnings() {
     let mut missing = Vec::new();
     for t in ["man", "groff"] {
@@ -197,6 +217,18 @@ fn man_writes_one_page_per_command_that_renders_without_warnings() {
             "{name} differs between runs"
         );
     }
+
+    // --out names a file: refused, nothing written
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    let refused = mqauthz(&["man", "--out", file.to_str().expect("utf-8")]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("is not a folder"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(std::fs::read(&file).expect("read"), b"x");
 
     let unknown = mqauthz(&["man", "nope"]);
     assert_eq!(unknown.status.code(), Some(2));

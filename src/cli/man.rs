@@ -50,6 +50,12 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let pages = pages()?;
     if let Some(dir) = &args.out {
         let dir = Path::new(dir);
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "`{}` is not a folder; --out takes the folder to write the pages into",
+                dir.display()
+            )));
+        }
         std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
         for (name, bytes) in &pages {
             let path = dir.join(name);
