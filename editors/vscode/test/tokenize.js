@@ -103,6 +103,7 @@ const SAMPLE = [
   '    queue.reports, "temp", ORD*',
   'assert only ops can write queue >',
   'assert ops cannot read topic "say \\"hi\\""',
+  'grant ops read on queue X # mqauthz: allow(redundant-grant) why',
 ].join('\n');
 
 const EXPECT = [
@@ -152,6 +153,10 @@ const EXPECT = [
   [10, '>', 'keyword.operator.wildcard.rest.mqa'],
   [11, 'cannot', 'keyword.operator.assertion.mqa'],
   [11, '\\"', 'constant.character.escape.mqa'],
+  [12, 'X', 'string.unquoted.pattern.mqa'],
+  [12, 'mqauthz:', 'keyword.other.suppression.mqa'],
+  [12, 'redundant-grant', 'constant.other.rule-name.mqa'],
+  [12, ' why', 'comment.line.number-sign.suppression.mqa'],
 ];
 
 // Tokens that must never carry a scope (a keyword inside a name, say).
