@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 pub const VERSION: u32 = 1;
 
 /// The pattern `advisory` stands for.
-const ADVISORY: &str = "ActiveMQ.Advisory.>";
+use crate::semantics::ADVISORY_PATTERN as ADVISORY;
 
 /// One finding in brief.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

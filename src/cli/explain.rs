@@ -178,7 +178,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
                 DestKind::Topic
             };
             let dest = args.dest.clone().unwrap_or_default();
-            let max = crate::model::validate::MAX_SEGMENTS;
+            let max = crate::semantics::MAX_SEGMENTS;
             if dest.split(['.', ',']).count() > max {
                 return Err(Error::Usage(format!(
                     "the destination has more than {max} segments; no real destination has"

@@ -4,13 +4,22 @@
 //! [`AuthzMap`]: the entries of a `DefaultAuthorizationMap`, its optional
 //! `defaultEntry` and its optional `tempDestinationAuthorizationEntry`. The
 //! evaluator ([`eval`]) answers who may do what exactly as ActiveMQ 5.17+ does
-//! (rules M and F of the semantics notes), and [`pattern`] holds the pattern
+//! (`docs/semantics.md#matching-rule-m` and
+//! `docs/semantics.md#wildcard-keys-rule-f`), [`pattern`] holds the pattern
 //! algebra (`covers`, `overlaps`, union coverage with witnesses) the analyses
-//! are built on.
+//! are built on, and [`names`] reads destination names as ActiveMQ does.
+//!
+//! The facts of ActiveMQ that other modules use are defined here once: the
+//! default principal class, the advisory prefix, the segment limit
+//! ([`pattern::MAX_SEGMENTS`]), the order of rights and kinds in arrays.
 
 pub mod coverage;
 pub mod eval;
+pub mod names;
 pub mod pattern;
+
+pub use names::{ADVISORY_PATTERN, ADVISORY_PREFIX};
+pub use pattern::MAX_SEGMENTS;
 
 use crate::source::{SourceId, Span};
 use std::collections::BTreeSet;
@@ -18,6 +27,10 @@ use std::fmt;
 
 /// The wildcard group name: every user holding at least one principal.
 pub const EVERYONE: &str = "*";
+
+/// ActiveMQ's default principal class for group names
+/// (`DefaultAuthorizationMap`'s `groupClass`).
+pub const DEFAULT_GROUP_CLASS: &str = "org.apache.activemq.jaas.GroupPrincipal";
 
 /// Destination namespaces that entries can name. Temporary destinations are
 /// not here: they never consult entries (see [`AuthzMap::temp`]).
@@ -28,6 +41,16 @@ pub enum DestKind {
 }
 
 impl DestKind {
+    pub const ALL: [DestKind; 2] = [DestKind::Queue, DestKind::Topic];
+
+    /// The kind's place in arrays indexed by kind (queue, topic).
+    pub fn index(self) -> usize {
+        match self {
+            DestKind::Queue => 0,
+            DestKind::Topic => 1,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DestKind::Queue => "queue",
@@ -52,6 +75,15 @@ pub enum Right {
 
 impl Right {
     pub const ALL: [Right; 3] = [Right::Read, Right::Write, Right::Admin];
+
+    /// The right's place in arrays indexed by right (read, write, admin).
+    pub fn index(self) -> usize {
+        match self {
+            Right::Read => 0,
+            Right::Write => 1,
+            Right::Admin => 2,
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -47,6 +47,17 @@ struct Inner {
     raw: Box<str>,
 }
 
+/// The most segments a destination pattern may have. Far beyond any real
+/// destination name, it bounds the depth of every walk over patterns.
+pub const MAX_SEGMENTS: usize = 256;
+
+/// The number of segments of `raw` when it has more than [`MAX_SEGMENTS`]:
+/// such a name is refused before it is parsed.
+pub fn too_many_segments(raw: &str) -> Option<usize> {
+    let count = raw.split('.').count();
+    (count > MAX_SEGMENTS).then_some(count)
+}
+
 /// The literal used to fill `*` and `>` in examples and witnesses.
 const FILL: &str = "X";
 

@@ -8,8 +8,9 @@
 //! the element it goes into, so merging the same map twice gives the same
 //! bytes.
 
-use super::config::{line_indent, ConfigDoc, ConfigFormat, Element};
+use super::config::{ConfigDoc, ConfigFormat, Element};
 use super::emit::{size_hint, write_fragment, EmitOptions};
+use super::layout::line_indent;
 use super::PLUGIN_HOLDS_OTHER_MAP;
 use crate::diagnostics::Diagnostic;
 use crate::semantics::AuthzMap;

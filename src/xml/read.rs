@@ -5,13 +5,14 @@
 //! silently: LDAP maps, bean references, `<destination>` children,
 //! `tempQueue`/`tempTopic`, the `entries` element, unknown children.
 
-use super::config::{children_in, split_destination, ConfigDoc, ConfigFacts, Element};
+use super::config::{children_in, ConfigDoc, ConfigFacts, Element};
 use super::{
     DEFAULT_GROUP_CLASS, INVALID_AUTHORIZATION_MAP, UNSUPPORTED_AUTHORIZATION_MAP,
     UNSUPPORTED_CONSTRUCT,
 };
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::model::validate::MAX_SEGMENTS;
+use crate::semantics::names::split_destination;
+use crate::semantics::MAX_SEGMENTS;
 use crate::semantics::{Acl, AuthzMap, DestKind, Entry, GroupList, Location};
 use crate::source::Span;
 
