@@ -7,11 +7,13 @@
 //!   each token may carry its own `queue://`, `topic://`, `temp-queue://` or
 //!   `temp-topic://` prefix ([`parse_key`]).
 //! * A plain key matches every entry of its kind whose pattern matches it by
-//!   rule F ([`matches_rule_f`]); the groups are the union over those entries.
+//!   rule F ([`matches_rule_f`], `docs/semantics.md#wildcard-keys-rule-f`); the
+//!   groups are the union over those entries (`docs/semantics.md#union-of-entries`).
 //! * A composite key matches the entries matched by *every* component, where
-//!   entries are compared by value ([`same_acl_value`]), not by identity.
+//!   entries are compared by value ([`same_acl_value`]), not by identity
+//!   (`docs/semantics.md#composite-destinations`).
 //! * The `defaultEntry`'s groups are added to every lookup, after the
-//!   intersection.
+//!   intersection (`docs/semantics.md#defaultentry`).
 //! * The group `*` is returned as the literal name `"*"`; see [`user_allowed`].
 //!
 //! ActiveMQ compares the raw role strings with `equals`, so in a composite

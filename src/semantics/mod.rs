@@ -248,10 +248,6 @@ impl Acl {
             Right::Admin => &mut self.admin,
         }
     }
-    /// Equality as `AuthorizationEntry.equals` sees it (raw strings and class).
-    pub fn same_value(&self, other: &Acl) -> bool {
-        self == other
-    }
 }
 
 /// One `authorizationEntry` for one destination. A composite entry in XML

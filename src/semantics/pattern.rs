@@ -1,8 +1,8 @@
 //! Destination patterns and their algebra.
 //!
 //! A [`Pattern`] is an entry's physical name read the way ActiveMQ's
-//! authorization map matches it against a *concrete* destination (rule M of
-//! the semantics notes): the name is split on every `.`, empty segments are
+//! authorization map matches it against a *concrete* destination
+//! (`docs/semantics.md#matching-rule-m`): the name is split on every `.`, empty segments are
 //! kept, a segment is a wildcard only when it is exactly `*` (one segment) or
 //! exactly `>` (zero or more further segments). A `>` that is not the last
 //! segment matches "at least one more segment" and ignores the rest, so it is
@@ -12,7 +12,8 @@
 //! universe of concrete destinations: non-empty sequences of segments, each
 //! segment any string other than `*` and `>`, over an unbounded alphabet.
 //!
-//! [`matches_rule_f`] is the other matching rule (rule F), used when the key
+//! [`matches_rule_f`] is the other matching rule
+//! (`docs/semantics.md#wildcard-keys-rule-f`), used when the key
 //! itself contains wildcard segments (wildcard subscriptions, literal
 //! wildcard names). It works on raw segments and is not an algebra.
 
@@ -352,11 +353,6 @@ fn split_into<'s>(s: &'s str, buf: &mut [&'s str]) -> Option<usize> {
         n += 1;
     }
     Some(n)
-}
-
-/// Rule F on already split segments.
-pub fn matches_rule_f_segments(p: &[&str], k: &[&str]) -> bool {
-    rule_f(p, k, 0, false)
 }
 
 fn rule_f(p: &[&str], k: &[&str], i: usize, deep: bool) -> bool {

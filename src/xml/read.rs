@@ -1,5 +1,6 @@
 //! Reading the `<authorizationPlugin>` of a configuration into an
-//! [`AuthzMap`], value by value as ActiveMQ reads it (semantics notes §1.4).
+//! [`AuthzMap`], value by value as ActiveMQ reads it (`docs/semantics.md#union-of-entries`,
+//! `docs/semantics.md#defaultentry`, `docs/semantics.md#temporary-destinations`).
 //!
 //! Whatever cannot be modelled is reported with its span, never dropped
 //! silently: LDAP maps, bean references, `<destination>` children,
