@@ -33,14 +33,14 @@ pub use super::names::{parse_key, KeyComponent, ParsedKey};
 pub use super::DEFAULT_GROUP_CLASS;
 
 /// The principal class an entry's names become (`None` is the default).
-pub fn effective_group_class(acl: &Acl) -> &str {
+pub(crate) fn effective_group_class(acl: &Acl) -> &str {
     acl.group_class.as_deref().unwrap_or(DEFAULT_GROUP_CLASS)
 }
 
 /// Entry equality as `AuthorizationEntry.equals` sees it: the three raw role
 /// strings, the parsed sets, and the principal class (an unset class equals
 /// the explicit default, since the map copies its class into every entry).
-pub fn same_acl_value(a: &Acl, b: &Acl) -> bool {
+pub(crate) fn same_acl_value(a: &Acl, b: &Acl) -> bool {
     a.read == b.read
         && a.write == b.write
         && a.admin == b.admin
@@ -340,7 +340,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The id of a group name, if any entry mentions it.
-    pub fn group_id(&self, name: &str) -> Option<u32> {
+    pub(crate) fn group_id(&self, name: &str) -> Option<u32> {
         self.group_ids.get(name).copied()
     }
 

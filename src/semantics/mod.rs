@@ -10,7 +10,7 @@
 //! are built on, and [`names`] reads destination names as ActiveMQ does.
 //!
 //! The facts of ActiveMQ that other modules use are defined here once: the
-//! default principal class, the advisory prefix, the segment limit
+//! default principal class, the advisory topics, the segment limit
 //! ([`pattern::MAX_SEGMENTS`]), the order of rights and kinds in arrays.
 
 pub mod coverage;
@@ -18,7 +18,7 @@ pub mod eval;
 pub mod names;
 pub mod pattern;
 
-pub use names::{ADVISORY_PATTERN, ADVISORY_PREFIX};
+pub use names::ADVISORY_PATTERN;
 pub use pattern::MAX_SEGMENTS;
 
 use crate::source::{SourceId, Span};
@@ -131,7 +131,7 @@ impl RightSet {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
-    pub fn is_all(self) -> bool {
+    pub(crate) fn is_all(self) -> bool {
         self.0 == 7
     }
     pub fn iter(self) -> impl Iterator<Item = Right> {
@@ -204,7 +204,7 @@ impl GroupList {
 }
 
 /// `String.trim()` removes every char up to U+0020.
-pub fn is_java_trim(c: char) -> bool {
+pub(crate) fn is_java_trim(c: char) -> bool {
     c <= ' '
 }
 
@@ -239,13 +239,6 @@ impl Acl {
             Right::Read => &self.read,
             Right::Write => &self.write,
             Right::Admin => &self.admin,
-        }
-    }
-    pub fn get_mut(&mut self, right: Right) -> &mut GroupList {
-        match right {
-            Right::Read => &mut self.read,
-            Right::Write => &mut self.write,
-            Right::Admin => &mut self.admin,
         }
     }
 }

@@ -5,10 +5,8 @@
 
 use super::{is_java_trim, DestKind};
 
-/// The prefix of ActiveMQ's advisory topics.
-pub const ADVISORY_PREFIX: &str = "ActiveMQ.Advisory.";
-
-/// The pattern of every advisory topic.
+/// The pattern of every advisory topic (ActiveMQ publishes advisories on
+/// topics under `ActiveMQ.Advisory.`).
 pub const ADVISORY_PATTERN: &str = "ActiveMQ.Advisory.>";
 
 /// One destination a key names: its namespace and physical name.

@@ -54,7 +54,7 @@ pub const MAX_SEGMENTS: usize = 256;
 
 /// The number of segments of `raw` when it has more than [`MAX_SEGMENTS`]:
 /// such a name is refused before it is parsed.
-pub fn too_many_segments(raw: &str) -> Option<usize> {
+pub(crate) fn too_many_segments(raw: &str) -> Option<usize> {
     let count = raw.split('.').count();
     (count > MAX_SEGMENTS).then_some(count)
 }
@@ -86,7 +86,7 @@ impl Pattern {
 
     /// [`Pattern::parse`], sharing the literal segments with the other
     /// patterns read with `lits` (many patterns repeat the same few words).
-    pub fn parse_shared(raw: &str, lits: &mut Literals) -> Pattern {
+    pub(crate) fn parse_shared(raw: &str, lits: &mut Literals) -> Pattern {
         Pattern::parse_with(raw, |lit| lits.get(lit))
     }
 
@@ -115,7 +115,7 @@ impl Pattern {
     }
 
     /// Build a pattern from normalised parts. `raw` is set to the display form.
-    pub fn from_parts(segs: Vec<Seg>, tail: bool) -> Pattern {
+    pub(crate) fn from_parts(segs: Vec<Seg>, tail: bool) -> Pattern {
         let segs: Box<[Seg]> = segs.into();
         let p = Pattern(Arc::new(Inner {
             segs,
@@ -142,8 +142,9 @@ impl Pattern {
         self.0.tail
     }
 
+    #[cfg(test)]
     /// True when the pattern names exactly one concrete destination.
-    pub fn is_concrete(&self) -> bool {
+    pub(crate) fn is_concrete(&self) -> bool {
         !self.0.tail && self.0.segs.iter().all(|s| matches!(s, Seg::Lit(_)))
     }
 
@@ -157,7 +158,7 @@ impl Pattern {
     }
 
     /// Rule M on an already split destination.
-    pub fn matches_segments<'s, I>(&self, dest: I) -> bool
+    pub(crate) fn matches_segments<'s, I>(&self, dest: I) -> bool
     where
         I: IntoIterator<Item = &'s str>,
     {

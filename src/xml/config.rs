@@ -19,7 +19,7 @@ use crate::source::{SourceFile, SourceId, Span};
 use std::sync::{Arc, OnceLock};
 
 /// Map types other than `authorizationMap` that `<map>` may hold.
-pub const OTHER_MAP_TYPES: &[&str] = &[
+pub(crate) const OTHER_MAP_TYPES: &[&str] = &[
     "cachedLDAPAuthorizationMap",
     "lDAPAuthorizationMap",
     "simpleAuthorizationMap",
@@ -403,7 +403,7 @@ pub(super) fn root_format(doc: &ConfigDoc) -> ConfigFormat {
 }
 
 /// Child elements of `e` in `elements` (the vector `e` belongs to).
-pub fn children_in<'a>(
+pub(crate) fn children_in<'a>(
     elements: &'a [Element],
     e: &'a Element,
 ) -> impl Iterator<Item = (usize, &'a Element)> + 'a {

@@ -98,7 +98,7 @@ pub fn merge_with(
 
 /// The JSON `aws mq update-configuration --cli-input-json` accepts, with
 /// `xml` as its `Data`, keeping `ConfigurationId` (or `Id`) and `Description`.
-pub fn update_configuration_json(
+pub(crate) fn update_configuration_json(
     input: &serde_json::Map<String, serde_json::Value>,
     xml: &str,
 ) -> String {
