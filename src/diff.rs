@@ -504,7 +504,7 @@ pub fn diff(old: &AuthzMap, new: &AuthzMap) -> MapDiff {
 pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> MapDiff {
     let rank = names.ranks();
     let mut changes = Vec::new();
-    for kind in [DestKind::Queue, DestKind::Topic] {
+    for kind in DestKind::ALL {
         for right in Right::ALL {
             let o = Side::build(old, right, kind, names);
             let n = Side::build(new, right, kind, names);

@@ -326,7 +326,11 @@ impl<T> PatternSet<T> {
     /// Whether some stored pattern whose payload `keep` accepts covers `p`
     /// strictly. Stops at the first one found: O(trie paths consistent with
     /// `p`) plus the items looked at on the way.
-    pub(crate) fn any_covering_strictly_where(&self, p: &Pattern, keep: impl Fn(&T) -> bool) -> bool {
+    pub(crate) fn any_covering_strictly_where(
+        &self,
+        p: &Pattern,
+        keep: impl Fn(&T) -> bool,
+    ) -> bool {
         self.visit_covering(p, true, &mut |i| {
             let (q, t) = &self.items[i as usize];
             keep(t) && q.covers(p) && !p.covers(q)

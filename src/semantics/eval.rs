@@ -722,7 +722,7 @@ mod tests {
                     2 => format!(" {a} , topic://{b} ?x=1"),
                     _ => format!("{a},temp-queue://{b}"),
                 };
-                for kind in [DestKind::Queue, DestKind::Topic] {
+                for kind in DestKind::ALL {
                     for right in Right::ALL {
                         let want = map.acl_groups(kind, &key, right);
                         proptest::prop_assert_eq!(&ev.acl_groups(kind, &key, right), &want);

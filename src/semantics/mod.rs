@@ -41,6 +41,7 @@ pub enum DestKind {
 }
 
 impl DestKind {
+    /// Both kinds, in the order of [`DestKind::index`].
     pub const ALL: [DestKind; 2] = [DestKind::Queue, DestKind::Topic];
 
     /// The kind's place in arrays indexed by kind (queue, topic).
