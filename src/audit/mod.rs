@@ -540,7 +540,7 @@ fn load_config(
                         .help("Jetty would not start the console with this file")]),
                 });
             }
-            if no_broker {
+            if no_broker && !is_json {
                 return Ok(Loaded::Unknown(
                     "XML without a `<broker>` element and without Jetty classes".into(),
                 ));
