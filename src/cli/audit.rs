@@ -101,7 +101,7 @@ impl Args {
     }
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let options = args.options()?;
     let mut sources = Sources::new();
     let found = audit::run(&args.paths, &options, &mut sources)?;
