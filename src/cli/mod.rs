@@ -1,6 +1,7 @@
 //! The command line: argument definitions and dispatch. Each command writes
 //! its product to `out` and everything else to `err`.
 
+mod audit;
 mod check;
 mod compile;
 mod completions;
@@ -90,6 +91,8 @@ pub enum Command {
     Completions(completions::Args),
     /// Print or write the manual pages
     Man(man::Args),
+    /// Check a broker's files against the security practices (Amazon MQ or self-hosted)
+    Audit(audit::Args),
 }
 
 /// The streams a command writes to, and whether each is a colour terminal.
@@ -153,6 +156,7 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
         Command::Rules(args) => rules::run(args, io),
         Command::Completions(args) => completions::run(args, io),
         Command::Man(args) => man::run(args, io),
+        Command::Audit(args) => audit::run(args, io),
     };
     match result {
         Ok(status) => status,
