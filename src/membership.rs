@@ -118,6 +118,34 @@ impl Membership {
         self.users.values().any(|u| u.groups.contains_key(group))
     }
 
+    /// Add every user of `other`: a user named in both holds the union of
+    /// the groups.
+    pub fn merge(&mut self, other: Membership) {
+        self.kinds.extend(other.kinds);
+        for (name, user) in other.users {
+            match self.users.get_mut(&name) {
+                None => {
+                    self.users.insert(name, user);
+                }
+                Some(u) => {
+                    for (g, locs) in user.groups {
+                        u.groups.entry(g).or_default().extend(locs);
+                    }
+                    for (g, locs) in user.pending {
+                        u.pending.entry(g).or_default().extend(locs);
+                    }
+                    for l in user.locations {
+                        if !u.locations.contains(&l) {
+                            u.locations.push(l);
+                        }
+                    }
+                    u.kinds.extend(user.kinds);
+                    u.anonymous |= user.anonymous;
+                }
+            }
+        }
+    }
+
     fn entry(&mut self, name: &str, kind: SourceKind, at: Location) -> &mut User {
         self.kinds.insert(kind);
         let user = self.users.entry(name.to_string()).or_insert_with(|| User {
@@ -334,6 +362,30 @@ pub fn load(
     sources: &mut Sources,
     path: &str,
 ) -> Result<Result<Membership, Vec<Diagnostic>>, Error> {
+    let refuse = |what: &str| {
+        Error::Usage(format!(
+            "`{path}` {what}; --members reads broker configurations (XML or AWS JSON), `aws mq describe-user` JSON, *groups*.properties and *users*.properties"
+        ))
+    };
+    if path != "-" {
+        let p = std::path::Path::new(path);
+        if p.is_dir() {
+            return Err(refuse("is a folder"));
+        }
+        let lower = path.to_ascii_lowercase();
+        if !lower.ends_with(".properties") {
+            let bytes = crate::load::read_bytes(path)?;
+            let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+            if !matches!(
+                text.iter().find(|b| !b.is_ascii_whitespace()),
+                Some(b'<' | b'{' | b'[')
+            ) {
+                return Err(refuse(
+                    "is neither XML nor JSON, nor a properties file by name",
+                ));
+            }
+        }
+    }
     let mut diagnostics = Vec::new();
     let inputs = crate::audit::Inputs::load(
         &[path.to_string()],
@@ -360,8 +412,8 @@ pub fn load(
                 props,
             } => m.add_properties(input.source, *kind, props),
             other => {
-                return Err(Error::Usage(format!(
-                    "`{path}` is a {}, which holds no users; --members reads broker configurations, describe-user JSON, groups.properties and users.properties",
+                return Err(refuse(&format!(
+                    "is a {}, which holds no users",
                     other.describe()
                 )))
             }

@@ -19,6 +19,9 @@ pub static RULES: &[&dyn Rule] = &[
     &webconsole_group::WebconsoleGroupMissing,
     &amazon_mq_group_name::AmazonMqGroupName,
     &unused_allow::UnusedAllow,
+    &group_without_members::GroupWithoutMembers,
+    &member_of_unknown_group::MemberOfUnknownGroup,
+    &user_without_access::UserWithoutAccess,
     // `mqauthz audit` (crate::audit)
     &AuditRule(&selfhosted::NO_AUTHENTICATION),
     &AuditRule(&selfhosted::ANONYMOUS_ACCESS_ALLOWED),
@@ -42,13 +45,12 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
 }
 
 /// Every code that is not a rule: the language core, broker configurations,
-/// configuration cross-checks and import. With [`RULES`] they are the whole
+/// and import. With [`RULES`] they are the whole
 /// catalogue.
 pub fn other_codes() -> Vec<crate::diagnostics::Code> {
     crate::diagnostics::codes::ALL
         .iter()
         .chain(crate::xml::CODES.iter())
-        .chain(super::crosscheck::CODES.iter())
         .chain(crate::audit::CODES.iter())
         .copied()
         .chain(std::iter::once(crate::import::NOT_IMPORTABLE))
