@@ -1,12 +1,11 @@
 //! `mqauthz review POLICY|CONFIG`: effective permissions for a pull request.
 
-use super::load_or_report;
 use super::{ExitStatus, Io};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::diff::open_map;
 use crate::error::Error;
 use crate::pipeline::Loaded;
-use crate::review::{render_json, render_markdown, render_text, review, Finding, Input};
+use crate::review::{render_json, render_markdown, render_text, review, Finding, Input, UserInput};
 use crate::source::Sources;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -36,19 +35,43 @@ pub struct Args {
     /// Write the review to FILE (atomically) instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<String>,
+    /// Review by group (the default) or by user (needs --members)
+    #[arg(long, value_enum, default_value_t = By::Group)]
+    by: By,
+    /// The broker's users and their groups (repeatable): a broker configuration's
+    /// simpleAuthenticationPlugin, `aws mq describe-user` JSON, JAAS
+    /// groups.properties or users.properties
+    #[arg(long = "members", value_name = "FILE")]
+    members: Vec<String>,
+    /// The ActiveMQ version the broker runs: from 6.3.0, everyone matches
+    /// users without groups too
+    #[arg(long, value_name = "VERSION", default_value = "5.18")]
+    activemq_version: String,
 }
 
-/// A finding in brief: severity, code name, line, message.
-fn brief(d: &Diagnostic, sources: &Sources) -> Finding {
-    let line = d.primary_label().and_then(|l| {
-        sources
-            .get(l.source)
-            .map(|f| f.line_col(l.span.start as usize).line)
-    });
+/// What a review is organised by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    /// Each group's own access
+    Group,
+    /// Each user's access: the union over their groups and everyone's
+    User,
+}
+
+/// A finding in brief: severity, code name, line (and file, when it is not
+/// the reviewed input `input`), message.
+fn brief(d: &Diagnostic, sources: &Sources, input: &str) -> Finding {
+    let at = d
+        .primary_label()
+        .and_then(|l| sources.get(l.source).map(|f| (f, l.span.start as usize)));
     Finding {
         severity: d.severity.as_str().to_string(),
         code: d.code.name.to_string(),
-        line,
+        line: at.map(|(f, start)| f.line_col(start).line),
+        // only the membership rules report in files other than the input
+        file: at
+            .map(|(f, _)| f.name.clone())
+            .filter(|name| name != input && d.code.id.starts_with("MQA21")),
         message: d.message.clone(),
     }
 }
@@ -64,11 +87,46 @@ fn base_name(path: &str) -> String {
 }
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    let version = crate::analysis::Version::parse(&args.activemq_version)
+        .map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?;
+    if args.by == By::User && args.members.is_empty() {
+        return Err(Error::Usage(
+            "--by user needs the broker's users: give --members FILE".into(),
+        ));
+    }
     let mut sources = Sources::new();
-    let Some(mut loaded) = load_or_report(io, &mut sources, &args.input)? else {
+    let members = if args.members.is_empty() {
+        None
+    } else {
+        match crate::pipeline::load_members(&mut sources, &args.members)? {
+            Ok(m) => Some(std::sync::Arc::new(m)),
+            Err(d) => {
+                io.report(&super::sorted(d), &sources);
+                return Ok(ExitStatus::Error);
+            }
+        }
+    };
+    let users = members.as_ref().filter(|_| args.by == By::User).map(|m| {
+        m.users
+            .values()
+            .map(|u| UserInput {
+                name: u.name.clone(),
+                groups: u.groups.keys().cloned().collect(),
+                everyone: u.has_principal() || version >= crate::analysis::Version(6, 3, 0),
+            })
+            .collect()
+    });
+    // the membership rules' findings are part of the review
+    let options = crate::analysis::Options {
+        members,
+        ..crate::analysis::Options::default()
+    };
+    let Some(mut loaded) = super::load_or_report_with(io, &mut sources, &args.input, &options)?
+    else {
         return Ok(ExitStatus::Error);
     };
     let open = open_map();
+    let input_name = crate::load::display_name(&args.input);
     let findings = super::sorted(loaded.take_findings());
     let (is_failure, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) = findings
         .iter()
@@ -79,8 +137,12 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         open: false,
         descriptions: BTreeMap::new(),
         declared: Vec::new(),
-        findings: others.iter().map(|d| brief(d, &sources)).collect(),
+        findings: others
+            .iter()
+            .map(|d| brief(d, &sources, &input_name))
+            .collect(),
         assertions: None,
+        users,
     };
     match &loaded {
         Loaded::Policy { front, map, .. } => {
@@ -94,7 +156,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             let failures = is_failure
                 .iter()
                 .map(|d| {
-                    let f = brief(d, &sources);
+                    let f = brief(d, &sources, &input_name);
                     match f.line {
                         Some(l) => format!("line {l}: {}", f.message),
                         None => f.message,
