@@ -11,7 +11,7 @@ use support::cli::{mqauthz, text};
 use support::tools;
 
 /// The commands of `mqauthz --help`, in its order.
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 11] = [
     "check",
     "compile",
     "explain",
@@ -20,6 +20,7 @@ const COMMANDS: [&str; 10] = [
     "import",
     "review",
     "rules",
+    "audit",
     "completions",
     "man",
 ];

@@ -87,12 +87,12 @@ pub enum Command {
     Review(review::Args),
     /// List the analysis rules, or print one rule's documentation
     Rules(rules::Args),
+    /// Check a broker's files against the security practices (Amazon MQ or self-hosted)
+    Audit(audit::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(completions::Args),
     /// Print or write the manual pages
     Man(man::Args),
-    /// Check a broker's files against the security practices (Amazon MQ or self-hosted)
-    Audit(audit::Args),
 }
 
 /// The streams a command writes to, and whether each is a colour terminal.
@@ -154,9 +154,9 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
         Command::Import(args) => import::run(args, io),
         Command::Review(args) => review::run(args, io),
         Command::Rules(args) => rules::run(args, io),
+        Command::Audit(args) => audit::run(args, io),
         Command::Completions(args) => completions::run(args, io),
         Command::Man(args) => man::run(args, io),
-        Command::Audit(args) => audit::run(args, io),
     };
     match result {
         Ok(status) => status,
