@@ -265,7 +265,11 @@ fn answer(
     RightAnswer {
         right,
         open,
-        allowed: question.asks_whom().then_some(open || !groups.is_empty()),
+        // an open temp destination still wants a principal: a user without
+        // one is refused (as `*` does not match them)
+        allowed: question.asks_whom().then_some(
+            (open && question.user.as_ref().is_none_or(|u| u.everyone)) || !groups.is_empty(),
+        ),
         groups,
     }
 }
@@ -306,9 +310,14 @@ pub fn explain(
         if question.subject == Subject::Everything {
             x.permissions = Some(Vec::new());
         } else {
+            // no authorization broker at all: every authenticated user
             x.rights = Right::ALL
                 .into_iter()
-                .map(|r| answer(r, BTreeMap::new(), true, question))
+                .map(|r| {
+                    let mut a = answer(r, BTreeMap::new(), true, question);
+                    a.allowed = question.asks_whom().then_some(true);
+                    a
+                })
                 .collect();
         }
         return Ok(x);
@@ -425,13 +434,14 @@ fn everything(
     }
     for r in Right::ALL {
         match map.temp_groups(r) {
-            None => out.push(Permission {
+            None if question.user.as_ref().is_none_or(|u| u.everyone) => out.push(Permission {
                 kind: "temp",
                 pattern: None,
                 right: r,
                 open: true,
                 groups: Vec::new(),
             }),
+            None => {}
             Some(set) => {
                 let mut m: BTreeMap<String, Vec<Grant>> = set
                     .into_iter()
