@@ -132,8 +132,18 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources, style: &Style
         }
         render_label(out, file, label, d.severity, width, &mut last_line, style);
     }
-    if !labels.is_empty() && (d.help.is_some() || !d.notes.is_empty()) {
+    if !labels.is_empty() && (d.help.is_some() || !d.notes.is_empty() || d.labels_omitted > 0) {
         let _ = writeln!(out, "{pad} {}", style.gutter("|"));
+    }
+    if d.labels_omitted > 0 {
+        let n = d.labels_omitted;
+        let _ = writeln!(
+            out,
+            "{pad} {} {}: {n} more related location{} not shown",
+            style.gutter("="),
+            style.bold("note"),
+            if n == 1 { "" } else { "s" }
+        );
     }
     for note in &d.notes {
         let _ = writeln!(
@@ -254,7 +264,7 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
         ),
         _ => (Value::Null, Value::Null, Value::Null),
     };
-    json!({
+    let mut v = json!({
         "code": d.code.id,
         "name": d.code.name,
         "severity": d.severity,
@@ -265,7 +275,20 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
         "labels": d.labels.iter().map(|l| label_json(l, sources)).collect::<Vec<_>>(),
         "help": d.help,
         "notes": d.notes,
-    })
+    });
+    // bounded lists: present only on the diagnostics that have them
+    if let Some(obj) = v.as_object_mut() {
+        if let Some(named) = &d.named {
+            obj.insert(
+                "named".into(),
+                json!({"shown": named.shown, "total": named.total}),
+            );
+        }
+        if d.labels_omitted > 0 {
+            obj.insert("labels_omitted".into(), json!(d.labels_omitted));
+        }
+    }
+    v
 }
 
 /// The JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
