@@ -210,9 +210,14 @@ pub fn shared(grants: usize, seed: u64) -> String {
         let mut lines = vec![
             (
                 "app",
-                format!("grant {tenant}-app all on queue TENANT.{tenant}.>, topic TENANT.{tenant}.>"),
+                format!(
+                    "grant {tenant}-app all on queue TENANT.{tenant}.>, topic TENANT.{tenant}.>"
+                ),
             ),
-            ("audit", format!("grant {tenant}-audit read on topic SHARED.>")),
+            (
+                "audit",
+                format!("grant {tenant}-audit read on topic SHARED.>"),
+            ),
             (
                 "orders",
                 format!("grant {tenant}-orders read on topic SHARED.PRICES.*"),
@@ -242,7 +247,10 @@ pub fn shared(grants: usize, seed: u64) -> String {
         let whole = n + lines.len() <= grants;
         lines.truncate(grants - n);
         for g in ["app", "audit", "orders"] {
-            if lines.iter().any(|(w, l)| *w == g || l.contains(&format!("{tenant}-{g} "))) {
+            if lines
+                .iter()
+                .any(|(w, l)| *w == g || l.contains(&format!("{tenant}-{g} ")))
+            {
                 let _ = writeln!(out, "group {tenant}-{g}");
             }
         }
@@ -252,7 +260,10 @@ pub fn shared(grants: usize, seed: u64) -> String {
         }
         n += lines.len();
         if whole {
-            let _ = writeln!(out, "assert {tenant}-orders can read topic SHARED.PRICES.EUR");
+            let _ = writeln!(
+                out,
+                "assert {tenant}-orders can read topic SHARED.PRICES.EUR"
+            );
         }
         out.push('\n');
         t += 1;

@@ -157,7 +157,15 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
 
 /// Render diagnostics in the chosen format to `out`.
 /// Findings rendered per write.
-const RENDER_PIECE: usize = 512;
+pub(crate) const RENDER_PIECE: usize = 512;
+
+/// What the closing summary of human output says: how many files were
+/// looked at, and whether warnings fail the run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Closing {
+    pub files: usize,
+    pub deny_warnings: bool,
+}
 
 pub fn write_diagnostics(
     out: &mut dyn Write,
@@ -165,6 +173,7 @@ pub fn write_diagnostics(
     diagnostics: &[Diagnostic],
     sources: &Sources,
     color: bool,
+    closing: Closing,
 ) -> Result<(), Error> {
     let write = |out: &mut dyn Write, text: &str| {
         out.write_all(text.as_bytes())
@@ -178,11 +187,19 @@ pub fn write_diagnostics(
                 write(out, &render::human(piece, sources, color))?;
             }
             let mut s = String::new();
-            if let Some(summary) = render::summary(diagnostics) {
+            if let Some(summary) =
+                render::closing(diagnostics, closing.files, closing.deny_warnings)
+            {
                 s.push_str(&summary);
                 s.push('\n');
             }
             s
+        }
+        Format::Github => {
+            for piece in diagnostics.chunks(RENDER_PIECE) {
+                write(out, &render::github(piece, sources))?;
+            }
+            String::new()
         }
         Format::Concise => {
             for piece in diagnostics.chunks(RENDER_PIECE) {

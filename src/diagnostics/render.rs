@@ -18,6 +18,9 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code-scanning services
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`), shown
+    /// as annotations on a pull request
+    Github,
 }
 
 struct Style {
@@ -72,6 +75,30 @@ pub fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
         }
     }
     (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The closing line of `check` and `audit` in human output, like ruff's and
+/// cargo's: `2 errors, 3 warnings, 12 notes in 4 files` (`None` when there
+/// is nothing to report). Under `--deny-warnings`, when warnings alone fail
+/// the run, a second line says so.
+pub fn closing(diagnostics: &[Diagnostic], files: usize, deny_warnings: bool) -> Option<String> {
+    let counts = summary(diagnostics)?;
+    let c = Counts::of(diagnostics);
+    let mut s = format!(
+        "{counts} in {files} file{}",
+        if files == 1 { "" } else { "s" }
+    );
+    if deny_warnings && c.errors == 0 && c.warnings > 0 {
+        s.push_str(&format!(
+            "\nerror: the run failed on {} (--deny-warnings)",
+            if c.warnings == 1 {
+                "1 warning".to_string()
+            } else {
+                format!("{} warnings", c.warnings)
+            }
+        ));
+    }
+    Some(s)
 }
 
 fn location(label: &Label, sources: &Sources) -> Option<(String, usize, usize)> {
@@ -219,6 +246,71 @@ fn render_label(
         style.gutter(&format!("{:width$} |", "")),
         painted
     );
+}
+
+/// Escape the message of a GitHub Actions workflow command.
+pub fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a property value (`file=`, `title=`) of a workflow command.
+pub fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One GitHub Actions workflow command: `::LEVEL PROPERTIES::MESSAGE`, the
+/// level `error`, `warning` or `notice`; `location` is the file and the
+/// start and end (line, column), when there is one.
+pub fn github_command(
+    level: &str,
+    location: Option<(&str, (usize, usize), (usize, usize))>,
+    title: &str,
+    message: &str,
+) -> String {
+    let mut props = Vec::new();
+    if let Some((file, (line, col), (end_line, end_col))) = location {
+        props.push(format!("file={}", github_property(file)));
+        props.push(format!("line={line}"));
+        props.push(format!("col={col}"));
+        props.push(format!("endLine={end_line}"));
+        // GitHub reads endColumn as inclusive-exclusive alike on one line;
+        // an empty span still marks one column
+        if end_line == line {
+            props.push(format!("endColumn={}", end_col.max(col + 1)));
+        }
+    }
+    props.push(format!("title={}", github_property(title)));
+    format!("::{level} {}::{}\n", props.join(","), github_data(message))
+}
+
+/// GitHub Actions workflow commands, one per diagnostic: errors as
+/// `::error`, warnings as `::warning`, notes as `::notice`, at the primary
+/// label; the help line follows the message.
+pub fn github(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let place = d.primary_label().and_then(|l| {
+            let file = sources.get(l.source)?;
+            let a = file.line_col(l.span.start as usize);
+            let b = file.line_col(l.span.end as usize);
+            Some((file.name.as_str(), (a.line, a.col), (b.line, b.col)))
+        });
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let title = format!("{} {}", d.code.id, d.code.name);
+        out.push_str(&github_command(level, place, &title, &message));
+    }
+    out
 }
 
 /// One line per diagnostic: `file:line:col: severity[CODE] message`.

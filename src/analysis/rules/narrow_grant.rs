@@ -240,10 +240,7 @@ impl Rule for NarrowGrantCannotRestrict {
             // with two groups in the grant, each reaches what the other holds
             let (total, shown): (usize, Vec<Who>) = match f.principals.as_slice() {
                 [only] => {
-                    let own = f
-                        .entries
-                        .iter()
-                        .any(|&e| broader.holds(e, *only).is_some());
+                    let own = f.entries.iter().any(|&e| broader.holds(e, *only).is_some());
                     (
                         reached.count - usize::from(own),
                         reached
@@ -303,9 +300,7 @@ impl Rule for NarrowGrantCannotRestrict {
                     format!("`{}` gets {} here", policy.group_name(*who), rs.join(", ")),
                 );
             }
-            let d = d
-                .labels_omitted(total - shown.len())
-                .named(named);
+            let d = d.labels_omitted(total - shown.len()).named(named);
             let example = match &target.kind {
                 crate::model::TargetKind::Dest { kind, pattern } => format!("{kind} {pattern}"),
                 crate::model::TargetKind::Temp => "temp".to_string(),
