@@ -190,6 +190,32 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources, style: &Style
     }
 }
 
+/// Tabs are shown as this many spaces (as rustc does), so that a caret line
+/// and the source line above it line up whatever the terminal's tab stops.
+const TAB: &str = "    ";
+
+/// A source line as shown: tabs expanded.
+fn expand_tabs(text: &str) -> String {
+    text.replace('\t', TAB)
+}
+
+/// The terminal columns `text` takes once tabs are expanded: East Asian wide
+/// characters and most emoji take two, combining marks none (Unicode's
+/// width tables, through `unicode-width`).
+///
+/// The renderer is our own rather than annotate-snippets' (what rustc and
+/// cargo use): both place carets by display width, but ours keeps the exact
+/// layout its users and tests already read (label ordering, the `:::` lines
+/// of other files, bounded label counts) and needs only the width tables.
+fn columns(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    // control characters count one column, as the terminal's stand-in for them
+    text.split('\t')
+        .map(UnicodeWidthStr::width)
+        .sum::<usize>()
+        + TAB.len() * text.matches('\t').count()
+}
+
 fn render_label(
     out: &mut String,
     file: &SourceFile,
@@ -209,10 +235,7 @@ fn render_label(
         }
     }
     if *last_line != Some(line) {
-        let shown: String = text
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
+        let shown = expand_tabs(text);
         let _ = writeln!(
             out,
             "{} {}",
@@ -221,14 +244,20 @@ fn render_label(
         );
     }
     *last_line = Some(line);
+    // columns on screen, not characters: the carets sit under the text
+    // however wide its characters are
     let col = text
         .get(..start.saturating_sub(line_start).min(text.len()))
-        .map_or(0, |s| s.chars().count());
+        .map_or(0, columns);
     let end = (label.span.end as usize).max(start);
     let end_in_line = (end - line_start).min(text.len());
     let len = text
         .get(start.saturating_sub(line_start).min(text.len())..end_in_line)
-        .map_or(0, |s| s.chars().count())
+        .map_or(0, |s| {
+            // a span's tabs are measured from where the span starts
+            let before = text.get(..start - line_start).unwrap_or("");
+            columns(&format!("{before}{s}")) - columns(before)
+        })
         .max(1);
     let mark = if label.primary { "^" } else { "-" };
     let marks = mark.repeat(len);
