@@ -148,8 +148,13 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             let _ = writeln!(io.err, "{into} is up to date");
             return Ok(ExitStatus::Success);
         }
-        let diff =
-            crate::textdiff::unified(current_xml, &merged_xml, into, &format!("{into} (merged)"));
+        let diff = crate::textdiff::unified_colored(
+            current_xml,
+            &merged_xml,
+            into,
+            &format!("{into} (merged)"),
+            io.out_color,
+        );
         io.out
             .write_all(diff.as_bytes())
             .map_err(|e| Error::io("write", "<stdout>", e))?;

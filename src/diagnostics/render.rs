@@ -210,9 +210,7 @@ fn expand_tabs(text: &str) -> String {
 fn columns(text: &str) -> usize {
     use unicode_width::UnicodeWidthStr;
     // control characters count one column, as the terminal's stand-in for them
-    text.split('\t')
-        .map(UnicodeWidthStr::width)
-        .sum::<usize>()
+    text.split('\t').map(UnicodeWidthStr::width).sum::<usize>()
         + TAB.len() * text.matches('\t').count()
 }
 
