@@ -216,9 +216,10 @@ fn report_findings(io: &mut Io, diagnostics: Vec<Diagnostic>, sources: &Sources,
     if hidden > 0 {
         let _ = writeln!(
             io.err,
-            "{hidden} note{} not shown: `mqauthz check {}` shows them (or `compile -v`)",
-            if hidden == 1 { "" } else { "s" },
-            args.policy
+            "{hidden} {} not shown: `mqauthz check {}` shows {} (or `compile -v`)",
+            if hidden == 1 { "note" } else { "notes" },
+            args.policy,
+            if hidden == 1 { "it" } else { "them" }
         );
     }
 }
