@@ -276,6 +276,7 @@ fn child_rules(kind: &str, grants: usize) {
     use mqauthz::analysis::{assertions, index::AccessIndex, registry, Context, MapFacts};
     let text = match kind {
         "worst" => gen::worst(grants, 1),
+        "shared" => gen::shared(grants, 1),
         _ => gen::policy(grants, 1),
     };
     let (_s, front) = front_chunked(&text);
@@ -869,6 +870,31 @@ fn cli_rows(table: &mut Table, bin: &str, dir: &Path, sizes: &[usize]) {
     }
 }
 
+/// CPU time (user + system) of the waited-for children of this process so
+/// far, from `/proc/self/stat` (clock ticks of 10 ms). Unlike wall time, it
+/// does not count the time a child waits for a core on a busy machine.
+fn children_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // after the command come field 3 (state) on: cutime is 16, cstime 17
+    let ticks: u64 = f.get(13)?.parse::<u64>().ok()? + f.get(14)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Median CPU time of `runs` runs of `cmd` (after a warm-up run).
+fn median_cpu(runs: usize, mut cmd: impl FnMut()) -> Option<Duration> {
+    cmd();
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let before = children_cpu()?;
+        cmd();
+        times.push(children_cpu()?.checked_sub(before)?);
+    }
+    times.sort();
+    times.get(times.len() / 2).copied()
+}
+
 /// The shared-destination shape (`gen::shared`: thousands of tenant groups
 /// reading the same shared topics) through the binary at 10,000 and 100,000
 /// grants: `check` (human output) and `compile` (fragment on stdout, the
@@ -877,6 +903,7 @@ fn cli_rows(table: &mut Table, bin: &str, dir: &Path, sizes: &[usize]) {
 fn shared_rows(table: &mut Table, bin: &str, dir: &Path) {
     let sizes = [10_000usize, 100_000];
     let mut times: [Vec<(usize, Duration)>; 2] = [Vec::new(), Vec::new()];
+    let mut cpu: [Vec<(usize, Duration)>; 2] = [Vec::new(), Vec::new()];
     let mut bytes: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
     for &n in &sizes {
         let file = dir.join(format!("shared{n}.mqa"));
@@ -896,6 +923,22 @@ fn shared_rows(table: &mut Table, bin: &str, dir: &Path) {
                     .map(|s| s.code())
             });
             times[k].push((n, t));
+            let c = median_cpu(runs_for(n), || {
+                let _ = Command::new(bin)
+                    .args(args)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+            });
+            if let Some(c) = c {
+                cpu[k].push((n, c));
+                table.row(
+                    &format!("CPU time (user+sys) of `mqauthz {what}`, shared {n} grants"),
+                    ms(c),
+                    "",
+                    "",
+                );
+            }
             table.row(
                 &format!(
                     "`mqauthz {what}`, shared {n} grants (exit {:?}, {size} bytes of output)",
@@ -931,6 +974,11 @@ fn shared_rows(table: &mut Table, bin: &str, dir: &Path) {
     }
     for (k, what) in ["check", "compile"].into_iter().enumerate() {
         ratio_row(table, &format!("`mqauthz {what}`, shared"), &times[k]);
+        ratio_row(
+            table,
+            &format!("CPU time of `mqauthz {what}`, shared"),
+            &cpu[k],
+        );
         let get = |n| bytes[k].iter().find(|(s, _)| *s == n).map(|(_, b)| *b);
         if let (Some(a), Some(b)) = (get(10_000), get(100_000)) {
             let r = b as f64 / a.max(1) as f64;

@@ -234,9 +234,12 @@ impl Rule for NarrowGrantCannotRestrict {
         drop(sets);
         let mut memo: HashMap<Vec<u32>, Reached> = HashMap::new();
         for ((gi, ti), f) in found {
-            let reached = memo
-                .entry(f.entries.clone())
-                .or_insert_with(|| broader.reached(&f.entries));
+            if !memo.contains_key(&f.entries) {
+                memo.insert(f.entries.clone(), broader.reached(&f.entries));
+            }
+            let Some(reached) = memo.get(&f.entries) else {
+                continue;
+            };
             // with two groups in the grant, each reaches what the other holds
             let (total, shown): (usize, Vec<Who>) = match f.principals.as_slice() {
                 [only] => {
