@@ -287,12 +287,16 @@ pub fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// A place for a workflow command: the file, and the start and end as
+/// 1-based (line, column).
+pub type GithubPlace<'a> = (&'a str, (usize, usize), (usize, usize));
+
 /// One GitHub Actions workflow command: `::LEVEL PROPERTIES::MESSAGE`, the
 /// level `error`, `warning` or `notice`; `location` is the file and the
 /// start and end (line, column), when there is one.
 pub fn github_command(
     level: &str,
-    location: Option<(&str, (usize, usize), (usize, usize))>,
+    location: Option<GithubPlace>,
     title: &str,
     message: &str,
 ) -> String {
