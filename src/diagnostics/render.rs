@@ -195,8 +195,12 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources, style: &Style
 const TAB: &str = "    ";
 
 /// A source line as shown: tabs expanded.
-fn expand_tabs(text: &str) -> String {
-    text.replace('\t', TAB)
+fn expand_tabs(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\t') {
+        text.replace('\t', TAB).into()
+    } else {
+        text.into()
+    }
 }
 
 /// The terminal columns `text` takes once tabs are expanded: East Asian wide
@@ -250,12 +254,8 @@ fn render_label(
     let end = (label.span.end as usize).max(start);
     let end_in_line = (end - line_start).min(text.len());
     let len = text
-        .get(start.saturating_sub(line_start).min(text.len())..end_in_line)
-        .map_or(0, |s| {
-            // a span's tabs are measured from where the span starts
-            let before = text.get(..start - line_start).unwrap_or("");
-            columns(&format!("{before}{s}")) - columns(before)
-        })
+        .get(..end_in_line)
+        .map_or(0, |through_end| columns(through_end).saturating_sub(col))
         .max(1);
     let mark = if label.primary { "^" } else { "-" };
     let marks = mark.repeat(len);
