@@ -104,6 +104,10 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let options = args.options()?;
     let mut sources = Sources::new();
     let found = audit::run(&args.paths, &options, &mut sources)?;
-    write_diagnostics(io.out, args.format, &found, &sources, io.out_color)?;
+    let closing = super::Closing {
+        files: args.paths.len(),
+        deny_warnings: args.deny_warnings,
+    };
+    write_diagnostics(io.out, args.format, &found, &sources, io.out_color, closing)?;
     Ok(status_of(&found, args.deny_warnings))
 }

@@ -3,7 +3,7 @@
 
 use crate::analysis::rules::webconsole_group::WEBCONSOLE;
 use crate::analysis::{finding, Context, Rule, RuleMeta, Target};
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity, SHOWN};
 use crate::model::{Policy, Who};
 
 pub static META: RuleMeta = RuleMeta {
@@ -89,13 +89,20 @@ impl Rule for GroupWithoutMembers {
             .primary(policy.source, g.span, "held by no user");
             d = match close {
                 Some(c) => {
-                    let users: Vec<&str> = held
+                    let users = held.get(c).map_or(0, |u| u.len());
+                    let some: Vec<&str> = held
                         .get(c)
-                        .map(|u| u.iter().copied().collect())
+                        .map(|u| u.iter().copied().take(SHOWN).collect())
                         .unwrap_or_default();
+                    let more = users.saturating_sub(some.len());
+                    let more = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
                     d.help(format!(
-                        "did you mean `{c}`? the users hold it ({})",
-                        users.join(", ")
+                        "did you mean `{c}`? the users hold it ({}{more})",
+                        some.join(", ")
                     ))
                 }
                 None => d.help("give the group to the users that need it, or remove its grants"),
