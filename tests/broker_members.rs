@@ -123,6 +123,7 @@ fn explain_user_equals_the_broker_for_each_user() {
     std::fs::write(&config, broker_config(&plugin, DESTINATIONS)).expect("writing the config");
     let run = mqauthz(&[
         "compile",
+        "-v",
         &policy.to_string_lossy(),
         "--into",
         &config.to_string_lossy(),
