@@ -503,3 +503,37 @@ fn sarif_carries_the_membership_rules() {
     let n213 = results.iter().filter(|r| r["ruleId"] == "MQA213").count();
     assert_eq!(n213, 1);
 }
+
+#[test]
+fn documented_membership_examples_run_as_written() {
+    // every command line of README.md and docs/membership.md that reads the
+    // example membership file runs and answers (exit 0)
+    let mut ran = 0;
+    for doc in ["README.md", "docs/membership.md"] {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(doc)).expect("doc");
+        for line in text.lines() {
+            let Some(command) = line.strip_prefix("mqauthz ") else {
+                continue;
+            };
+            if !command.contains("examples/members/") {
+                continue;
+            }
+            let command = command.split(" #").next().unwrap_or_default();
+            let args: Vec<&str> = command.split_whitespace().collect();
+            let out = mqauthz(&args);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{doc}: mqauthz {command}\n{}",
+                text_of(&out)
+            );
+            ran += 1;
+        }
+    }
+    assert!(ran >= 8, "only {ran} documented examples found");
+}
+
+fn text_of(out: &std::process::Output) -> String {
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+}
