@@ -563,6 +563,26 @@ mod tests {
     }
 
     #[test]
+    fn merge_unions_groups_kinds_and_places() {
+        let groups = SourceFile::new("groups.properties", "apps=app\n");
+        let mut m = from_properties(SourceId(1), PropertiesKind::Groups, &groups).expect("ok");
+        let text =
+            r#"[{"Username": "app", "Groups": ["ops"]}, {"Username": "solo", "Groups": []}]"#;
+        let mut aws = Membership::default();
+        aws.add_describe_user(SourceId(2), &json::parse(text).expect("json"))
+            .expect("valid");
+        m.merge(aws);
+        let app = m.user("app").expect("app");
+        assert_eq!(app.groups.keys().collect::<Vec<_>>(), ["apps", "ops"]);
+        assert_eq!(app.location().map(|l| l.source), Some(SourceId(1)));
+        assert!(app.kinds.contains(&SourceKind::JaasGroups));
+        assert!(app.kinds.contains(&SourceKind::DescribeUser));
+        // an Amazon MQ user without groups holds no principal
+        assert!(!m.user("solo").expect("solo").has_principal());
+        assert_eq!(m.kinds.len(), 2);
+    }
+
+    #[test]
     fn load_masks_passwords_and_refuses_other_kinds() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("users.properties");

@@ -16,7 +16,7 @@ Runs when the broker's users are given (`--members FILE`, or the users `mqauthz 
 Reports each user none of whose groups is granted anything by the policy (or the map), located
 where the membership file names the user. A user with no group at all is reported too: a
 `simpleAuthenticationPlugin` or Amazon MQ user without groups holds no principal, so not even
-`everyone`'s grants reach them.
+`everyone`'s grants reach them (before ActiveMQ 6.3.0; `--activemq-version` decides).
 
 ## Why is this bad?
 Such a user may do only what `everyone` may do (often: read advisories), or nothing. It is
@@ -68,7 +68,8 @@ impl Rule for UserWithoutAccess {
             }
             let Some(at) = user.location() else { continue };
             let message = if user.groups.is_empty() {
-                if user.has_principal() {
+                // from ActiveMQ 6.3.0 `*` matches every authenticated user
+                if user.has_principal() || cx.options.version >= crate::analysis::Version(6, 3, 0) {
                     format!(
                         "user `{}` holds no group: only what `everyone` is granted reaches them",
                         user.name
