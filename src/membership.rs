@@ -392,7 +392,14 @@ pub fn load(
         Some(crate::audit::Target::SelfHosted),
         sources,
         &mut diagnostics,
-    )?;
+    )
+    .map_err(|e| match e {
+        // standard input is told by content only: say what --members reads
+        Error::Usage(m) if m.contains("audit reads") => {
+            refuse("is neither XML nor JSON (standard input has no file name)")
+        }
+        other => other,
+    })?;
     if !diagnostics.is_empty() {
         return Ok(Err(diagnostics));
     }
