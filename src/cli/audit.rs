@@ -105,9 +105,10 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let found = audit::run(&args.paths, &options, &mut sources)?;
     let closing = super::Closing {
-        files: args.paths.len(),
+        files: found.files,
         deny_warnings: args.deny_warnings,
     };
+    let found = found.diagnostics;
     write_diagnostics(io.out, args.format, &found, &sources, io.out_color, closing)?;
     Ok(status_of(&found, args.deny_warnings))
 }
