@@ -124,7 +124,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         if let Some(m) = &members {
             known.extend(m.groups().keys().map(|g| g.to_string()));
         }
-        if !loaded.without_plugin() && group != EVERYONE && !known.contains(group) {
+        let everyone = group == EVERYONE || group == "everyone";
+        if !loaded.without_plugin() && !everyone && !known.contains(group) {
             return Err(Error::Usage(format!(
                 "unknown group `{group}`{}: neither the input nor --members names it",
                 hint(group, known)
