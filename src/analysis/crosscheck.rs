@@ -16,9 +16,6 @@ pub const USERS_WITHOUT_GRANTS: Code = Code {
     name: "users-without-grants",
 };
 
-/// The cross-check codes, for the catalogue.
-pub const CODES: &[Code] = &[GROUP_WITHOUT_USERS, USERS_WITHOUT_GRANTS];
-
 /// Compare the configuration's users with the policy's groups. Silent when
 /// the configuration defines no users (JAAS, LDAP or Amazon MQ users).
 pub fn users(policy: &Policy, doc: &ConfigDoc) -> Vec<Diagnostic> {

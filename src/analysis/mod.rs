@@ -226,9 +226,19 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
         .collect();
     statements.sort();
     let mut found = found;
+    // the family of the last code seen: findings come grouped by rule
+    let mut last: Option<(Code, bool)> = None;
+    let mut is_rule = |code: Code| match last {
+        Some((c, rule)) if c == code => rule,
+        _ => {
+            let rule = code.family().is_some_and(|f| f.is_rule());
+            last = Some((code, rule));
+            rule
+        }
+    };
     // in place: the findings are not copied to a second vector
     found.retain(|d| {
-        if d.code.id.starts_with("MQA2") {
+        if is_rule(d.code) {
             if let Some(label) = d.primary_label() {
                 let at = label.span.start;
                 let upto = statements.partition_point(|(s, _)| s.start <= at);

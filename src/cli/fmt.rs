@@ -24,7 +24,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             .diagnostics
             .iter()
             .filter(|d| {
-                d.code.id.starts_with("MQA0") && d.severity == crate::diagnostics::Severity::Error
+                d.code.family().is_some_and(|f| f.is_syntax())
+                    && d.severity == crate::diagnostics::Severity::Error
             })
             .cloned()
             .collect();

@@ -42,6 +42,13 @@ pub struct Code {
     pub name: &'static str,
 }
 
+impl Code {
+    /// The code's family, from the code table ([`codes::TABLE`]).
+    pub fn family(self) -> Option<codes::Family> {
+        codes::family(self)
+    }
+}
+
 /// A span in a source file, with an optional message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
