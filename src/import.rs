@@ -12,6 +12,7 @@
 use crate::model::validate;
 use crate::semantics::{Acl, AuthzMap, DestKind, Location, Right, RightSet, EVERYONE};
 use crate::source::{SourceFile, SourceId};
+use crate::syntax;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Part of the map cannot be written in the policy language.
@@ -51,27 +52,14 @@ pub struct Imported {
     pub unexpressible: Vec<Unexpressible>,
 }
 
-/// Characters a bare pattern may hold besides `.`, `*` and `>`.
-fn bare_pattern_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_$:/@~-".contains(c)
-}
-
-fn quote(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
 /// A pattern as it must be written in a policy, or why it cannot be.
 pub fn write_pattern(pattern: &str) -> Result<String, String> {
-    let bare_ok = validate::pattern(pattern, false).is_empty()
-        && pattern
-            .chars()
-            .all(|c| bare_pattern_char(c) || ".*>".contains(c))
-        && !crate::syntax::is_keyword(pattern);
+    let bare_ok = syntax::is_bare_pattern(pattern) && validate::pattern(pattern, false).is_empty();
     if bare_ok {
         return Ok(pattern.to_string());
     }
     match validate::pattern(pattern, true).first() {
-        None => Ok(quote(pattern)),
+        None => Ok(syntax::quote(pattern)),
         Some(p) => Err(p.message.clone()),
     }
 }
@@ -82,10 +70,10 @@ pub fn write_principal(group: &str) -> Result<String, String> {
         return Ok("everyone".to_string());
     }
     if group == "everyone" {
-        return Ok(quote(group));
+        return Ok(syntax::quote(group));
     }
     match validate::group_name(group).first() {
-        None => Ok(crate::model::quote_if_needed(group)),
+        None => Ok(syntax::write_name(group)),
         Some(p) => Err(p.message.clone()),
     }
 }
@@ -266,7 +254,7 @@ fn render(b: &Builder) -> String {
     if !b.groups.is_empty() {
         out.push('\n');
         for g in &b.groups {
-            out.push_str(&format!("group {}\n", crate::model::quote_if_needed(g)));
+            out.push_str(&format!("group {}\n", syntax::write_name(g)));
         }
     }
     if !b.buckets.is_empty() {

@@ -5,7 +5,7 @@
 mod resolve;
 pub mod validate;
 
-pub use resolve::{quote_if_needed, resolve};
+pub use resolve::resolve;
 
 use crate::semantics::{DestKind, Right, RightSet};
 use crate::source::{SourceId, Span};

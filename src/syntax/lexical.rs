@@ -1,5 +1,7 @@
-//! Lexical helpers that work on raw text: comments, statement starts for
-//! error recovery, suppression comments, and the token at an error.
+//! The lexical classes of the language (keywords, bare names, bare
+//! patterns, quoting), declared once here beside the grammar, and helpers
+//! that work on raw text: comments, statement starts for error recovery,
+//! suppression comments, and the token at an error.
 
 use crate::ast::{Allow, Comment, Ident, PolicyFile};
 use crate::diagnostics::{codes, Diagnostic};
@@ -12,9 +14,46 @@ pub const KEYWORDS: &[&str] = &[
 
 const STATEMENT_KEYWORDS: &[&str] = &["group", "grant", "assert"];
 
-/// Characters of a bare pattern (a superset of bare-name characters).
+/// Characters of a bare name (`name_char` in the grammar).
+pub fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_.~-".contains(c)
+}
+
+/// Characters of a bare pattern (`pattern_char` in the grammar), a superset
+/// of bare-name characters.
 pub fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_$:/@~-.*>".contains(c)
+}
+
+/// Is `word` a keyword of the language?
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Can `name` be written as a bare group name (`bare_name`)?
+pub fn is_bare_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(is_name_char) && !is_keyword(name)
+}
+
+/// Can `pattern` be written without quotes as far as its characters go
+/// (`bare_pattern`)? Whether it is a valid pattern is the model's question.
+pub fn is_bare_pattern(pattern: &str) -> bool {
+    !pattern.is_empty() && pattern.chars().all(is_word_char) && !is_keyword(pattern)
+}
+
+/// `text` as a string literal: in double quotes, `\` and `"` escaped.
+pub fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A group name as it must be written in a policy: bare when it can be,
+/// else quoted.
+pub fn write_name(name: &str) -> String {
+    if is_bare_name(name) {
+        name.to_string()
+    } else {
+        quote(name)
+    }
 }
 
 /// Skip whitespace and comments from `pos`.
