@@ -1,9 +1,12 @@
-//! `mqauthz-gen`: deterministic benchmark inputs.
+//! `cargo xtask`: development tasks, outside the installed binaries.
+//!
+//! `cargo xtask gen` writes deterministic benchmark inputs with the
+//! generators `benches/perf.rs` uses (`benches/support/gen.rs`):
 //!
 //! ```text
-//! mqauthz-gen policy --grants 100000 --seed 1 > p.mqa
-//! mqauthz-gen worst  --grants 10000  --seed 1 > w.mqa
-//! mqauthz-gen config --mb 10         --seed 1 > c.xml
+//! cargo xtask gen policy --grants 100000 --seed 1 > p.mqa
+//! cargo xtask gen worst  --grants 10000  --seed 1 > w.mqa
+//! cargo xtask gen config --mb 10         --seed 1 > c.xml
 //! ```
 
 #[path = "../../benches/support/gen.rs"]
@@ -12,10 +15,25 @@ mod gen;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: mqauthz-gen (policy|worst) --grants N [--seed S]\n       mqauthz-gen config --mb N [--seed S]";
+const USAGE: &str = "usage: cargo xtask gen (policy|worst) --grants N [--seed S]\n       cargo xtask gen config --mb N [--seed S]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("gen") => gen_main(&args[1..]),
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `cargo xtask gen KIND ...`: one generated input on standard output.
+fn gen_main(args: &[String]) -> ExitCode {
     let Some(what) = args.first() else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
