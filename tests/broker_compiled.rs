@@ -12,7 +12,8 @@
 //!   admin, since the broker auto-creates X. The probes run in order and the
 //!   model tracks which destinations they create.
 //! - A subscription to a wildcard name (`FOO.*`, `FOO.>`, `>`) needs read on
-//!   that key as the evaluator matches it (semantics §4) and creates nothing.
+//!   that key as the evaluator matches it (docs/semantics.md, "Wildcard
+//!   keys (rule F)") and creates nothing.
 //! - Temporary destinations follow the `tempDestinationAuthorizationEntry`
 //!   (`AuthzMap::temp_groups`; none means open): each probe's connection
 //!   creates its own temporary destination, so SEND needs write and admin,
@@ -315,7 +316,7 @@ fn is_wildcard(name: &str) -> bool {
 }
 
 /// Wildcard subscriptions to probe (read is checked on the wildcard key
-/// itself, semantics §4): `*` and `>`, and below each entry's leading
+/// itself, docs/semantics.md#wildcard-keys-rule-f): `*` and `>`, and below each entry's leading
 /// concrete segments `P.*` and `P.>`.
 fn wildcard_subscriptions(map: &AuthzMap) -> Vec<Dest> {
     let mut keys: BTreeSet<Dest> = BTreeSet::new();

@@ -1,6 +1,6 @@
 //! Smoke test of the real-broker harness: one ActiveMQ 5.17.2 broker with a
-//! small authorization map, probed over STOMP, compared with the ground truth
-//! recorded in `docs/activemq-broker.md` §5 (expectations hard-coded here).
+//! small authorization map, probed over STOMP, compared with the rules of
+//! docs/semantics.md (the expectations are written out here).
 //!
 //! Skipped when ActiveMQ or Java is missing, unless `MQAUTHZ_REQUIRE_ACTIVEMQ=1`.
 

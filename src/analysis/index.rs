@@ -20,7 +20,8 @@ pub struct Item {
     pub rights: RightSet,
     pub kind: DestKind,
     pub pattern: Pattern,
-    /// The same number for equal patterns (normalised, rule M), dense from 0.
+    /// The same number for equal patterns (normalised as rule M of
+    /// docs/semantics.md reads them), dense from 0.
     pub pid: u32,
 }
 
