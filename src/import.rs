@@ -16,7 +16,7 @@ use crate::syntax;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Part of the map cannot be written in the policy language.
-pub const NOT_IMPORTABLE: crate::diagnostics::Code = crate::diagnostics::Code {
+pub(crate) const NOT_IMPORTABLE: crate::diagnostics::Code = crate::diagnostics::Code {
     id: "MQA320",
     name: "not-importable",
 };
@@ -53,7 +53,7 @@ pub struct Imported {
 }
 
 /// A pattern as it must be written in a policy, or why it cannot be.
-pub fn write_pattern(pattern: &str) -> Result<String, String> {
+pub(crate) fn write_pattern(pattern: &str) -> Result<String, String> {
     let bare_ok = syntax::is_bare_pattern(pattern) && validate::pattern(pattern, false).is_empty();
     if bare_ok {
         return Ok(pattern.to_string());
@@ -65,7 +65,7 @@ pub fn write_pattern(pattern: &str) -> Result<String, String> {
 }
 
 /// A principal as it must be written in a policy, or why it cannot be.
-pub fn write_principal(group: &str) -> Result<String, String> {
+pub(crate) fn write_principal(group: &str) -> Result<String, String> {
     if group == EVERYONE {
         return Ok("everyone".to_string());
     }

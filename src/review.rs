@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// Schema version of the JSON form.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// The pattern `advisory` stands for.
 const ADVISORY: &str = "ActiveMQ.Advisory.>";
@@ -486,7 +486,7 @@ fn temp_line(t: &TempReview) -> String {
 }
 
 /// Render as Markdown, fit for a pull-request comment.
-pub fn render_markdown(r: &Review) -> String {
+pub(crate) fn render_markdown(r: &Review) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Authorization review: {}\n", md(&r.source));
     if r.open {
@@ -582,7 +582,7 @@ fn text_access(out: &mut String, access: &[Access]) {
 }
 
 /// Render as plain text.
-pub fn render_text(r: &Review) -> String {
+pub(crate) fn render_text(r: &Review) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Authorization review: {}", r.source);
     if r.open {
@@ -641,7 +641,7 @@ pub fn render_text(r: &Review) -> String {
 }
 
 /// Render as JSON (schema version [`VERSION`]).
-pub fn render_json(r: &Review) -> String {
+pub(crate) fn render_json(r: &Review) -> String {
     let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
     s.push('\n');
     s

@@ -16,7 +16,7 @@ enum Op {
 }
 
 /// A unified diff of `old` and `new`, or an empty string when they are equal.
-pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+pub(crate) fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
     if old == new {
         return String::new();
     }

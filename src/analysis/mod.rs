@@ -4,11 +4,11 @@
 //! once, for all rules.
 
 pub mod assertions;
-pub mod crosscheck;
+pub(crate) mod crosscheck;
 pub mod index;
 pub mod registry;
-pub mod rules;
-pub mod sarif;
+pub(crate) mod rules;
+pub(crate) mod sarif;
 
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Policy;
@@ -32,7 +32,7 @@ pub struct Version(pub u32, pub u32, pub u32);
 
 impl Version {
     /// The default: 5.18, what Amazon MQ runs.
-    pub const DEFAULT: Version = Version(5, 18, 0);
+    pub(crate) const DEFAULT: Version = Version(5, 18, 0);
 
     pub fn parse(s: &str) -> Result<Version, String> {
         let parts: Vec<&str> = s.trim().split('.').collect();
@@ -50,7 +50,7 @@ impl Version {
 
     /// Do clients need `admin` on advisory topics? Before 5.19.8, 6.2.7 and
     /// 6.3.0, advisories are created in the triggering client's name.
-    pub fn advisories_need_admin(self) -> bool {
+    pub(crate) fn advisories_need_admin(self) -> bool {
         match (self.0, self.1) {
             (5, m) if m < 19 => true,
             (5, 19) => self < Version(5, 19, 8),
@@ -135,7 +135,7 @@ pub struct RuleMeta {
 }
 
 /// A finding of a rule, with the rule's code and default severity.
-pub fn finding(meta: &RuleMeta, message: impl Into<String>) -> Diagnostic {
+pub(crate) fn finding(meta: &RuleMeta, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(meta.code, meta.severity, message)
 }
 
@@ -155,7 +155,7 @@ pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
 }
 
 /// [`run`] with the facts of the policy's compiled map.
-pub fn run_with(policy: &Policy, facts: &MapFacts, options: &Options) -> Vec<Diagnostic> {
+pub(crate) fn run_with(policy: &Policy, facts: &MapFacts, options: &Options) -> Vec<Diagnostic> {
     let index = AccessIndex::new(policy);
     let cx = Context {
         policy,

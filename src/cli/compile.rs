@@ -12,7 +12,7 @@ use crate::xml::{self, EmitOptions, MergeOptions, MergeOutput};
 use std::path::Path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Emit {
+pub(super) enum Emit {
     /// the same form as the configuration (AWS JSON stays JSON)
     Auto,
     /// plain XML, also for an AWS JSON configuration
@@ -51,7 +51,7 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
     let doc = match &args.into {

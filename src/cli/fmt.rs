@@ -15,7 +15,7 @@ pub struct Args {
     files: Vec<String>,
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut status = ExitStatus::Success;
     for path in &args.files {
         let mut sources = Sources::new();

@@ -27,7 +27,7 @@ fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
         .map(|e| e.start_tag)
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let Some(loaded) = load_or_report(io, &mut sources, &args.config)? else {
         return Ok(ExitStatus::Error);

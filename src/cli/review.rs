@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// Output format of `review`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReviewFormat {
+pub(super) enum ReviewFormat {
     /// Markdown, for a pull-request comment
     Md,
     /// Plain text
@@ -63,7 +63,7 @@ fn base_name(path: &str) -> String {
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let Some(mut loaded) = load_or_report(io, &mut sources, &args.input)? else {
         return Ok(ExitStatus::Error);

@@ -12,55 +12,55 @@ use super::Code;
 use crate::analysis::crosscheck;
 use crate::analysis::rules;
 
-pub const SYNTAX_ERROR: Code = Code {
+pub(crate) const SYNTAX_ERROR: Code = Code {
     id: "MQA001",
     name: "syntax-error",
 };
-pub const UNTERMINATED_STRING: Code = Code {
+pub(crate) const UNTERMINATED_STRING: Code = Code {
     id: "MQA002",
     name: "unterminated-string",
 };
-pub const INVALID_STRING: Code = Code {
+pub(crate) const INVALID_STRING: Code = Code {
     id: "MQA003",
     name: "invalid-string",
 };
-pub const MISPLACED_KEYWORD: Code = Code {
+pub(crate) const MISPLACED_KEYWORD: Code = Code {
     id: "MQA004",
     name: "misplaced-keyword",
 };
-pub const UNKNOWN_RIGHT: Code = Code {
+pub(crate) const UNKNOWN_RIGHT: Code = Code {
     id: "MQA005",
     name: "unknown-right",
 };
-pub const MISSING_ON: Code = Code {
+pub(crate) const MISSING_ON: Code = Code {
     id: "MQA006",
     name: "missing-on",
 };
-pub const INVALID_SUPPRESSION: Code = Code {
+pub(crate) const INVALID_SUPPRESSION: Code = Code {
     id: "MQA007",
     name: "invalid-suppression",
 };
-pub const INVALID_ENCODING: Code = Code {
+pub(crate) const INVALID_ENCODING: Code = Code {
     id: "MQA008",
     name: "invalid-encoding",
 };
-pub const INVALID_PATTERN: Code = Code {
+pub(crate) const INVALID_PATTERN: Code = Code {
     id: "MQA101",
     name: "invalid-pattern",
 };
-pub const UNKNOWN_GROUP: Code = Code {
+pub(crate) const UNKNOWN_GROUP: Code = Code {
     id: "MQA102",
     name: "unknown-group",
 };
-pub const DUPLICATE_GROUP: Code = Code {
+pub(crate) const DUPLICATE_GROUP: Code = Code {
     id: "MQA103",
     name: "duplicate-group",
 };
-pub const INVALID_GROUP_NAME: Code = Code {
+pub(crate) const INVALID_GROUP_NAME: Code = Code {
     id: "MQA104",
     name: "invalid-group-name",
 };
-pub const ASSERTION_FAILED: Code = Code {
+pub(crate) const ASSERTION_FAILED: Code = Code {
     id: "MQA150",
     name: "assertion-failed",
 };
@@ -92,7 +92,7 @@ impl Family {
     }
 
     /// The policy text itself is unreadable.
-    pub fn is_syntax(self) -> bool {
+    pub(crate) fn is_syntax(self) -> bool {
         self == Family::Syntax
     }
 }
@@ -113,7 +113,7 @@ const fn line(family: Family, code: Code) -> Entry {
 /// that codes and names are unique and that every rule is listed.
 /// The order is the catalogue's (docs/rules.md): language core, rules,
 /// configurations, cross-checks, import, audit.
-pub static TABLE: &[Entry] = {
+pub(crate) static TABLE: &[Entry] = {
     use Family::*;
     &[
         line(Syntax, SYNTAX_ERROR),
@@ -163,14 +163,6 @@ pub static TABLE: &[Entry] = {
 /// the tests catch).
 pub fn family(code: Code) -> Option<Family> {
     TABLE.iter().find(|e| e.code == code).map(|e| e.family)
-}
-
-/// The codes of one family, in table order.
-pub fn of_family(family: Family) -> impl Iterator<Item = Code> {
-    TABLE
-        .iter()
-        .filter(move |e| e.family == family)
-        .map(|e| e.code)
 }
 
 #[cfg(test)]

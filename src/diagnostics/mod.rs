@@ -3,7 +3,7 @@
 //! they turn spans into lines and columns.
 
 pub mod codes;
-pub mod render;
+pub(crate) mod render;
 
 use crate::source::{SourceId, Span};
 use serde::Serialize;
@@ -101,7 +101,12 @@ impl Diagnostic {
     }
 
     /// A secondary label: another party to the problem.
-    pub fn secondary(mut self, source: SourceId, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn secondary(
+        mut self,
+        source: SourceId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         let message = message.into();
         self.labels.push(Label {
             source,
@@ -147,14 +152,14 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 /// Counts by severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
 }
 
 impl Counts {
-    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+    pub(crate) fn of(diagnostics: &[Diagnostic]) -> Counts {
         let mut c = Counts::default();
         for d in diagnostics {
             match d.severity {

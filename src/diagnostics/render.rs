@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 /// Output formats for diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// rustc-style snippets with carets, labels and help
     Human,
     /// one line per finding: `file:line:col: severity[CODE] message`
@@ -48,7 +48,7 @@ impl Style {
 }
 
 /// Render diagnostics for people. `color` adds ANSI colours.
-pub fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+pub(crate) fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let style = Style { on: color };
     let mut out = String::new();
     for d in diagnostics {
@@ -59,7 +59,7 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Stri
 }
 
 /// A one-line summary such as `2 errors, 1 warning`, or `None` when empty.
-pub fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
+pub(crate) fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
     let c = Counts::of(diagnostics);
     let mut parts = Vec::new();
     for (n, word) in [
@@ -212,7 +212,7 @@ fn render_label(
 }
 
 /// One line per diagnostic: `file:line:col: severity[CODE] message`.
-pub fn concise(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+pub(crate) fn concise(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let loc = d
@@ -244,7 +244,7 @@ fn label_json(label: &Label, sources: &Sources) -> Value {
 }
 
 /// The JSON value of one diagnostic (schema version 1).
-pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
+pub(crate) fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
     let primary = d.primary_label().map(|l| label_json(l, sources));
     let (file, start, end) = match &primary {
         Some(Value::Object(o)) => (
@@ -269,7 +269,7 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
 }
 
 /// The JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
-pub fn json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+pub(crate) fn json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let c = Counts::of(diagnostics);
     let doc = json!({
         "version": 1,

@@ -76,7 +76,7 @@ pub fn parse(id: SourceId, source: &SourceFile) -> Parsed {
     Parsed { file, diagnostics }
 }
 
-pub use lexical::{is_bare_name, is_bare_pattern, is_keyword, quote, write_name};
+pub(crate) use lexical::{is_bare_pattern, quote, write_name};
 
 #[cfg(test)]
 mod tests {
@@ -109,7 +109,7 @@ mod tests {
         }
         for s in &samples {
             assert_eq!(
-                super::is_bare_name(s),
+                super::lexical::is_bare_name(s),
                 whole(Rule::bare_name, s),
                 "bare name {s:?}"
             );
