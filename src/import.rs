@@ -9,10 +9,12 @@
 //! language forbids, an empty temp entry) becomes a `#` comment in the text
 //! and an [`Unexpressible`] item for the caller to report.
 
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::validate;
 use crate::semantics::{Acl, AuthzMap, DestKind, Location, Right, RightSet, EVERYONE};
 use crate::source::{SourceFile, SourceId};
 use crate::syntax;
+use crate::xml::ConfigDoc;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Part of the map cannot be written in the policy language.
@@ -41,6 +43,38 @@ pub enum Place {
     Default,
     /// The `tempDestinationAuthorizationEntry`.
     Temp,
+}
+
+/// The element of the plugin a defaultEntry or temp item is about.
+fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
+    doc.plugin_elements()
+        .iter()
+        .find(|e| e.local == local)
+        .map(|e| e.start_tag)
+}
+
+/// A warning for each part of the map an import left out, located at its
+/// entry (or the defaultEntry or temp element) in the configuration.
+pub(crate) fn unexpressible(imported: &Imported, doc: &ConfigDoc) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for u in &imported.unexpressible {
+        let d = Diagnostic::new(NOT_IMPORTABLE, Severity::Warning, u.message.clone())
+            .help("it is left out of the policy as a comment; the imported policy grants less than the configuration");
+        let d = match (u.place, u.location) {
+            (Place::Entry(_), Some(loc)) => d.primary(loc.source, loc.span, "not imported"),
+            (Place::Default, _) => match element_span(doc, "defaultEntry") {
+                Some(span) => doc.locate(d, span, "not imported"),
+                None => d,
+            },
+            (Place::Temp, _) => match element_span(doc, "tempDestinationAuthorizationEntry") {
+                Some(span) => doc.locate(d, span, "not imported"),
+                None => d,
+            },
+            _ => d,
+        };
+        out.push(d);
+    }
+    out
 }
 
 /// The result of an import.
