@@ -120,6 +120,42 @@ impl MapFacts {
             temp_advisory_readers: rules::advisory_access::temp_advisory_readers(map),
         }
     }
+
+    /// The facts of the policy's compiled map, compiling only the grants
+    /// they depend on: those with a topic target matching one of the
+    /// temporary destinations' advisory topics. An entry's groups are those
+    /// of every grant naming its pattern, so the entries matching these
+    /// topics, and what a lookup makes of them, are the same as in the
+    /// whole map.
+    pub fn of_policy(policy: &Policy) -> MapFacts {
+        let topics = rules::advisory_access::TEMP_ADVISORY_TOPICS;
+        let relevant = |t: &crate::model::Target| match &t.kind {
+            crate::model::TargetKind::Dest {
+                kind: crate::semantics::DestKind::Topic,
+                pattern,
+            } => topics
+                .iter()
+                .any(|topic| crate::semantics::pattern::matches_rule_f(pattern, topic)),
+            _ => false,
+        };
+        let grants = policy
+            .grants
+            .iter()
+            .filter(|g| g.targets.iter().any(relevant))
+            .map(|g| crate::model::Grant {
+                targets: g.targets.iter().filter(|t| relevant(t)).cloned().collect(),
+                ..g.clone()
+            })
+            .collect();
+        let sub = Policy {
+            source: policy.source,
+            groups: policy.groups.clone(),
+            grants,
+            assertions: Vec::new(),
+            allows: Vec::new(),
+        };
+        MapFacts::of(&crate::compile::compile(&sub))
+    }
 }
 
 /// Documentation and defaults of a rule.
@@ -147,20 +183,16 @@ pub trait Rule: Sync {
 }
 
 /// Run the assertions and every enabled rule. `diagnostics` of earlier stages
-/// are not included. The policy is compiled for the rules that read the map;
-/// with the map at hand, [`run_with`] takes its facts instead.
+/// are not included. The facts the rules ask of the compiled map come from
+/// the few grants they depend on ([`MapFacts::of_policy`]): the whole
+/// policy is not compiled here.
 pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
-    let facts = MapFacts::of(&crate::compile::compile(policy));
-    run_with(policy, &facts, options)
-}
-
-/// [`run`] with the facts of the policy's compiled map.
-pub(crate) fn run_with(policy: &Policy, facts: &MapFacts, options: &Options) -> Vec<Diagnostic> {
+    let facts = MapFacts::of_policy(policy);
     let index = AccessIndex::new(policy);
     let cx = Context {
         policy,
         index: &index,
-        map: facts,
+        map: &facts,
         options,
     };
     let mut out = Vec::new();
@@ -268,4 +300,76 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
         true
     });
     (found, used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MapFacts;
+    use crate::source::{SourceFile, SourceId, Sources};
+
+    fn policy(text: &str) -> crate::model::Policy {
+        let mut sources = Sources::new();
+        let id: SourceId = sources.add(SourceFile::new("p.mqa", text));
+        let front = crate::load::front_end(&sources, id, Vec::new());
+        assert!(front.diagnostics.is_empty(), "{:?}", front.diagnostics);
+        front.policy
+    }
+
+    fn same_facts(text: &str) {
+        let p = policy(text);
+        let whole = MapFacts::of(&crate::compile::compile(&p));
+        let part = MapFacts::of_policy(&p);
+        assert_eq!(
+            whole.temp_advisory_readers, part.temp_advisory_readers,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn facts_from_the_relevant_grants_equal_the_facts_of_the_whole_map() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = 0;
+        for dir in ["examples", "tests/fixtures/rules"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                let p = policy(&text);
+                let whole = MapFacts::of(&crate::compile::compile(&p));
+                assert_eq!(
+                    whole.temp_advisory_readers,
+                    MapFacts::of_policy(&p).temp_advisory_readers,
+                    "{}",
+                    entry.path().display()
+                );
+                files += 1;
+            }
+        }
+        assert!(files > 10);
+        // patterns reaching one or both advisory topics, several groups in
+        // several orders: the composite lookup compares entries by value
+        let patterns = [
+            "ActiveMQ.Advisory.>",
+            "ActiveMQ.Advisory.TempQueue",
+            "ActiveMQ.Advisory.TempTopic",
+            "ActiveMQ.*.TempQueue",
+            "*.Advisory.*",
+            ">",
+            "ActiveMQ.Advisory.Queue",
+            "OTHER.>",
+        ];
+        let groups = ["a", "b", "a, b", "b, a", "everyone"];
+        for (i, p1) in patterns.iter().enumerate() {
+            for p2 in &patterns[i..] {
+                for g1 in groups {
+                    for g2 in groups {
+                        same_facts(&format!(
+                            "group a\ngroup b\ngrant {g1} read on topic {p1}\ngrant {g2} read, write on topic {p2}, queue {p1}\n"
+                        ));
+                    }
+                }
+            }
+        }
+    }
 }

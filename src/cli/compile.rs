@@ -67,8 +67,7 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         },
         None => None,
     };
-    // compiled once: the map serves the rules and the output
-    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::FindingsAndMap)?;
+    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::Findings)?;
     let mut diagnostics = analysed.diagnostics;
     if let Some(doc) = &doc {
         diagnostics.extend(crate::analysis::crosscheck::users(
@@ -76,23 +75,25 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             doc,
         ));
     }
-    drop(analysed.front);
     let diagnostics = super::sorted(diagnostics);
     let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success
         || has_errors(&diagnostics);
     if !diagnostics.is_empty() {
         io.report(&diagnostics, &sources);
     }
-    // reported: not kept while the output is built
+    // reported: not kept while the map is compiled
     drop(diagnostics);
-    let Some(map) = analysed.map.filter(|_| !refuse) else {
+    if refuse {
         let _ = writeln!(
             io.err,
             "error: `{}` has errors; nothing was written",
             load::display_name(&args.policy)
         );
         return Ok(ExitStatus::Findings);
-    };
+    }
+    let map = compile::compile(&analysed.front.policy);
+    // the model is not kept while the output is built
+    drop(analysed.front);
     let header = compile::header(&load::display_name(&args.policy), &map);
 
     let Some(doc) = doc else {

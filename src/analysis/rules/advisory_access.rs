@@ -53,6 +53,10 @@ pub(crate) struct AdvisoryAccessMissing;
 
 const TEMP_ADVISORIES: &str = "ActiveMQ.Advisory.TempQueue,ActiveMQ.Advisory.TempTopic";
 
+/// The components of [`TEMP_ADVISORIES`].
+pub(crate) const TEMP_ADVISORY_TOPICS: [&str; 2] =
+    ["ActiveMQ.Advisory.TempQueue", "ActiveMQ.Advisory.TempTopic"];
+
 /// The groups `map` lets read the temporary destinations' advisories.
 pub(crate) fn temp_advisory_readers(map: &AuthzMap) -> BTreeSet<String> {
     map.acl_groups(DestKind::Topic, TEMP_ADVISORIES, Right::Read)
