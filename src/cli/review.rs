@@ -53,6 +53,8 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let open = open_map();
     let findings = super::sorted(loaded.take_findings());
     let input = input_of(&loaded, &open, &findings, &sources, base_name(&args.input));
+    // the review keeps the findings in brief: the diagnostics go first
+    drop(findings);
     let r = review(&input);
     let text = match args.format {
         ReviewFormat::Md => render_markdown(&r),
