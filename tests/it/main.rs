@@ -9,6 +9,7 @@ mod broker_ground_truth;
 mod compile_cli;
 mod completions_man;
 mod corpus;
+mod diagnostics_cli;
 mod diff_review;
 mod differential;
 mod editor_grammar;

@@ -6,6 +6,7 @@
 //! ```text
 //! cargo xtask gen policy --grants 100000 --seed 1 > p.mqa
 //! cargo xtask gen worst  --grants 10000  --seed 1 > w.mqa
+//! cargo xtask gen shared --grants 10000  --seed 1 > s.mqa
 //! cargo xtask gen config --mb 10         --seed 1 > c.xml
 //! ```
 
@@ -15,7 +16,7 @@ mod gen;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask gen (policy|worst) --grants N [--seed S]\n       cargo xtask gen config --mb N [--seed S]";
+const USAGE: &str = "usage: cargo xtask gen (policy|worst|shared) --grants N [--seed S]\n       cargo xtask gen config --mb N [--seed S]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,6 +58,7 @@ fn gen_main(args: &[String]) -> ExitCode {
     let text = match what.as_str() {
         "policy" => gen::policy(grants, seed),
         "worst" => gen::worst(grants, seed),
+        "shared" => gen::shared(grants, seed),
         "config" => gen::config(mb, seed),
         "-h" | "--help" => {
             println!("{USAGE}");
