@@ -16,9 +16,14 @@
 //!    (with [`membership`]: who holds which group);
 //! 8. [`cli`]: the command line.
 //!
+//! Public are the modules the binary, the tests and the benchmarks use; the
+//! rest of the crate is `pub(crate)`.
+//!
 //! [`pipeline`] assembles the stages once for every command: load an input
 //! (a policy or a broker configuration, told by content), check it, compile
 //! it once; [`load`] reads files and runs the front end (stages 1–2).
+
+#![warn(unreachable_pub)]
 
 pub mod analysis;
 pub mod ast;
@@ -30,7 +35,7 @@ pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod fmt;
-pub mod fsutil;
+pub(crate) mod fsutil;
 pub mod import;
 pub mod load;
 pub mod membership;
@@ -40,6 +45,6 @@ pub mod review;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
-pub mod textdiff;
-pub mod util;
+pub(crate) mod textdiff;
+pub(crate) mod util;
 pub mod xml;

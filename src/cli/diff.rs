@@ -14,7 +14,7 @@ use std::io::Write;
 
 /// Output format of `diff`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
+pub(super) enum DiffFormat {
     /// One line per change
     Text,
     /// JSON, schema in docs/diff-json.md
@@ -27,7 +27,7 @@ pub enum DiffFormat {
 
 /// Which differences make the command exit 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
+pub(super) enum FailOn {
     /// Any difference
     Any,
     /// Only access NEW grants that OLD does not
@@ -98,7 +98,7 @@ pub(super) fn load_side(
     Ok(Some((Prepared::new(&map, names), open, by_user)))
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let version = crate::analysis::Version::parse(&args.activemq_version)
         .map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?;
     let mut sources = Sources::new();

@@ -15,7 +15,7 @@ use crate::source::Sources;
 use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum What {
+pub(super) enum What {
     Queue,
     Topic,
     /// all temporary queues and topics
@@ -24,7 +24,7 @@ pub enum What {
 
 /// Output format of `explain`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExplainFormat {
+pub(super) enum ExplainFormat {
     /// Plain text
     Text,
     /// JSON, schema in docs/explain-json.md
@@ -93,7 +93,7 @@ fn hint(name: &str, candidates: impl IntoIterator<Item = String>) -> String {
         .unwrap_or_default()
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let version = Version::parse(&args.activemq_version)
         .map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?;
     if args.what.is_none() && args.group.is_none() && args.user.is_none() {
@@ -167,7 +167,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
 
 /// The question for user `name` of `members`: their groups, and whether
 /// `*` reaches them (a principal held; any user from ActiveMQ 6.3.0).
-pub fn user_question(
+pub(super) fn user_question(
     members: &Membership,
     name: &str,
     version: Version,

@@ -1,18 +1,15 @@
 //! `mqauthz review POLICY|CONFIG`: effective permissions for a pull request.
 
 use super::{ExitStatus, Io};
-use crate::diagnostics::{codes, Diagnostic};
 use crate::diff::open_map;
 use crate::error::Error;
-use crate::pipeline::Loaded;
-use crate::review::{render_json, render_markdown, render_text, review, Finding, Input, UserInput};
+use crate::review::{input_of, render_json, render_markdown, render_text, review, UserInput};
 use crate::source::Sources;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Output format of `review`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReviewFormat {
+pub(super) enum ReviewFormat {
     /// Markdown, for a pull-request comment
     Md,
     /// Plain text
@@ -51,29 +48,11 @@ pub struct Args {
 
 /// What a review is organised by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum By {
+pub(super) enum By {
     /// Each group's own access
     Group,
     /// Each user's access: the union over their groups and everyone's
     User,
-}
-
-/// A finding in brief: severity, code name, line (and file, when it is not
-/// the reviewed input `input`), message.
-fn brief(d: &Diagnostic, sources: &Sources, input: &str) -> Finding {
-    let at = d
-        .primary_label()
-        .and_then(|l| sources.get(l.source).map(|f| (f, l.span.start as usize)));
-    Finding {
-        severity: d.severity.as_str().to_string(),
-        code: d.code.name.to_string(),
-        line: at.map(|(f, start)| f.line_col(start).line),
-        // only the membership rules report in files other than the input
-        file: at
-            .map(|(f, _)| f.name.clone())
-            .filter(|name| name != input && d.code.id.starts_with("MQA21")),
-        message: d.message.clone(),
-    }
 }
 
 /// The file name of a path, without folders.
@@ -86,7 +65,7 @@ fn base_name(path: &str) -> String {
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let version = crate::analysis::Version::parse(&args.activemq_version)
         .map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?;
     if args.by == By::User && args.members.is_empty() {
@@ -126,48 +105,11 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         return Ok(ExitStatus::Error);
     };
     let open = open_map();
-    let input_name = crate::load::display_name(&args.input);
     let findings = super::sorted(loaded.take_findings());
-    let (is_failure, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) = findings
-        .iter()
-        .partition(|d| d.code == codes::ASSERTION_FAILED);
-    let mut input = Input {
-        name: base_name(&args.input),
-        map: &open,
-        open: false,
-        descriptions: BTreeMap::new(),
-        declared: Vec::new(),
-        findings: others
-            .iter()
-            .map(|d| brief(d, &sources, &input_name))
-            .collect(),
-        assertions: None,
-        users,
-    };
-    match &loaded {
-        Loaded::Policy { front, map, .. } => {
-            input.map = map;
-            for g in &front.policy.groups {
-                input.declared.push(g.name.clone());
-                if let Some(d) = &g.description {
-                    input.descriptions.insert(g.name.clone(), d.clone());
-                }
-            }
-            let failures = is_failure
-                .iter()
-                .map(|d| {
-                    let f = brief(d, &sources, &input_name);
-                    match f.line {
-                        Some(l) => format!("line {l}: {}", f.message),
-                        None => f.message,
-                    }
-                })
-                .collect();
-            input.assertions = Some((front.policy.assertions.len(), failures));
-        }
-        Loaded::Config { map: Some(map), .. } => input.map = map,
-        Loaded::Config { map: None, .. } => input.open = true,
-    }
+    let mut input = input_of(&loaded, &open, &findings, &sources, base_name(&args.input));
+    input.users = users;
+    // the review keeps the findings in brief: the diagnostics go first
+    drop(findings);
     let r = review(&input);
     let text = match args.format {
         ReviewFormat::Md => render_markdown(&r),

@@ -6,7 +6,7 @@ use crate::analysis::{finding, Context, Rule, RuleMeta, Target};
 use crate::diagnostics::{Code, Diagnostic, Severity, SHOWN};
 use crate::model::{Policy, Who};
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA213",
         name: "group-without-members",
@@ -43,7 +43,7 @@ grant order-svc write on queue ORDERS.IN
 "#,
 };
 
-pub struct GroupWithoutMembers;
+pub(crate) struct GroupWithoutMembers;
 
 /// Does some grant of `policy` give `group` (by index) a right?
 pub(crate) fn granted(policy: &Policy) -> Vec<bool> {

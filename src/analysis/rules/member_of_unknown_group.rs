@@ -5,7 +5,7 @@ use crate::analysis::{finding, Context, Rule, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use std::collections::BTreeMap;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA214",
         name: "member-of-unknown-group",
@@ -36,7 +36,7 @@ users need.
 "#,
 };
 
-pub struct MemberOfUnknownGroup;
+pub(crate) struct MemberOfUnknownGroup;
 
 impl Rule for MemberOfUnknownGroup {
     fn meta(&self) -> &'static RuleMeta {

@@ -4,7 +4,7 @@
 use crate::analysis::{finding, Context, Rule, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA215",
         name: "user-without-access",
@@ -42,7 +42,7 @@ grant everyone read, admin on advisory
 "#,
 };
 
-pub struct UserWithoutAccess;
+pub(crate) struct UserWithoutAccess;
 
 impl Rule for UserWithoutAccess {
     fn meta(&self) -> &'static RuleMeta {
