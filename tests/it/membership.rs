@@ -37,7 +37,7 @@ fn code(args: &[&str]) -> Option<i32> {
 
 #[test]
 fn each_input_kind_checked_against_a_policy() {
-    insta::glob!("fixtures/members/*", |path| {
+    insta::glob!("..", "fixtures/members/*", |path| {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         if name.starts_with("rules-") {
             return;
