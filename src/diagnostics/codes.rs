@@ -76,7 +76,7 @@ pub enum Family {
     Assertion,
     /// An analysis rule of the catalogue.
     Rule,
-    /// Broker configurations, and their cross-checks with a policy.
+    /// Broker configurations and the inputs audit reads.
     Config,
     /// What `import` cannot write in the policy language.
     Import,
