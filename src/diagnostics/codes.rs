@@ -10,7 +10,7 @@
 
 use super::Code;
 use crate::analysis::rules;
-use crate::audit;
+use crate::audit::{jetty, selfhosted};
 
 pub(crate) const SYNTAX_ERROR: Code = Code {
     id: "MQA001",
@@ -157,22 +157,22 @@ pub(crate) static TABLE: &[Entry] = {
         line(Config, crate::xml::INVALID_AUTHORIZATION_MAP),
         line(Config, crate::xml::PLUGIN_HOLDS_OTHER_MAP),
         line(Import, crate::import::NOT_IMPORTABLE),
-        line(Audit, audit::selfhosted::NO_AUTHENTICATION.code),
-        line(Audit, audit::selfhosted::ANONYMOUS_ACCESS_ALLOWED.code),
-        line(Audit, audit::maps::NO_AUTHORIZATION_MAP.code),
-        line(Audit, audit::selfhosted::INLINE_PASSWORD.code),
-        line(Audit, audit::selfhosted::DEFAULT_CREDENTIALS.code),
-        line(Audit, audit::selfhosted::PLAINTEXT_TRANSPORT.code),
-        line(Audit, audit::selfhosted::UNUSED_TRANSPORT_CONNECTOR.code),
-        line(Audit, audit::selfhosted::JMX_REMOTE_CONNECTOR.code),
-        line(Audit, audit::jetty::CONSOLE_UNAUTHENTICATED.code),
-        line(Audit, audit::jetty::CONSOLE_ON_ALL_INTERFACES.code),
-        line(Audit, audit::jetty::FILESERVER_WEBAPP.code),
-        // audit's inputs: files it cannot read, maps it cannot analyse
-        line(Config, audit::MALFORMED_INPUT),
-        line(Config, audit::INVALID_AWS_OUTPUT),
-        line(Config, audit::CONTRADICTORY_INPUT),
-        line(Config, audit::MAP_NOT_ANALYSED),
+        line(Audit, selfhosted::NO_AUTHENTICATION.code),
+        line(Audit, selfhosted::ANONYMOUS_ACCESS_ALLOWED.code),
+        line(Audit, crate::audit::maps::NO_AUTHORIZATION_MAP.code),
+        line(Audit, selfhosted::INLINE_PASSWORD.code),
+        line(Audit, selfhosted::DEFAULT_CREDENTIALS.code),
+        line(Audit, selfhosted::PLAINTEXT_TRANSPORT.code),
+        line(Audit, selfhosted::UNUSED_TRANSPORT_CONNECTOR.code),
+        line(Audit, selfhosted::JMX_REMOTE_CONNECTOR.code),
+        line(Audit, jetty::CONSOLE_UNAUTHENTICATED.code),
+        line(Audit, jetty::CONSOLE_ON_ALL_INTERFACES.code),
+        line(Audit, jetty::FILESERVER_WEBAPP.code),
+        // the inputs of audit: problems of the files, like a configuration's
+        line(Config, crate::audit::MALFORMED_INPUT),
+        line(Config, crate::audit::INVALID_AWS_OUTPUT),
+        line(Config, crate::audit::CONTRADICTORY_INPUT),
+        line(Config, crate::audit::MAP_NOT_ANALYSED),
     ]
 };
 
