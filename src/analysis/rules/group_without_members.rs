@@ -60,6 +60,20 @@ pub(crate) fn granted(policy: &Policy) -> Vec<bool> {
     out
 }
 
+/// The name among `candidates` closest in spelling to `name`, when it is a
+/// likely typo: at most one edit in four characters (`order-svc` for
+/// `orders-svc`, not `billing-svc` for `shipping-svc`).
+pub(crate) fn close_name<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 4).max(1);
+    crate::util::did_you_mean(name, candidates).filter(|c| {
+        c.to_lowercase() == name.to_lowercase()
+            || crate::util::edit_distance(&name.to_lowercase(), &c.to_lowercase()) <= limit
+    })
+}
+
 impl Rule for GroupWithoutMembers {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -78,7 +92,7 @@ impl Rule for GroupWithoutMembers {
             if cx.options.target == Target::AmazonMq && g.name == WEBCONSOLE {
                 continue;
             }
-            let close = crate::util::did_you_mean(&g.name, held.keys().copied());
+            let close = close_name(&g.name, held.keys().copied());
             let mut d = finding(
                 &META,
                 format!(

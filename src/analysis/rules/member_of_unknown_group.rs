@@ -70,7 +70,10 @@ impl Rule for MemberOfUnknownGroup {
         }
         for (g, (users, at)) in unknown {
             let Some(at) = at else { continue };
-            let close = crate::util::did_you_mean(g, policy.groups.iter().map(|p| p.name.as_str()));
+            let close = super::group_without_members::close_name(
+                g,
+                policy.groups.iter().map(|p| p.name.as_str()),
+            );
             let d = finding(
                 &META,
                 format!(
