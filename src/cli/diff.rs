@@ -14,6 +14,8 @@ pub enum DiffFormat {
     Text,
     /// JSON, schema in docs/diff-json.md
     Json,
+    /// Markdown change review, for a pull-request comment
+    Md,
 }
 
 /// Which differences make the command exit 1.
@@ -94,6 +96,14 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     match args.format {
         DiffFormat::Text => write_text(&d, io.out_color, &mut out),
         DiffFormat::Json => write_json(&d, &mut out),
+        DiffFormat::Md => {
+            let sides = crate::diff::markdown::Sides {
+                old: &super::input::name(&args.old),
+                new: &super::input::name(&args.new),
+                sources: &sources,
+            };
+            out.write_all(crate::diff::markdown::render_markdown(&d, &sides).as_bytes())
+        }
     }
     .and_then(|()| out.flush())
     .map_err(|e| Error::io("write", "<stdout>", e))?;
