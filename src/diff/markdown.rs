@@ -495,6 +495,11 @@ pub fn render_markdown_within(d: &MapDiff, sides: &Sides, limit: usize) -> Strin
         return out;
     }
     let _ = writeln!(out, "**{}.**", summary(&gains, &losses));
+    if gains.iter().chain(&losses).any(|r| r.group == EVERYONE) {
+        out.push_str(
+            "\n**everyone** is every user holding a group; a group's own rows list only what changes for it beyond everyone's access.\n",
+        );
+    }
     // the note on what was left out, written once its numbers are known
     const NOTE_ROOM: usize = 600;
     let room = limit.saturating_sub(out.len() + NOTE_ROOM);
