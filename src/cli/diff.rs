@@ -109,8 +109,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         DiffFormat::Json => write_json(&d, &mut out),
         DiffFormat::Md => {
             let sides = crate::diff::markdown::Sides {
-                old: &super::input::name(&args.old),
-                new: &super::input::name(&args.new),
+                old: &crate::load::display_name(&args.old),
+                new: &crate::load::display_name(&args.new),
                 sources: &sources,
             };
             out.write_all(crate::diff::markdown::render_markdown(&d, &sides).as_bytes())
