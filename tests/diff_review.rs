@@ -421,6 +421,11 @@ fn review_check_and_output() {
     let out = mqauthz(&["review", "examples/orders.mqa", "-o", &f]);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
+    // it says what it wrote, as `compile -o` does
+    assert_eq!(text(&out.stderr), format!("wrote {f}\n"));
+    assert!(std::fs::read_to_string(&file)
+        .expect("written")
+        .starts_with("## Authorization review: orders.mqa"));
     let out = mqauthz(&["review", "examples/orders.mqa", "--check", &f]);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());

@@ -13,6 +13,8 @@ pub enum What {
     Topic,
     /// all temporary queues and topics
     Temp,
+    /// the advisory topics, `topic ActiveMQ.Advisory.>` (as in a policy)
+    Advisory,
 }
 
 /// Output format of `explain`.
@@ -29,7 +31,7 @@ pub struct Args {
     /// A policy or a broker configuration
     #[arg(value_name = "POLICY|CONFIG")]
     input: String,
-    /// queue, topic or temp
+    /// queue, topic, temp or advisory
     #[arg(value_enum)]
     what: What,
     /// The destination (a name, a wildcard subscription such as `ORDERS.*`, or a composite `A,B`)
@@ -45,6 +47,13 @@ pub struct Args {
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
+    if let Some(dest) = args.dest.as_deref().filter(|_| args.what != What::Advisory) {
+        let problems = crate::explain::check_destination(&mut sources, dest);
+        if !problems.is_empty() {
+            io.report(&problems, &sources);
+            return Ok(ExitStatus::Error);
+        }
+    }
     let Some(loaded) = super::load_or_report(io, &mut sources, &args.input)? else {
         return Ok(ExitStatus::Findings);
     };
@@ -53,6 +62,19 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     }
     let subject = match args.what {
         What::Temp => Subject::Temp,
+        What::Advisory => {
+            if args.dest.is_some() {
+                return Err(Error::Usage(
+                    "`advisory` names every advisory topic (`topic ActiveMQ.Advisory.>`) and takes no DEST; \
+                     for one advisory topic, ask `explain POLICY topic ActiveMQ.Advisory.NAME`"
+                        .into(),
+                ));
+            }
+            Subject::Destination {
+                kind: DestKind::Topic,
+                name: crate::model::ADVISORY_PATTERN.to_string(),
+            }
+        }
         What::Queue | What::Topic => Subject::Destination {
             kind: if args.what == What::Queue {
                 DestKind::Queue

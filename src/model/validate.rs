@@ -63,6 +63,12 @@ pub fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
             "destination names hold printable characters only",
         ));
     }
+    if !quoted {
+        if let Some(p) = prefix_problem(value) {
+            out.push(p);
+            return out;
+        }
+    }
     let count = value.split('.').count();
     if count > MAX_SEGMENTS {
         out.push(problem(
@@ -136,6 +142,35 @@ pub fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
     out
 }
 
+/// ActiveMQ's destination prefixes. They mean a kind only inside a
+/// composite destination; on their own they are part of the name.
+const PREFIXES: &[(&str, &str)] = &[
+    ("queue://", "queue"),
+    ("topic://", "topic"),
+    ("temp-queue://", "temp"),
+    ("temp-topic://", "temp"),
+];
+
+/// A bare pattern written with a `queue://`-style prefix.
+fn prefix_problem(value: &str) -> Option<Problem> {
+    let (prefix, kind) = PREFIXES
+        .iter()
+        .find(|(p, _)| value.len() >= p.len() && value[..p.len()].eq_ignore_ascii_case(p))?;
+    let name = &value[prefix.len()..];
+    let instead = if *kind == "temp" {
+        "`temp` (every temporary destination)".to_string()
+    } else {
+        format!("`{kind} {name}`")
+    };
+    Some(problem(
+        format!("the prefix `{}` is not part of the name `{value}`", &value[..prefix.len()]),
+        Some(0..prefix.len()),
+        format!(
+            "the kind is the word before the pattern: write {instead}. Written like this it names a destination literally called `{value}`; quote it (`\"{value}\"`) if that is meant"
+        ),
+    ))
+}
+
 /// Check a group name as written.
 pub fn group_name(value: &str) -> Vec<Problem> {
     let mut out = Vec::new();
@@ -201,6 +236,13 @@ mod tests {
         assert_eq!(pattern("A,B", true).len(), 1);
         assert_eq!(pattern(" A", true).len(), 1);
         assert_eq!(pattern("FOO.>.BAR", true).len(), 1);
+        assert!(pattern("queue://X", false)[0].help.contains("`queue X`"));
+        assert!(pattern("topic://A.>", false)[0]
+            .help
+            .contains("`topic A.>`"));
+        assert!(pattern("temp-queue://X", false)[0].help.contains("`temp`"));
+        assert!(pattern("queue://X", true).is_empty());
+        assert!(pattern("my-queue://X", false).is_empty());
     }
 
     #[test]

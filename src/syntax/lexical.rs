@@ -12,9 +12,17 @@ pub const KEYWORDS: &[&str] = &[
 
 const STATEMENT_KEYWORDS: &[&str] = &["group", "grant", "assert"];
 
-/// Characters of a bare pattern (a superset of bare-name characters).
+/// Characters of a bare pattern (a superset of bare-name characters),
+/// including those outside ASCII that the grammar lexes into a bare word so
+/// that the error can say to quote it.
 pub fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_$:/@~-.*>".contains(c)
+    c.is_ascii_alphanumeric() || "_$:/@~-.*>".contains(c) || is_unquoted_char(c)
+}
+
+/// A character outside ASCII that is neither white space nor a control
+/// character (the grammar's `unquoted_char`).
+pub fn is_unquoted_char(c: char) -> bool {
+    !c.is_ascii() && !c.is_whitespace() && !c.is_control()
 }
 
 /// Skip whitespace and comments from `pos`.
