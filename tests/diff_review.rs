@@ -149,6 +149,16 @@ fn equal_meaning_is_silent() {
             assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
             assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
         }
+        let out = mqauthz(&["diff", "--format", "md", &rel(&old), &rel(&new)]);
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            text(&out.stdout),
+            format!(
+                "## Access changes: `{}` → `{}`\n\nNo access changes: both grant the same.\n",
+                rel(&old),
+                rel(&new)
+            )
+        );
     }
 }
 

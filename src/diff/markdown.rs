@@ -454,7 +454,7 @@ fn part(rows: &[Row], direction: Direction, sides: &Sides, room: usize) -> Part 
                 plural(count, "change", "changes")
             )
         } else {
-            format!("\n#### {}\n\n", group_text(first.group))
+            format!("\n#### {}\n\n", text(shown(first.group)))
         };
         section.push_str("| rights | kind | pattern | e.g. | grant |\n|---|---|---|---|---|\n");
         let close = if fold { "\n</details>\n" } else { "" };
