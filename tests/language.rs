@@ -187,3 +187,17 @@ fn inputs_of_the_wrong_kind() {
     }
     insta::assert_snapshot!(all);
 }
+
+/// A `#` that cuts a pattern short is a syntax error: `fmt` leaves the file
+/// alone rather than moving the comment.
+#[test]
+fn fmt_refuses_a_comment_inside_a_pattern() {
+    let out = mqauthz(&["fmt", "--check", "tests/fixtures/errors/hash-wildcard.mqa"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("`#` starts a comment"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("not formatted"));
+}

@@ -301,7 +301,7 @@ impl Lower<'_> {
         };
         self.diagnostics.push(
             Diagnostic::error(
-                codes::INVALID_PATTERN,
+                codes::SYNTAX_ERROR,
                 format!(
                     "`#` starts a comment, so the pattern `{written}` ends at `{}`",
                     pattern.value
@@ -412,6 +412,10 @@ pub(super) fn report_unquoted(id: SourceId, found: Vec<Unquoted>, out: &mut Vec<
     words.sort_by_key(|(_, uses)| uses[0].span.start);
     for (word, uses) in words {
         let first = uses[0];
+        if let Some(d) = typographic_quotes(id, word, first) {
+            out.push(d);
+            continue;
+        }
         let quoted = format!("\"{}\"", word.replace('\\', "\\\\").replace('"', "\\\""));
         let mut d = Diagnostic::error(
             codes::SYNTAX_ERROR,
@@ -431,4 +435,24 @@ pub(super) fn report_unquoted(id: SourceId, found: Vec<Unquoted>, out: &mut Vec<
             "write `{quoted}` here and wherever it is used; a bare name holds only ASCII letters, digits and `_ . ~ -` (a bare pattern also `$ : / @ * >`)"
         )));
     }
+}
+
+/// A word in typographic quotes (`“ops”`, `‘ops’`, `«ops»`): a name meant
+/// to be quoted, with quotes from a word processor.
+fn typographic_quotes(id: SourceId, word: &str, first: &Unquoted) -> Option<Diagnostic> {
+    const QUOTES: &[char] = &['“', '”', '„', '‘', '’', '‚', '«', '»'];
+    if !word.starts_with(QUOTES) && !word.ends_with(QUOTES) {
+        return None;
+    }
+    let inner = word.trim_matches(QUOTES);
+    Some(
+        Diagnostic::error(
+            codes::SYNTAX_ERROR,
+            format!("{} `{word}` is in typographic quotes", first.role),
+        )
+        .primary(id, first.span, "not the quotes of the language")
+        .help(format!(
+            "strings are written in straight double quotes: `\"{inner}\"`"
+        )),
+    )
 }
