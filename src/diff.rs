@@ -342,7 +342,8 @@ impl Prepared {
                     let id = names.of(&p.group, &e.acl);
                     provenance.push((id, p.rights, p.location));
                 }
-                provenance[start..].sort_unstable_by_key(|(id, _, _)| *id);
+                // stable: a principal's first grant comes first
+                provenance[start..].sort_by_key(|(id, _, _)| *id);
                 g.source = Source::Entry(e.location, start as u32, provenance.len() as u32);
                 entries[kind_index(e.kind)].push(g);
             }
@@ -840,6 +841,63 @@ mod tests {
             assert!(d.changes.windows(2).all(|w| order(&w[0]) < order(&w[1])));
             assert_eq!(d.changes[0].group, EVERYONE);
         }
+    }
+
+    /// The line of the grant behind each change of a compiled policy.
+    fn lines(d: &MapDiff, file: &crate::source::SourceFile) -> Vec<(String, Right, usize)> {
+        d.changes
+            .iter()
+            .map(|c| match c.grant {
+                Origin::At(loc) => (
+                    c.group.clone(),
+                    c.right,
+                    file.line_col(loc.span.start as usize).line,
+                ),
+                other => panic!("{c:?}: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn changes_name_the_grant_behind_them() {
+        use crate::source::{SourceFile, SourceId};
+        let text = "group a\ngroup b\ngrant a read on queue X\ngrant b, a read, write on queue X\ngrant b admin on queue X.>\n";
+        let file = SourceFile::new("p.mqa", text);
+        let parsed = crate::syntax::parse(SourceId(0), &file);
+        let mut diagnostics = parsed.diagnostics;
+        let policy = crate::model::resolve(SourceId(0), &parsed.file, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let new = crate::compile::compile(&policy);
+        let d = diff(&AuthzMap::default(), &new);
+        assert_eq!(
+            lines(&d, &file),
+            vec![
+                ("a".to_string(), Right::Read, 3),
+                ("a".to_string(), Right::Write, 4),
+                ("b".to_string(), Right::Read, 4),
+                ("b".to_string(), Right::Write, 4),
+                ("b".to_string(), Right::Admin, 5),
+            ]
+        );
+        // a loss names the old side's grant
+        let back = diff(&new, &AuthzMap::default());
+        assert_eq!(lines(&back, &file), lines(&d, &file));
+        assert!(back.changes.iter().all(|c| c.change == Direction::Lost));
+        // temp: the entry, or its absence, of the granting side
+        let d = diff(&map(&[]), &open_map());
+        assert!(d.temp.is_empty());
+        let mut closed = map(&[]);
+        closed.temp = Some(acl("a", "a", "a"));
+        let d = diff(&closed, &map(&[]));
+        assert!(d
+            .temp
+            .iter()
+            .all(|c| (c.change == Direction::Gained) == (c.grant == Origin::NoTempEntry)));
+        let mut other = map(&[]);
+        other.temp = Some(acl("b", "b", "b"));
+        let d = diff(&closed, &other);
+        assert_eq!(d.temp.len(), 6);
+        assert!(d.temp.iter().all(|c| c.grant == Origin::TempEntry));
     }
 
     #[test]
