@@ -170,7 +170,6 @@ fn temp_grants(
     }
 }
 
-/// Does a destination hold a wildcard segment?
 /// Check a destination given on the command line with the policy
 /// language's pattern checks (as a quoted pattern: a `*` inside a segment is
 /// a literal character), each component of a composite `A,B` on its own (a
@@ -191,6 +190,7 @@ pub fn check_destination(sources: &mut Sources, dest: &str) -> Vec<Diagnostic> {
                 if let Some(rest) = value.strip_prefix(prefix) {
                     value = rest;
                     at += prefix.len();
+                    break;
                 }
             }
         }
@@ -217,6 +217,7 @@ pub fn check_destination(sources: &mut Sources, dest: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Does a destination hold a wildcard segment?
 fn is_wildcard(dest: &str) -> bool {
     dest.split([',', '.']).any(|s| {
         let s = s.trim();

@@ -153,9 +153,11 @@ const PREFIXES: &[(&str, &str)] = &[
 
 /// A bare pattern written with a `queue://`-style prefix.
 fn prefix_problem(value: &str) -> Option<Problem> {
-    let (prefix, kind) = PREFIXES
-        .iter()
-        .find(|(p, _)| value.len() >= p.len() && value[..p.len()].eq_ignore_ascii_case(p))?;
+    let (prefix, kind) = PREFIXES.iter().find(|(p, _)| {
+        value
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    })?;
     let name = &value[prefix.len()..];
     let instead = if *kind == "temp" {
         "`temp` (every temporary destination)".to_string()
@@ -243,6 +245,8 @@ mod tests {
         assert!(pattern("temp-queue://X", false)[0].help.contains("`temp`"));
         assert!(pattern("queue://X", true).is_empty());
         assert!(pattern("my-queue://X", false).is_empty());
+        // not a char boundary where a prefix would end
+        assert!(pattern("queu€€", false).is_empty());
     }
 
     #[test]
