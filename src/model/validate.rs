@@ -41,6 +41,12 @@ pub fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
         ));
         return out;
     }
+    if !quoted {
+        if let Some(p) = prefix_problem(value) {
+            out.push(p);
+            return out;
+        }
+    }
     if quoted && value.trim() != value {
         out.push(problem(
             format!("pattern `{value}` has whitespace at its start or end"),
@@ -62,12 +68,6 @@ pub fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
             Some(i..i + c.len_utf8()),
             "destination names hold printable characters only",
         ));
-    }
-    if !quoted {
-        if let Some(p) = prefix_problem(value) {
-            out.push(p);
-            return out;
-        }
     }
     let count = value.split('.').count();
     if count > MAX_SEGMENTS {
