@@ -274,8 +274,9 @@ pub struct Prepared {
     temp: [Vec<u32>; 3],
     /// Whether the map has a temp entry.
     has_temp: bool,
-    /// Which grant gave which principal which rights, per entry (see
-    /// [`Grant::source`]), sorted by principal within an entry.
+    /// Which grant gave which principal which rights, per entry made by
+    /// more than one statement (see [`Grant::source`]), sorted by principal
+    /// within an entry.
     provenance: Vec<(u32, RightSet, Location)>,
 }
 
@@ -338,7 +339,10 @@ impl Prepared {
         for e in &map.entries {
             if let Some(mut g) = grant(&e.pattern, &e.acl, &mut ids, names) {
                 let start = provenance.len();
-                for p in &e.provenance {
+                // an entry made by one statement (most are) needs no list:
+                // its location is every principal's grant
+                let one_place = e.provenance.iter().all(|p| Some(p.location) == e.location);
+                for p in e.provenance.iter().filter(|_| !one_place) {
                     let id = names.of(&p.group, &e.acl);
                     provenance.push((id, p.rights, p.location));
                 }
