@@ -110,6 +110,11 @@ pub(super) fn convert(id: SourceId, text: &str, offset: usize, error: &Error<Rul
     if let Some(d) = configuration_given(id, text, pos) {
         return d;
     }
+    if has(|r| matches!(r, Rule::pattern | Rule::bare_pattern)) {
+        if let Some(d) = comment_for_pattern(id, text, offset, pos) {
+            return d;
+        }
+    }
     let expects_target = has(|r| {
         matches!(
             r,
@@ -214,6 +219,32 @@ fn configuration_given(id: SourceId, text: &str, pos: usize) -> Option<Diagnosti
             "a broker configuration goes to `mqauthz import CONFIG` (to turn it into a policy), \
              `mqauthz compile POLICY --into CONFIG` and `mqauthz check POLICY --config CONFIG`; \
              `diff`, `explain` and `review` read either",
+        ),
+    )
+}
+
+/// A pattern expected where a `#` started a comment (`queue #`): the `#`
+/// was meant as a wildcard.
+fn comment_for_pattern(id: SourceId, text: &str, offset: usize, pos: usize) -> Option<Diagnostic> {
+    let statement = text.get(offset..pos)?;
+    let last = super::lexical::comments(statement).pop()?;
+    let at = offset + last.span.start as usize;
+    if super::lexical::skip_trivia(text, at) < pos || last.own_line {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            codes::SYNTAX_ERROR,
+            "`#` starts a comment, so a pattern is missing here",
+        )
+        .primary(
+            id,
+            Span::new(at, at + 1),
+            "a comment to the end of the line",
+        )
+        .help(
+            "ActiveMQ's wildcard for any number of segments is `>`, not `#`: `>` alone is every \
+             destination of the kind; quote the pattern (`\"#\"`) if a literal `#` is meant",
         ),
     )
 }
