@@ -526,10 +526,11 @@ pub fn render_markdown_within(d: &MapDiff, sides: &Sides, limit: usize) -> Strin
         let total: usize = gains.iter().chain(&losses).map(|r| r.count).sum();
         let _ = writeln!(
             out,
-            "\n> [!NOTE]\n> {} of {} are not shown: the comment would be too long. \
+            "\n> [!NOTE]\n> {} of {} {} not shown: the comment would be too long. \
              {} lists them all, one per line ({} for a program).",
             plural(omitted, "change", "changes"),
             number(total),
+            if omitted == 1 { "is" } else { "are" },
             code(&format!(
                 "mqauthz diff {} {}",
                 shell(sides.old),
@@ -568,6 +569,63 @@ mod tests {
         assert_eq!(
             Namespace::of("ActiveMQ.DLQ"),
             Namespace::Named("ActiveMQ".into())
+        );
+    }
+
+    #[test]
+    fn a_long_change_is_cut_with_a_note() {
+        use crate::diff::{Change, TempChange};
+        let sources = Sources::new();
+        let sides = Sides {
+            old: "a.mqa",
+            new: "b.mqa",
+            sources: &sources,
+        };
+        let change = |group: &str, n: usize, change: Direction| Change {
+            group: group.to_string(),
+            right: Right::Write,
+            kind: DestKind::Queue,
+            change,
+            pattern: format!("Q{n:03}.>"),
+            example: format!("Q{n:03}.X"),
+            grant: Origin::Unknown,
+        };
+        let mut d = MapDiff::default();
+        for n in 0..300 {
+            d.changes.push(change("g", n, Direction::Gained));
+        }
+        for n in 0..50 {
+            d.changes.push(change("h", n, Direction::Lost));
+        }
+        d.temp.push(TempChange {
+            group: EVERYONE.to_string(),
+            right: Right::Read,
+            change: Direction::Lost,
+            grant: Origin::NoTempEntry,
+        });
+        let whole = render_markdown_within(&d, &sides, LIMIT);
+        assert!(!whole.contains("not shown"), "{whole}");
+        assert!(whole.contains("<details><summary><b>g</b>: 300 changes</summary>"));
+        let cut = render_markdown_within(&d, &sides, 8_000);
+        assert!(cut.len() <= 8_000, "{}", cut.len());
+        let note = cut.lines().find(|l| l.contains("not shown")).expect("note");
+        let shown = cut.lines().filter(|l| l.starts_with("| write |")).count();
+        assert!(
+            note.contains(&format!(
+                "> {} changes of 351 are not shown",
+                351 - shown - 1
+            )),
+            "{note}"
+        );
+        assert!(note.contains("`mqauthz diff a.mqa b.mqa`"), "{note}");
+        // new access comes first, removed access keeps a part of the room
+        let (gained, lost) = (cut.find("### New access"), cut.find("### Removed access"));
+        assert!(gained < lost && lost.is_some(), "{cut}");
+        assert!(cut.contains("| read | temp |"), "{cut}");
+        // the folded section is closed
+        assert_eq!(
+            cut.matches("<details>").count(),
+            cut.matches("</details>").count()
         );
     }
 
