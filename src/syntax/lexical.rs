@@ -12,17 +12,17 @@ pub const KEYWORDS: &[&str] = &[
 
 const STATEMENT_KEYWORDS: &[&str] = &["group", "grant", "assert"];
 
-/// Characters of a bare pattern (a superset of bare-name characters),
-/// including those outside ASCII that the grammar lexes into a bare word so
-/// that the error can say to quote it.
+/// Characters of a bare pattern (a superset of bare-name characters).
 pub fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_$:/@~-.*>".contains(c) || is_unquoted_char(c)
+    c.is_ascii_alphanumeric() || "_$:/@~-.*>".contains(c)
 }
 
-/// A character outside ASCII that is neither white space nor a control
-/// character (the grammar's `unquoted_char`).
-pub fn is_unquoted_char(c: char) -> bool {
-    !c.is_ascii() && !c.is_whitespace() && !c.is_control()
+/// Characters the grammar lexes into one bare word (`pattern_char`): those
+/// of a bare pattern, and those outside ASCII that are neither white space
+/// nor control characters (`unquoted_char`, so that the error can say to
+/// quote the word). Only [`is_word_char`] may stand in a valid bare word.
+fn is_token_char(c: char) -> bool {
+    is_word_char(c) || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
 }
 
 /// Skip whitespace and comments from `pos`.
@@ -85,7 +85,7 @@ pub fn token_at(text: &str, pos: usize) -> (String, Span) {
     }
     let len: usize = rest
         .chars()
-        .take_while(|c| is_word_char(*c))
+        .take_while(|c| is_token_char(*c))
         .map(char::len_utf8)
         .sum();
     let len = if len == 0 { first.len_utf8() } else { len };
@@ -97,7 +97,7 @@ pub fn word_at(text: &str, pos: usize) -> Option<&str> {
     let rest = &text[pos.min(text.len())..];
     let len: usize = rest
         .chars()
-        .take_while(|c| is_word_char(*c))
+        .take_while(|c| is_token_char(*c))
         .map(char::len_utf8)
         .sum();
     (len > 0).then(|| &rest[..len])
