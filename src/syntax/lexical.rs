@@ -17,14 +17,6 @@ pub fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_$:/@~-.*>".contains(c)
 }
 
-/// Characters the grammar lexes into one bare word (`pattern_char`): those
-/// of a bare pattern, and those outside ASCII that are neither white space
-/// nor control characters (`unquoted_char`, so that the error can say to
-/// quote the word). Only [`is_word_char`] may stand in a valid bare word.
-fn is_token_char(c: char) -> bool {
-    is_word_char(c) || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
-}
-
 /// Skip whitespace and comments from `pos`.
 pub fn skip_trivia(text: &str, mut pos: usize) -> usize {
     let bytes = text.as_bytes();
@@ -64,6 +56,14 @@ pub fn next_statement_start(text: &str, from: usize) -> Option<usize> {
         line_start = line_end + 1;
     }
     None
+}
+
+/// Characters the grammar lexes into one bare word (`pattern_char`): those
+/// of a bare pattern, and those outside ASCII that are neither white space
+/// nor control characters (`unquoted_char`, so that the error can say to
+/// quote the word). Only [`is_word_char`] may stand in a valid bare word.
+fn is_token_char(c: char) -> bool {
+    is_word_char(c) || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
 }
 
 /// What stands at `pos`, for messages: a word, a string, a character or the
