@@ -110,6 +110,11 @@ mod tests {
             samples.push(format!("x{k}"));
         }
         for s in &samples {
+            if !s.is_ascii() {
+                // the grammar lexes such a word bare only to say it must be quoted
+                assert!(!super::lexical::is_bare_name(s) && !super::is_bare_pattern(s));
+                continue;
+            }
             assert_eq!(
                 super::lexical::is_bare_name(s),
                 whole(Rule::bare_name, s),
