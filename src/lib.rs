@@ -15,6 +15,7 @@
 
 pub mod analysis;
 pub mod ast;
+pub mod audit;
 pub mod cli;
 pub mod compile;
 pub mod diagnostics;
