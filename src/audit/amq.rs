@@ -566,16 +566,12 @@ fn check_engine_version(
             );
         }
     }
-    vulnerable_version_findings(&format!("{who} runs"), version, source_at(source, v), out);
-}
-
-fn source_at(source: SourceId, v: &At<String>) -> Option<(SourceId, crate::source::Span)> {
-    Some((source, v.span))
+    vulnerable_version_findings(who, version, Some((source, v.span)), out);
 }
 
 /// `known-vulnerable-version` for `version`: one finding per advisory,
-/// labelled at `at` when the version came from a file. `subject` starts the
-/// message (`broker b-1 runs`, `--activemq-version`).
+/// labelled at `at` when the version came from a file. `subject` says whose
+/// version it is (`broker b-1`, `` `--activemq-version` ``).
 pub fn vulnerable_version_findings(
     subject: &str,
     version: Version,
@@ -592,7 +588,7 @@ pub fn vulnerable_version_findings(
             KNOWN_VULNERABLE_VERSION.code,
             severity,
             format!(
-                "{subject} ActiveMQ {version}, affected by {} ({}, rated {})",
+                "ActiveMQ {version} of {subject} is affected by {} ({}, rated {})",
                 adv.id,
                 adv.title,
                 adv.rating.as_str()
@@ -608,6 +604,53 @@ pub fn vulnerable_version_findings(
             d = d.primary(source, span, format!("fixed in {}", range.fixed));
         }
         out.push(d);
+    }
+}
+
+/// A configuration revision given with a describe-broker must be one of
+/// the broker's: its `ConfigurationId` is the broker's current
+/// configuration. `configs` are the JSON configuration files of the run.
+pub fn check_configuration_ids(
+    brokers: &[&BrokerDescription],
+    configs: &[(SourceId, &crate::source::SourceFile)],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (id, file) in configs {
+        let Ok(v) = super::json::parse(&file.text) else {
+            continue;
+        };
+        let Some(m) = v.member("ConfigurationId") else {
+            continue;
+        };
+        let Some(cid) = m.value.as_str() else {
+            continue;
+        };
+        for b in brokers {
+            let Some(cur) = &b.configuration else {
+                continue;
+            };
+            if cur.id.value != cid {
+                out.push(
+                    Diagnostic::error(
+                        CONFLICTING_INPUTS,
+                        format!(
+                            "configuration {cid} is not the configuration of {} ({})",
+                            broker_label(b),
+                            cur.id.value
+                        ),
+                    )
+                    .primary(*id, m.span(), "this configuration")
+                    .secondary(b.source, cur.id.span, "the broker's configuration")
+                    .help(format!(
+                        "give the broker's own configuration: aws mq describe-configuration-revision --configuration-id {}{}",
+                        cur.id.value,
+                        cur.revision
+                            .map(|r| format!(" --configuration-revision {r}"))
+                            .unwrap_or_default()
+                    )),
+                );
+            }
+        }
     }
 }
 
@@ -977,6 +1020,22 @@ mod tests {
             ["conflicting-inputs:error"]
         );
         assert_eq!(run(&[&a, &a], &[], &opts(None)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn configuration_of_another_broker() {
+        let b = broker(&GOOD.replace(
+            "\"SecurityGroups\"",
+            "\"Configurations\": {\"Current\": {\"Id\": \"c-1\", \"Revision\": 2}}, \"SecurityGroups\"",
+        ));
+        let mine = SourceFile::new("c.json", r#"{"ConfigurationId": "c-1", "Data": ""}"#);
+        let other = SourceFile::new("d.json", r#"{"ConfigurationId": "c-2", "Data": ""}"#);
+        let mut out = Vec::new();
+        check_configuration_ids(&[&b], &[(SourceId(2), &mine)], &mut out);
+        assert!(out.is_empty());
+        check_configuration_ids(&[&b], &[(SourceId(3), &other)], &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, CONFLICTING_INPUTS);
     }
 
     #[test]
