@@ -11,7 +11,9 @@
 //! 5. [`compile`] and [`xml`]: policy → map → `<authorizationPlugin>`, read
 //!    and merge broker configurations;
 //! 6. [`diff`], [`review`] and [`import`]: compare, render and recover policies;
-//! 7. [`cli`]: the command line.
+//! 7. [`audit`]: the broker security practices, checked from broker files
+//!    (with [`membership`]: who holds which group);
+//! 8. [`cli`]: the command line.
 
 pub mod analysis;
 pub mod ast;
@@ -25,6 +27,7 @@ pub mod fmt;
 pub mod fsutil;
 pub mod import;
 pub mod load;
+pub mod membership;
 pub mod model;
 pub mod review;
 pub mod semantics;

@@ -3,7 +3,8 @@
 //! firing fixture.
 
 use super::rules::*;
-use super::Rule;
+use super::{AuditRule, Rule};
+use crate::audit::{amq, jetty, maps, permitted, selfhosted};
 
 pub static RULES: &[&dyn Rule] = &[
     &redundant_grant::RedundantGrant,
@@ -18,6 +19,28 @@ pub static RULES: &[&dyn Rule] = &[
     &webconsole_group::WebconsoleGroupMissing,
     &amazon_mq_group_name::AmazonMqGroupName,
     &unused_allow::UnusedAllow,
+    // `mqauthz audit` (crate::audit)
+    &AuditRule(&selfhosted::NO_AUTHENTICATION),
+    &AuditRule(&selfhosted::ANONYMOUS_ACCESS_ALLOWED),
+    &AuditRule(&maps::NO_AUTHORIZATION_MAP),
+    &AuditRule(&selfhosted::INLINE_PASSWORD),
+    &AuditRule(&selfhosted::DEFAULT_CREDENTIALS),
+    &AuditRule(&selfhosted::PLAINTEXT_TRANSPORT),
+    &AuditRule(&selfhosted::UNUSED_TRANSPORT_CONNECTOR),
+    &AuditRule(&selfhosted::JMX_REMOTE_CONNECTOR),
+    &AuditRule(&jetty::CONSOLE_UNAUTHENTICATED),
+    &AuditRule(&jetty::CONSOLE_ON_ALL_INTERFACES),
+    &AuditRule(&jetty::FILESERVER_WEBAPP),
+    &AuditRule(&permitted::META),
+    &AuditRule(&amq::BROKER_PUBLICLY_ACCESSIBLE),
+    &AuditRule(&amq::WORLD_OPEN_PORT),
+    &AuditRule(&amq::UNUSED_PROTOCOL_PORT),
+    &AuditRule(&amq::ALL_PORTS_OPEN),
+    &AuditRule(&amq::SECURITY_GROUP_NOT_FOUND),
+    &AuditRule(&amq::AUDIT_LOG_DISABLED),
+    &AuditRule(&amq::AUTO_MINOR_UPGRADE_DISABLED),
+    &AuditRule(&amq::ENGINE_VERSION_UNSUPPORTED),
+    &AuditRule(&amq::KNOWN_VULNERABLE_VERSION),
 ];
 
 /// A rule by name (`redundant-grant`) or code (`MQA201`).
@@ -36,6 +59,7 @@ pub fn other_codes() -> Vec<crate::diagnostics::Code> {
         .iter()
         .chain(crate::xml::CODES.iter())
         .chain(super::crosscheck::CODES.iter())
+        .chain(crate::audit::CODES.iter())
         .copied()
         .chain(std::iter::once(crate::import::NOT_IMPORTABLE))
         .collect()

@@ -5,83 +5,55 @@
 
 use super::awsjson::{
     At, BrokerDescription, Engine, IngressRule, IpProtocol, SecurityGroup, SecurityGroups,
-    CONFLICTING_INPUTS, ENGINE_NOT_AUDITED,
 };
 use super::versions::{self, Date, Rating, Version};
+use super::Protocol;
+use super::{CONTRADICTORY_INPUT, ENGINE_NOT_AUDITED};
 use crate::analysis::{finding, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::source::SourceId;
 use std::collections::BTreeSet;
 
-/// A protocol clients may use (`--protocols`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Protocol {
-    Openwire,
-    Amqp,
-    Stomp,
-    Mqtt,
-    Websocket,
-    Console,
+/// Every protocol of `--protocols`.
+pub const PROTOCOLS: [Protocol; 6] = [
+    Protocol::Openwire,
+    Protocol::Amqp,
+    Protocol::Stomp,
+    Protocol::Mqtt,
+    Protocol::Websocket,
+    Protocol::Console,
+];
+
+/// The name of a protocol in messages.
+pub fn title(p: Protocol) -> &'static str {
+    match p {
+        Protocol::Openwire => "OpenWire",
+        Protocol::Amqp => "AMQP",
+        Protocol::Stomp => "STOMP",
+        Protocol::Mqtt => "MQTT",
+        Protocol::Websocket => "WebSocket",
+        Protocol::Console => "web console",
+    }
 }
 
-impl Protocol {
-    pub const ALL: [Protocol; 6] = [
-        Protocol::Openwire,
-        Protocol::Amqp,
-        Protocol::Stomp,
-        Protocol::Mqtt,
-        Protocol::Websocket,
-        Protocol::Console,
-    ];
-
-    /// The name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Protocol::Openwire => "openwire",
-            Protocol::Amqp => "amqp",
-            Protocol::Stomp => "stomp",
-            Protocol::Mqtt => "mqtt",
-            Protocol::Websocket => "websocket",
-            Protocol::Console => "console",
-        }
-    }
-
-    /// The name in messages.
-    pub fn title(self) -> &'static str {
-        match self {
-            Protocol::Openwire => "OpenWire",
-            Protocol::Amqp => "AMQP",
-            Protocol::Stomp => "STOMP",
-            Protocol::Mqtt => "MQTT",
-            Protocol::Websocket => "WebSocket",
-            Protocol::Console => "web console",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Protocol> {
-        Protocol::ALL
-            .into_iter()
-            .find(|p| p.name().eq_ignore_ascii_case(s.trim()))
-    }
-
-    /// The port Amazon MQ serves this protocol on (TLS only).
-    pub fn amazon_mq_port(self) -> u32 {
-        match self {
-            Protocol::Openwire => 61617,
-            Protocol::Amqp => 5671,
-            Protocol::Stomp => 61614,
-            Protocol::Mqtt => 8883,
-            Protocol::Websocket => 61619,
-            Protocol::Console => 8162,
-        }
+/// The port Amazon MQ for ActiveMQ serves a protocol on (TLS only), as AWS's
+/// security best practices for Amazon MQ list them.
+pub fn amazon_mq_port(p: Protocol) -> u32 {
+    match p {
+        Protocol::Openwire => 61617,
+        Protocol::Amqp => 5671,
+        Protocol::Stomp => 61614,
+        Protocol::Mqtt => 8883,
+        Protocol::Websocket => 61619,
+        Protocol::Console => 8162,
     }
 }
 
 /// Amazon MQ for ActiveMQ's ports, in port order.
 pub fn broker_ports() -> Vec<(u32, Protocol)> {
-    let mut ports: Vec<_> = Protocol::ALL
+    let mut ports: Vec<_> = PROTOCOLS
         .into_iter()
-        .map(|p| (p.amazon_mq_port(), p))
+        .map(|p| (amazon_mq_port(p), p))
         .collect();
     ports.sort();
     ports
@@ -98,7 +70,7 @@ pub fn ports_in(range: (u32, u32)) -> Vec<(u32, Protocol)> {
 fn port_list(ports: &[(u32, Protocol)]) -> String {
     ports
         .iter()
-        .map(|(p, proto)| format!("{p} ({})", proto.title()))
+        .map(|(p, proto)| format!("{p} ({})", title(*proto)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -421,7 +393,7 @@ pub fn check(inputs: &AmqInputs, opts: &AmqOptions, out: &mut Vec<Diagnostic>) {
             if other.id.value != first.id.value {
                 out.push(
                     Diagnostic::error(
-                        CONFLICTING_INPUTS,
+                        CONTRADICTORY_INPUT,
                         format!(
                             "two describe-broker outputs for different brokers: {} and {}",
                             first.id.value, other.id.value
@@ -537,7 +509,7 @@ fn check_engine_version(
     let Some(version) = Version::parse(&v.value) else {
         out.push(
             Diagnostic::error(
-                super::awsjson::INVALID_AWS_JSON,
+                super::INVALID_AWS_OUTPUT,
                 format!("`EngineVersion` `{}` is not a version", v.value),
             )
             .primary(source, v.span, "expected X.Y or X.Y.Z"),
@@ -612,11 +584,11 @@ pub fn vulnerable_version_findings(
 /// configuration. `configs` are the JSON configuration files of the run.
 pub fn check_configuration_ids(
     brokers: &[&BrokerDescription],
-    configs: &[(SourceId, &crate::source::SourceFile)],
+    configs: &[(SourceId, &str)],
     out: &mut Vec<Diagnostic>,
 ) {
-    for (id, file) in configs {
-        let Ok(v) = super::json::parse(&file.text) else {
+    for (id, text) in configs {
+        let Ok(v) = super::json::parse(text) else {
             continue;
         };
         let Some(m) = v.member("ConfigurationId") else {
@@ -632,7 +604,7 @@ pub fn check_configuration_ids(
             if cur.id.value != cid {
                 out.push(
                     Diagnostic::error(
-                        CONFLICTING_INPUTS,
+                        CONTRADICTORY_INPUT,
                         format!(
                             "configuration {cid} is not the configuration of {} ({})",
                             broker_label(b),
@@ -683,7 +655,7 @@ fn check_broker_groups(
     }
     if found == 0 && !b.security_groups.is_empty() {
         let mut d = Diagnostic::error(
-            CONFLICTING_INPUTS,
+            CONTRADICTORY_INPUT,
             format!(
                 "none of the security groups of {} is in the describe-security-groups input",
                 broker_label(b)
@@ -770,6 +742,13 @@ fn check_rule(
         _ if range.0 == range.1 => format!("TCP port {}", range.0),
         _ => format!("TCP ports {}-{}", range.0, range.1),
     };
+    // the ports as a phrase: `port 61617 (OpenWire)`, or the rule's range
+    // and the broker ports in it
+    let reach = if range.0 == range.1 {
+        format!("port {}", port_list(&ports))
+    } else {
+        format!("{what}, broker ports {} included", port_list(&ports))
+    };
     // world-open-port
     if !ports.is_empty() {
         for s in rule.sources.iter().filter(|s| s.is_world()) {
@@ -784,12 +763,7 @@ fn check_rule(
             let mut d = Diagnostic::new(
                 WORLD_OPEN_PORT.code,
                 severity,
-                format!(
-                    "{gname} admits {} to {what}, broker port{} {}",
-                    cidr.value,
-                    if ports.len() == 1 { "" } else { "s" },
-                    port_list(&ports)
-                ),
+                format!("{gname} admits {} to {reach}", cidr.value),
             )
             .primary(source, cidr.span, "anyone")
             .secondary(source, rule.ports_span(), "")
@@ -824,14 +798,17 @@ fn check_rule(
             .filter(|(_, p)| !used.contains(p))
             .collect();
         if !unused.is_empty() {
-            let listed: Vec<_> = used.iter().map(|p| p.name()).collect();
+            let listed: Vec<_> = used.iter().map(|p| p.as_str()).collect();
             out.push(
                 finding(
                     &UNUSED_PROTOCOL_PORT,
                     format!(
-                        "{gname} admits {what}, port{} of {} not in --protocols",
-                        if unused.len() == 1 { "" } else { "s" },
-                        port_list(&unused)
+                        "{gname} admits {}, of a protocol not in --protocols",
+                        if range.0 == range.1 {
+                            format!("port {}", port_list(&unused))
+                        } else {
+                            format!("{what}: {}", port_list(&unused))
+                        }
                     ),
                 )
                 .primary(source, rule.ports_span(), "protocol not in use")
@@ -847,22 +824,16 @@ fn check_rule(
 
 #[cfg(test)]
 mod tests {
-    use super::super::awsjson::{read, AwsDoc};
+    use super::super::awsjson::{read_broker, read_security_groups};
+    use super::super::json;
     use super::*;
-    use crate::source::SourceFile;
 
     fn broker(text: &str) -> BrokerDescription {
-        match read(SourceId(0), &SourceFile::new("b.json", text)) {
-            Ok(Some(AwsDoc::Broker(b))) => *b,
-            other => panic!("{other:?}"),
-        }
+        read_broker(SourceId(0), &json::parse(text).unwrap()).unwrap()
     }
 
     fn groups(text: &str) -> SecurityGroups {
-        match read(SourceId(1), &SourceFile::new("sg.json", text)) {
-            Ok(Some(AwsDoc::SecurityGroups(s))) => s,
-            other => panic!("{other:?}"),
-        }
+        read_security_groups(SourceId(1), &json::parse(text).unwrap()).unwrap()
     }
 
     fn opts(protocols: Option<&[Protocol]>) -> AmqOptions {
@@ -1007,7 +978,7 @@ mod tests {
         let other = groups(r#"{"SecurityGroups": [{"GroupId": "sg-7", "IpPermissions": []}]}"#);
         assert_eq!(
             run(&[&two], &[&other], &opts(None)),
-            ["conflicting-inputs:error"]
+            ["contradictory-input:error"]
         );
     }
 
@@ -1017,7 +988,7 @@ mod tests {
         let b = broker(&GOOD.replace("b-1", "b-2"));
         assert_eq!(
             run(&[&a, &b], &[], &opts(None)),
-            ["conflicting-inputs:error"]
+            ["contradictory-input:error"]
         );
         assert_eq!(run(&[&a, &a], &[], &opts(None)), Vec::<String>::new());
     }
@@ -1028,14 +999,14 @@ mod tests {
             "\"SecurityGroups\"",
             "\"Configurations\": {\"Current\": {\"Id\": \"c-1\", \"Revision\": 2}}, \"SecurityGroups\"",
         ));
-        let mine = SourceFile::new("c.json", r#"{"ConfigurationId": "c-1", "Data": ""}"#);
-        let other = SourceFile::new("d.json", r#"{"ConfigurationId": "c-2", "Data": ""}"#);
+        let mine = r#"{"ConfigurationId": "c-1", "Data": ""}"#;
+        let other = r#"{"ConfigurationId": "c-2", "Data": ""}"#;
         let mut out = Vec::new();
-        check_configuration_ids(&[&b], &[(SourceId(2), &mine)], &mut out);
+        check_configuration_ids(&[&b], &[(SourceId(2), mine)], &mut out);
         assert!(out.is_empty());
-        check_configuration_ids(&[&b], &[(SourceId(3), &other)], &mut out);
+        check_configuration_ids(&[&b], &[(SourceId(3), other)], &mut out);
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].code, CONFLICTING_INPUTS);
+        assert_eq!(out[0].code, CONTRADICTORY_INPUT);
     }
 
     #[test]
@@ -1043,6 +1014,5 @@ mod tests {
         assert_eq!(ports_in((61614, 61619)).len(), 3);
         assert_eq!(ports_in((0, 65535)).len(), 6);
         assert!(ports_in((61618, 61618)).is_empty());
-        assert_eq!(Protocol::parse("OpenWire"), Some(Protocol::Openwire));
     }
 }

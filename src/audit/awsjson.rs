@@ -6,34 +6,10 @@
 //! values (`EngineType`, `IpProtocol`) compare case-insensitively. A member
 //! of the wrong type is a located error, never silently ignored.
 
-use super::json::{self, JMember, JValue};
-use crate::diagnostics::{Code, Diagnostic};
-use crate::source::{SourceFile, SourceId, Span};
-
-/// An AWS CLI JSON file that is not valid JSON, or whose members do not
-/// have the types the AWS CLI gives them.
-pub const INVALID_AWS_JSON: Code = Code {
-    id: "MQA431",
-    name: "invalid-aws-json",
-};
-
-/// Inputs that contradict each other: two describe-broker outputs for
-/// different brokers, security groups that are none of the broker's, a
-/// configuration revision of another configuration.
-pub const CONFLICTING_INPUTS: Code = Code {
-    id: "MQA432",
-    name: "conflicting-inputs",
-};
-
-/// The broker's engine is not ActiveMQ: only the engine-independent rules
-/// ran.
-pub const ENGINE_NOT_AUDITED: Code = Code {
-    id: "MQA433",
-    name: "engine-not-audited",
-};
-
-/// The codes of this module.
-pub const CODES: &[Code] = &[INVALID_AWS_JSON, CONFLICTING_INPUTS, ENGINE_NOT_AUDITED];
+use super::json::{Member as JMember, Node as JValue, Value};
+use super::INVALID_AWS_OUTPUT as INVALID_AWS_JSON;
+use crate::diagnostics::Diagnostic;
+use crate::source::{SourceId, Span};
 
 /// A value read from JSON with the span of its member (name and value).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -185,49 +161,6 @@ pub struct SecurityGroups {
     pub groups: Vec<SecurityGroup>,
 }
 
-/// What an AWS CLI JSON text about a broker is.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AwsDoc {
-    Broker(Box<BrokerDescription>),
-    SecurityGroups(SecurityGroups),
-}
-
-/// Whether a JSON object is a `describe-broker` output.
-pub fn is_describe_broker(v: &JValue) -> bool {
-    v.member("BrokerId").is_some() && v.member("EngineType").is_some()
-}
-
-/// Whether a JSON object is a `describe-security-groups` output.
-pub fn is_describe_security_groups(v: &JValue) -> bool {
-    v.get("SecurityGroups")
-        .and_then(JValue::as_array)
-        .is_some_and(|gs| {
-            gs.iter()
-                .all(|g| g.is_object() && g.member("IpPermissions").is_some())
-        })
-        && !is_describe_broker(v)
-}
-
-/// Read a file that [`is_describe_broker`] or
-/// [`is_describe_security_groups`]; `Ok(None)` when it is neither.
-pub fn read(id: SourceId, file: &SourceFile) -> Result<Option<AwsDoc>, Vec<Diagnostic>> {
-    let v = json::parse(&file.text).map_err(|e| {
-        vec![Diagnostic::error(
-            INVALID_AWS_JSON,
-            format!("`{}` is not valid JSON: {}", file.name, e.message),
-        )
-        .primary(id, Span::new(e.at, e.at), "")
-        .help("give the output of `aws mq describe-broker` or `aws ec2 describe-security-groups` as the AWS CLI prints it (`--output json`)")]
-    })?;
-    if is_describe_broker(&v) {
-        return read_broker(id, &v).map(|b| Some(AwsDoc::Broker(Box::new(b))));
-    }
-    if is_describe_security_groups(&v) {
-        return read_security_groups(id, &v).map(|s| Some(AwsDoc::SecurityGroups(s)));
-    }
-    Ok(None)
-}
-
 struct Reader {
     id: SourceId,
     errors: Vec<Diagnostic>,
@@ -238,11 +171,7 @@ impl Reader {
         self.errors.push(
             Diagnostic::error(
                 INVALID_AWS_JSON,
-                format!(
-                    "`{}` is {}, expected {expected}",
-                    m.name,
-                    m.value.kind_name()
-                ),
+                format!("`{}` is {}, expected {expected}", m.name, m.value.kind()),
             )
             .primary(self.id, m.span(), format!("expected {expected}"))
             .help("give the JSON exactly as the AWS CLI prints it"),
@@ -256,7 +185,7 @@ impl Reader {
                 value: s.to_string(),
                 span: m.span(),
             }),
-            None if matches!(m.value.kind, json::JKind::Null) => None,
+            None if matches!(m.value.value, Value::Null) => None,
             None => {
                 self.wrong(m, "a string");
                 None
@@ -271,7 +200,7 @@ impl Reader {
                 value: b,
                 span: m.span(),
             }),
-            None if matches!(m.value.kind, json::JKind::Null) => None,
+            None if matches!(m.value.value, Value::Null) => None,
             None => {
                 self.wrong(m, "`true` or `false`");
                 None
@@ -281,12 +210,12 @@ impl Reader {
 
     fn integer(&mut self, obj: &JValue, name: &str) -> Option<At<i64>> {
         let m = obj.member(name)?;
-        match m.value.as_i64() {
+        match m.value.as_number().and_then(|n| n.parse::<i64>().ok()) {
             Some(n) => Some(At {
                 value: n,
                 span: m.span(),
             }),
-            None if matches!(m.value.kind, json::JKind::Null) => None,
+            None if matches!(m.value.value, Value::Null) => None,
             None => {
                 self.wrong(m, "an integer");
                 None
@@ -301,7 +230,7 @@ impl Reader {
         };
         match m.value.as_array() {
             Some(items) => items,
-            None if matches!(m.value.kind, json::JKind::Null) => &[],
+            None if matches!(m.value.value, Value::Null) => &[],
             None => {
                 self.wrong(m, "an array");
                 &[]
@@ -315,7 +244,7 @@ impl Reader {
         if m.value.is_object() {
             Some(m)
         } else {
-            if !matches!(m.value.kind, json::JKind::Null) {
+            if !matches!(m.value.value, Value::Null) {
                 self.wrong(m, "an object");
             }
             None
@@ -328,7 +257,7 @@ impl Reader {
                 INVALID_AWS_JSON,
                 format!(
                     "an entry of `{what}` is {}, expected an object",
-                    item.kind_name()
+                    item.kind()
                 ),
             )
             .primary(self.id, item.span, "expected an object")
@@ -345,7 +274,8 @@ impl Reader {
     }
 }
 
-fn read_broker(id: SourceId, v: &JValue) -> Result<BrokerDescription, Vec<Diagnostic>> {
+/// Read a `describe-broker` output (told by [`super::Kind::DescribeBroker`]).
+pub fn read_broker(id: SourceId, v: &JValue) -> Result<BrokerDescription, Vec<Diagnostic>> {
     let mut r = Reader {
         id,
         errors: Vec::new(),
@@ -395,7 +325,7 @@ fn read_broker(id: SourceId, v: &JValue) -> Result<BrokerDescription, Vec<Diagno
                     INVALID_AWS_JSON,
                     format!(
                         "an entry of `SecurityGroups` is {}, expected a group id",
-                        g.kind_name()
+                        g.kind()
                     ),
                 )
                 .primary(id, g.span, "expected a string such as \"sg-0123\""),
@@ -453,7 +383,8 @@ fn read_broker(id: SourceId, v: &JValue) -> Result<BrokerDescription, Vec<Diagno
     })
 }
 
-fn read_security_groups(id: SourceId, v: &JValue) -> Result<SecurityGroups, Vec<Diagnostic>> {
+/// Read a `describe-security-groups` output.
+pub fn read_security_groups(id: SourceId, v: &JValue) -> Result<SecurityGroups, Vec<Diagnostic>> {
     let mut r = Reader {
         id,
         errors: Vec::new(),
@@ -535,9 +466,23 @@ fn read_security_groups(id: SourceId, v: &JValue) -> Result<SecurityGroups, Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::SourceFile;
 
-    fn read_text(text: &str) -> Result<Option<AwsDoc>, Vec<Diagnostic>> {
-        read(SourceId(0), &SourceFile::new("f.json", text))
+    #[derive(Debug)]
+    enum Doc {
+        Broker(Box<BrokerDescription>),
+        SecurityGroups(SecurityGroups),
+    }
+
+    fn read_text(text: &str) -> Result<Option<Doc>, Vec<Diagnostic>> {
+        let v = super::super::json::parse(text).map_err(|_| Vec::new())?;
+        if v.get("BrokerId").is_some() {
+            return read_broker(SourceId(0), &v).map(|b| Some(Doc::Broker(Box::new(b))));
+        }
+        if v.get("SecurityGroups").is_some() {
+            return read_security_groups(SourceId(0), &v).map(|s| Some(Doc::SecurityGroups(s)));
+        }
+        Ok(None)
     }
 
     fn line(text: &str, span: Span) -> usize {
@@ -560,7 +505,7 @@ mod tests {
   "Configurations": {"Current": {"Id": "c-1", "Revision": 3}},
   "Users": [{"Username": "app"}]
 }"#;
-        let Ok(Some(AwsDoc::Broker(b))) = read_text(cli) else {
+        let Ok(Some(Doc::Broker(b))) = read_text(cli) else {
             panic!()
         };
         assert_eq!(b.id.value, "b-1234");
@@ -574,7 +519,7 @@ mod tests {
         assert_eq!(b.users[0].value, "app");
 
         let rest = r#"{"brokerId": "b-9", "engineType": "RABBITMQ", "publiclyAccessible": true}"#;
-        let Ok(Some(AwsDoc::Broker(b))) = read_text(rest) else {
+        let Ok(Some(Doc::Broker(b))) = read_text(rest) else {
             panic!()
         };
         assert_eq!(b.engine.value, Engine::RabbitMq);
@@ -597,7 +542,7 @@ mod tests {
         let errs = read_text(r#"{"BrokerId": "b", "EngineType": "Kafka"}"#).unwrap_err();
         assert!(errs[0].message.contains("Kafka"));
         assert!(read_text("{\"BrokerId\": ").is_err());
-        assert_eq!(read_text(r#"{"Other": 1}"#).unwrap(), None);
+        assert!(read_text(r#"{"Other": 1}"#).unwrap().is_none());
     }
 
     #[test]
@@ -612,7 +557,7 @@ mod tests {
   ],
   "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
 }]}"#;
-        let Ok(Some(AwsDoc::SecurityGroups(s))) = read_text(text) else {
+        let Ok(Some(Doc::SecurityGroups(s))) = read_text(text) else {
             panic!()
         };
         let g = &s.groups[0];

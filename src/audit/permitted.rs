@@ -15,9 +15,9 @@
 //! `transportConnector`, the authorization entries); the other elements'
 //! attributes are not checked.
 
+use super::xmltree::{self, Element};
 use crate::analysis::{finding, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::xml::config::{children_in, Element};
 use crate::xml::ConfigDoc;
 
 pub static META: RuleMeta = RuleMeta {
@@ -240,25 +240,23 @@ fn hint(local: &str) -> Option<&'static str> {
 
 /// Report what Amazon MQ would remove from `doc`'s broker.
 pub fn check(doc: &ConfigDoc, out: &mut Vec<Diagnostic>) {
-    let all = doc.all_elements();
-    let broker_start = doc.broker_span().start;
-    let Some(broker) = all.iter().position(|e| e.span.start == broker_start) else {
+    // the configuration reader checked the document; this cannot fail
+    let Ok(tree) = xmltree::parse(&doc.xml, Some(doc.broker_span())) else {
         return;
     };
-    let mut stack = vec![broker];
-    let mut found = Vec::new();
+    let mut stack = vec![0];
     while let Some(i) = stack.pop() {
-        let Some(e) = all.get(i) else { continue };
+        let Some(e) = tree.elements.get(i) else {
+            continue;
+        };
         if !PERMITTED_ELEMENTS.contains(&e.local.as_str()) {
             // the element goes, with everything inside it
-            found.push(element_finding(doc, e));
+            out.push(element_finding(doc, e));
             continue;
         }
-        attribute_findings(doc, e, &mut found);
-        let kids: Vec<usize> = children_in(&all, e).map(|(c, _)| c).collect();
-        stack.extend(kids.into_iter().rev());
+        attribute_findings(doc, e, out);
+        stack.extend(e.children.iter().rev());
     }
-    out.extend(found);
 }
 
 fn element_finding(doc: &ConfigDoc, e: &Element) -> Diagnostic {

@@ -1,6 +1,7 @@
 //! The command line: argument definitions and dispatch. Each command writes
 //! its product to `out` and everything else to `err`.
 
+mod audit;
 mod check;
 mod compile;
 mod config;
@@ -84,6 +85,8 @@ pub enum Command {
     Review(review::Args),
     /// List the analysis rules, or print one rule's documentation
     Rules(rules::Args),
+    /// Check a broker's files against the security practices (Amazon MQ or self-hosted)
+    Audit(audit::Args),
 }
 
 /// The streams a command writes to, and whether each is a colour terminal.
@@ -145,6 +148,7 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
         Command::Import(args) => import::run(args, io),
         Command::Review(args) => review::run(args, io),
         Command::Rules(args) => rules::run(args, io),
+        Command::Audit(args) => audit::run(args, io),
     };
     match result {
         Ok(status) => status,

@@ -235,17 +235,6 @@ impl ConfigDoc {
             })
     }
 
-    /// Every element of the document, built on each call (the skeleton in
-    /// [`ConfigDoc::elements`] keeps only where mqauthz usually looks):
-    /// index 0 is the root, `children` index into the vector, spans are
-    /// those of [`ConfigDoc::xml`].
-    pub fn all_elements(&self) -> Vec<Element> {
-        match self.elements.first() {
-            Some(root) => build_subtree(&self.xml, root.span, &[], usize::MAX),
-            None => Vec::new(),
-        }
-    }
-
     /// Register the decoded XML of an AWS JSON document as its own source so
     /// later diagnostics and entry locations point into it. Returns the file
     /// to register; call [`ConfigDoc::set_xml_source`] with its id.
