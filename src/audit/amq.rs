@@ -6,7 +6,7 @@
 use super::awsjson::{
     At, BrokerDescription, Engine, IngressRule, IpProtocol, SecurityGroup, SecurityGroups,
 };
-use super::versions::{self, Date, Rating, Version};
+use super::versions::{self, Date, Version};
 use super::Protocol;
 use super::{CONTRADICTORY_INPUT, ENGINE_NOT_AUDITED};
 use crate::analysis::{finding, RuleMeta};
@@ -538,12 +538,12 @@ fn check_engine_version(
             );
         }
     }
-    vulnerable_version_findings(who, version, Some((source, v.span)), out);
+    vulnerable_version_findings(&format!("of {who}"), version, Some((source, v.span)), out);
 }
 
 /// `known-vulnerable-version` for `version`: one finding per advisory,
 /// labelled at `at` when the version came from a file. `subject` says whose
-/// version it is (`broker b-1`, `` `--activemq-version` ``).
+/// version it is (`of broker b-1`, `` given by `--activemq-version` ``).
 pub fn vulnerable_version_findings(
     subject: &str,
     version: Version,
@@ -551,19 +551,17 @@ pub fn vulnerable_version_findings(
     out: &mut Vec<Diagnostic>,
 ) {
     for (adv, range) in versions::advisories_for(version) {
-        let severity = if adv.rating == Rating::Critical {
-            Severity::Error
+        let (severity, rated) = if adv.critical {
+            (Severity::Error, ", rated critical")
         } else {
-            Severity::Warning
+            (Severity::Warning, "")
         };
         let mut d = Diagnostic::new(
             KNOWN_VULNERABLE_VERSION.code,
             severity,
             format!(
-                "ActiveMQ {version} of {subject} is affected by {} ({}, rated {})",
-                adv.id,
-                adv.title,
-                adv.rating.as_str()
+                "ActiveMQ {version} {subject} is affected by {} ({}{rated})",
+                adv.id, adv.title,
             ),
         )
         .help(format!(
@@ -747,7 +745,7 @@ fn check_rule(
     let reach = if range.0 == range.1 {
         format!("port {}", port_list(&ports))
     } else {
-        format!("{what}, broker ports {} included", port_list(&ports))
+        format!("{what}, including broker ports {}", port_list(&ports))
     };
     // world-open-port
     if !ports.is_empty() {
@@ -770,7 +768,7 @@ fn check_rule(
             .help("admit only the clients' networks or security groups (`UserIdGroupPairs`)")
             .note("AWS security best practices 1 and 4 for Amazon MQ");
             if public {
-                d = d.note("the broker is publicly accessible: this port is open to the Internet");
+                d = d.note("the broker is publicly accessible: the Internet reaches these ports");
             }
             out.push(d);
         }
@@ -781,7 +779,7 @@ fn check_rule(
             finding(
                 &ALL_PORTS_OPEN,
                 format!(
-                    "{gname} admits {what}, which spans broker ports {}",
+                    "{gname} admits {what}, covering broker ports {}",
                     port_list(&ports)
                 ),
             )
@@ -802,14 +800,18 @@ fn check_rule(
             out.push(
                 finding(
                     &UNUSED_PROTOCOL_PORT,
-                    format!(
-                        "{gname} admits {}, of a protocol not in --protocols",
-                        if range.0 == range.1 {
-                            format!("port {}", port_list(&unused))
-                        } else {
-                            format!("{what}: {}", port_list(&unused))
-                        }
-                    ),
+                    if range.0 == range.1 {
+                        format!(
+                            "{gname} admits port {}, a protocol not in --protocols",
+                            port_list(&unused)
+                        )
+                    } else {
+                        format!(
+                            "{gname} admits {what}, including {}, whose protocol{} not in --protocols",
+                            port_list(&unused),
+                            if unused.len() == 1 { " is" } else { "s are" }
+                        )
+                    },
                 )
                 .primary(source, rule.ports_span(), "protocol not in use")
                 .help(format!(

@@ -22,7 +22,7 @@ pub fn audit_amazon_mq(inputs: &Inputs, opts: &Options, out: &mut Vec<Diagnostic
         .and_then(|(text, _)| Version::parse(text));
     if inputs.target != Target::AmazonMq {
         if let Some(v) = option_version {
-            amq::vulnerable_version_findings("`--activemq-version`", v, None, out);
+            amq::vulnerable_version_findings("given by `--activemq-version`", v, None, out);
         }
         return;
     }
@@ -67,7 +67,7 @@ pub fn audit_amazon_mq(inputs: &Inputs, opts: &Options, out: &mut Vec<Diagnostic
     if brokers.is_empty() {
         // no describe-broker: the version given is the broker's
         if let Some(v) = option_version {
-            amq::vulnerable_version_findings("`--activemq-version`", v, None, out);
+            amq::vulnerable_version_findings("given by `--activemq-version`", v, None, out);
         }
     }
     for (_, doc) in inputs.configs() {

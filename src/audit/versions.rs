@@ -50,24 +50,6 @@ pub const END_OF_SUPPORT: &[EndOfSupport] = &[
     },
 ];
 
-/// How the advisory rates itself: `Critical` findings are errors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rating {
-    Critical,
-    Important,
-    Moderate,
-}
-
-impl Rating {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rating::Critical => "critical",
-            Rating::Important => "important",
-            Rating::Moderate => "moderate",
-        }
-    }
-}
-
 /// Affected versions `from ..< fixed` of one release line.
 #[derive(Clone, Copy, Debug)]
 pub struct Affected {
@@ -83,7 +65,9 @@ pub struct Advisory {
     pub id: &'static str,
     /// What the flaw allows, in a few words.
     pub title: &'static str,
-    pub rating: Rating,
+    /// Whether the advisory rates the flaw critical: its findings are
+    /// errors, the others warnings.
+    pub critical: bool,
     pub affected: &'static [Affected],
     /// The advisory (ActiveMQ's own page, or the CVE record).
     pub source: &'static str,
@@ -107,7 +91,7 @@ pub const ADVISORIES: &[Advisory] = &[
     Advisory {
         id: "CVE-2023-46604",
         title: "remote code execution through OpenWire class deserialisation",
-        rating: Rating::Critical,
+        critical: true,
         affected: &[
             range(v(0, 0, 0), v(5, 15, 16)),
             range(v(5, 16, 0), v(5, 16, 7)),
@@ -120,7 +104,7 @@ pub const ADVISORIES: &[Advisory] = &[
     Advisory {
         id: "CVE-2022-41678",
         title: "authenticated remote code execution through Jolokia",
-        rating: Rating::Important,
+        critical: false,
         affected: &[
             range(v(0, 0, 0), v(5, 16, 6)),
             range(v(5, 17, 0), v(5, 17, 4)),
@@ -131,14 +115,14 @@ pub const ADVISORIES: &[Advisory] = &[
     Advisory {
         id: "CVE-2024-32114",
         title: "Jolokia and REST API (/api) of the web console not protected by authentication",
-        rating: Rating::Moderate,
+        critical: false,
         affected: &[range(v(6, 0, 0), v(6, 1, 2))],
         source: "https://www.cve.org/CVERecord?id=CVE-2024-32114",
     },
     Advisory {
         id: "CVE-2025-27533",
         title: "denial of service by excessive memory allocation while unmarshalling OpenWire",
-        rating: Rating::Moderate,
+        critical: false,
         affected: &[
             range(v(5, 16, 0), v(5, 16, 8)),
             range(v(5, 17, 0), v(5, 17, 7)),
@@ -151,7 +135,7 @@ pub const ADVISORIES: &[Advisory] = &[
     Advisory {
         id: "CVE-2016-3088",
         title: "arbitrary file upload and execution through the fileserver web application",
-        rating: Rating::Important,
+        critical: false,
         affected: &[range(v(5, 0, 0), v(5, 14, 0))],
         source: "https://www.cve.org/CVERecord?id=CVE-2016-3088",
     },

@@ -103,6 +103,8 @@ impl Args {
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let options = args.options()?;
+    // MQAUTHZ_TODAY, when set, must be a date (engine-version-unsupported)
+    crate::audit::versions::Date::today().map_err(Error::Usage)?;
     let mut sources = Sources::new();
     let found = audit::run(&args.paths, &options, &mut sources)?;
     write_diagnostics(io.out, args.format, &found, &sources, io.out_color)?;
