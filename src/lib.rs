@@ -10,10 +10,15 @@
 //! 4. [`analysis`]: assertions and the rule catalogue;
 //! 5. [`compile`] and [`xml`]: policy → map → `<authorizationPlugin>`, read
 //!    and merge broker configurations;
-//! 6. [`diff`], [`review`] and [`import`]: compare, render and recover policies;
+//! 6. [`diff`], [`review`], [`explain`] and [`import`]: compare, render,
+//!    answer questions and recover policies;
 //! 7. [`audit`]: the broker security practices, checked from broker files
 //!    (with [`membership`]: who holds which group);
 //! 8. [`cli`]: the command line.
+//!
+//! [`pipeline`] assembles the stages once for every command: load an input
+//! (a policy or a broker configuration, told by content), check it, compile
+//! it once; [`load`] reads files and runs the front end (stages 1–2).
 
 pub mod analysis;
 pub mod ast;
@@ -23,12 +28,14 @@ pub mod compile;
 pub mod diagnostics;
 pub mod diff;
 pub mod error;
+pub mod explain;
 pub mod fmt;
 pub mod fsutil;
 pub mod import;
 pub mod load;
 pub mod membership;
 pub mod model;
+pub mod pipeline;
 pub mod review;
 pub mod semantics;
 pub mod source;

@@ -151,7 +151,10 @@ fn audit_map(doc: &ConfigDoc, target: Target, opts: &Options, out: &mut Vec<Diag
     out.extend(
         analysis::run(&policy, &options)
             .into_iter()
-            .filter(|d| !NOT_FOR_MAPS.contains(&d.code.name)),
+            .filter(|d| !NOT_FOR_MAPS.contains(&d.code.name))
+            .map(|d| {
+                d.note("found on the authorization map of this configuration, read as a policy: each entry grants its groups their rights (`mqauthz import` prints that policy)")
+            }),
     );
 }
 

@@ -99,6 +99,7 @@ Reports an `<authenticationUser password="...">` whose password is a literal rat
 `activemq.xml` is copied, versioned and shown in reviews; a password written in it is read by
 everyone who reads the file. ActiveMQ's own documentation keeps passwords out of the file with
 placeholders and encrypted values. (The password is never printed by mqauthz.)
+Source: ActiveMQ, "Encrypted passwords" (https://activemq.apache.org/encrypted-passwords).
 
 ## Example
 ```xml
@@ -128,7 +129,8 @@ Reports the credentials ActiveMQ ships with or that are widely guessed: `admin`/
 ## Why is this bad?
 These pairs are in every scanner's word list. A broker or console reachable with them is open to
 anybody who tries: the web console's `admin`/`admin` gives full control of the broker, and the
-broker's `system`/`manager` every right the map gives its group.
+broker's `system`/`manager` every right the map gives its group. Source: CWE-1392, "Use of
+Default Credentials"; the pairs are those of ActiveMQ's shipped `conf/` files.
 
 ## Example
 ```
@@ -590,7 +592,7 @@ fn connector_rules(
         }
         let fix = match tls {
             Some(t) => format!(
-                "use `{t}://` with an `<sslContext>` (and port the clients' TLS port), or remove the connector"
+                "use `{t}://` with an `<sslContext>` and move the clients to its port, or remove the connector"
             ),
             None => "UDP has no TLS: remove the connector".to_string(),
         };
