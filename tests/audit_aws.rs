@@ -297,7 +297,24 @@ fn the_example_broker_as_documented() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    // docs/audit.md's worked example: the same broker, opened up
+    // docs/audit.md's worked example: the same broker, opened up; the
+    // document shows the concise output as it is
+    let args = [
+        "--format",
+        "concise",
+        "--protocols",
+        "openwire,console",
+        "examples/amazon-mq-broker/opened-up/",
+        "examples/amazon-mq-broker/configuration.json",
+    ];
+    let out = audit_with(TODAY, &args);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/audit.md"))
+        .expect("docs/audit.md");
+    assert!(doc.contains(&format!("mqauthz audit {}", args.join(" "))));
+    for line in text(&out.stdout).lines() {
+        assert!(doc.contains(line), "docs/audit.md lacks: {line}");
+    }
     insta::assert_snapshot!(
         "worked-example",
         transcript(
