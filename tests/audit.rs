@@ -313,6 +313,27 @@ fn a_configuration_revision_is_located_in_its_data() {
     );
     // amazon-mq: the self-hosted rules do not run
     assert!(!shown.contains("MQA401"), "{shown}");
+    // a revision whose XML has no broker is refused where it is, also in a folder
+    std::fs::write(
+        &path,
+        format!(
+            "{{\"Data\": \"{}\"}}",
+            base64::engine::general_purpose::STANDARD.encode("<beans/>")
+        ),
+    )
+    .expect("write");
+    let out = mqauthz(&[
+        "audit",
+        "--format",
+        "concise",
+        &dir.path().to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("error[MQA304]"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -500,4 +521,23 @@ fn sarif_and_standard_input() {
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("<stdin>:1:1: error[MQA401]"));
+}
+
+#[test]
+fn the_worked_example_in_docs_is_what_audit_prints() {
+    let docs = std::fs::read_to_string(root().join("docs/audit.md")).expect("docs/audit.md");
+    let command =
+        "$ mqauthz audit --protocols openwire --format concise examples/self-hosted/conf\n";
+    let start = docs.find(command).expect("the worked example") + command.len();
+    let shown = &docs[start..start + docs[start..].find("```").expect("end of block")];
+    let out = mqauthz(&[
+        "audit",
+        "--protocols",
+        "openwire",
+        "--format",
+        "concise",
+        "examples/self-hosted/conf",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), shown);
 }

@@ -261,6 +261,22 @@ struct Candidate {
 /// The files of `paths`: files as given, folders one level deep plus their
 /// `conf/`, known names and `*.json` only, sorted by name.
 fn discover(paths: &[String]) -> Result<Vec<Candidate>, Error> {
+    let found = discover_all(paths)?;
+    // a file reached twice (named and in a folder, or named twice) is read once
+    let mut seen = BTreeSet::new();
+    Ok(found
+        .into_iter()
+        .filter(|c| {
+            c.path == "-"
+                || seen.insert(
+                    std::fs::canonicalize(&c.path)
+                        .unwrap_or_else(|_| std::path::PathBuf::from(&c.path)),
+                )
+        })
+        .collect())
+}
+
+fn discover_all(paths: &[String]) -> Result<Vec<Candidate>, Error> {
     let mut out = Vec::new();
     for p in paths {
         if p != "-" && Path::new(p).is_dir() {
@@ -536,7 +552,7 @@ fn load_config(
                         .help("Jetty would not start the console with this file")]),
                 });
             }
-            if no_broker {
+            if no_broker && !is_json {
                 return Ok(Loaded::Unknown(
                     "XML without a `<broker>` element and without Jetty classes".into(),
                 ));
@@ -614,7 +630,9 @@ impl Inputs {
     }
 
     /// Who holds which group, from every input that says
-    /// (`simpleAuthenticationPlugin` users, describe-user, JAAS files).
+    /// (`simpleAuthenticationPlugin` users, describe-user, JAAS files). Its
+    /// locations are spans of the original texts, like every span during a
+    /// run: [`run`] moves findings onto the masked texts at the end.
     pub fn membership(&self) -> crate::membership::Membership {
         let mut m = crate::membership::Membership::default();
         for input in &self.items {
