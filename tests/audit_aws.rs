@@ -362,3 +362,35 @@ fn self_hosted_version_option() {
         );
     }
 }
+
+#[test]
+fn map_rules_use_the_broker_engine_version() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(FIXTURES)
+        .join("engine-version-map");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = |version: &str| {
+        for f in ["describe-broker.json", "configuration.json"] {
+            let t = std::fs::read_to_string(fixture.join(f))
+                .expect("fixture")
+                .replace("\"5.18\"", &format!("\"{version}\""));
+            std::fs::write(dir.path().join(f), t).expect("write");
+        }
+    };
+    let d = dir.path().to_str().expect("utf-8");
+    let advisory = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.push(d);
+        findings(TODAY, &all)
+            .0
+            .iter()
+            .any(|n| n.starts_with("advisory-access-missing"))
+    };
+    // before 6.2.7, advisories are created in the client's name: it needs admin
+    copy("5.18");
+    assert!(advisory(&[]));
+    copy("6.3");
+    assert!(!advisory(&[]));
+    // --activemq-version wins over the broker's version
+    assert!(advisory(&["--activemq-version", "5.18.4"]));
+}

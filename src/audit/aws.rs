@@ -74,3 +74,21 @@ pub fn audit_amazon_mq(inputs: &Inputs, opts: &Options, out: &mut Vec<Diagnostic
         super::permitted::check(doc, out);
     }
 }
+
+/// The engine version of the (first) ActiveMQ `describe-broker` given, for
+/// the version-dependent map rules when `--activemq-version` is not given.
+/// A minor-only version (`5.18`) counts as that minor's first release.
+pub fn broker_engine_version(inputs: &Inputs) -> Option<(String, crate::analysis::Version)> {
+    inputs.items.iter().find_map(|input| {
+        let Kind::DescribeBroker(node) = &input.kind else {
+            return None;
+        };
+        let b = read_broker(input.source, node).ok()?;
+        if b.engine.value != super::awsjson::Engine::ActiveMq {
+            return None;
+        }
+        let text = b.engine_version?.value;
+        let v = crate::analysis::Version::parse(&text).ok()?;
+        Some((text, v))
+    })
+}
