@@ -394,3 +394,47 @@ fn map_rules_use_the_broker_engine_version() {
     // --activemq-version wins over the broker's version
     assert!(advisory(&["--activemq-version", "5.18.4"]));
 }
+
+#[test]
+fn amazon_mq_rules_are_in_the_catalogue_and_cite_their_source() {
+    use mqauthz::analysis::registry::RULES;
+    use mqauthz::analysis::Scope;
+    let names = [
+        ("MQA412", "amazon-mq-removes-element", "developer guide"),
+        ("MQA420", "broker-publicly-accessible", "practice"),
+        ("MQA421", "world-open-port", "practices 1 and 4"),
+        ("MQA422", "unused-protocol-port", "practice 4"),
+        ("MQA423", "all-ports-open", "practice 4"),
+        ("MQA424", "security-group-not-found", "practice 4"),
+        ("MQA425", "audit-log-disabled", "security hub control mq.2"),
+        (
+            "MQA426",
+            "auto-minor-upgrade-disabled",
+            "security hub control mq.3",
+        ),
+        (
+            "MQA427",
+            "engine-version-unsupported",
+            "https://docs.aws.amazon.com/amazon-mq/",
+        ),
+        ("MQA428", "known-vulnerable-version", "cve-2023-46604"),
+    ];
+    for (id, name, cites) in names {
+        let rule = RULES
+            .iter()
+            .find(|r| r.meta().code.id == id)
+            .unwrap_or_else(|| panic!("{id} is not in the catalogue"));
+        let m = rule.meta();
+        assert_eq!(m.code.name, name);
+        assert_eq!(rule.scope(), Scope::Audit, "{name}");
+        assert!(
+            m.docs.to_ascii_lowercase().contains(cites),
+            "{name} does not cite `{cites}`"
+        );
+        let out = Command::new(env!("CARGO_BIN_EXE_mqauthz"))
+            .args(["rules", name])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0), "{name}");
+    }
+}
