@@ -541,3 +541,27 @@ fn the_worked_example_in_docs_is_what_audit_prints() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stdout), shown);
 }
+
+#[test]
+fn the_hostile_corpus_never_crashes_audit() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/corpus"))
+        .expect("corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in files {
+        let out = mqauthz(&["audit", "--format", "json", &f.to_string_lossy()]);
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0..=2)),
+            "{}: exit {code:?}\n{}",
+            f.display(),
+            text(&out.stderr)
+        );
+        assert!(!text(&out.stderr).contains("panicked"), "{}", f.display());
+        if code != Some(2) {
+            let _: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        }
+    }
+}
