@@ -406,11 +406,11 @@ fn amazon_mq_rules_are_in_the_catalogue_and_cite_their_source() {
         ("MQA422", "unused-protocol-port", "practice 4"),
         ("MQA423", "all-ports-open", "practice 4"),
         ("MQA424", "security-group-not-found", "practice 4"),
-        ("MQA425", "audit-log-disabled", "security hub control mq.2"),
+        ("MQA425", "audit-log-disabled", "mq.2"),
         (
             "MQA426",
             "auto-minor-upgrade-disabled",
-            "security hub control mq.3",
+            "mq.3",
         ),
         (
             "MQA427",
