@@ -407,11 +407,7 @@ fn amazon_mq_rules_are_in_the_catalogue_and_cite_their_source() {
         ("MQA423", "all-ports-open", "practice 4"),
         ("MQA424", "security-group-not-found", "practice 4"),
         ("MQA425", "audit-log-disabled", "mq.2"),
-        (
-            "MQA426",
-            "auto-minor-upgrade-disabled",
-            "mq.3",
-        ),
+        ("MQA426", "auto-minor-upgrade-disabled", "mq.3"),
         (
             "MQA427",
             "engine-version-unsupported",
@@ -437,4 +433,41 @@ fn amazon_mq_rules_are_in_the_catalogue_and_cite_their_source() {
             .expect("run");
         assert_eq!(out.status.code(), Some(0), "{name}");
     }
+}
+
+#[test]
+fn truncated_and_mangled_aws_json_never_crashes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/amazon-mq-broker");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["describe-broker.json", "security-groups.json"] {
+        let original = std::fs::read_to_string(root.join(f)).expect("example");
+        let mut variants: Vec<String> = (1..original.len())
+            .step_by(97)
+            .filter(|&i| original.is_char_boundary(i))
+            .map(|i| original[..i].to_string())
+            .collect();
+        // values of the wrong kind where the AWS CLI writes others
+        variants.push(original.replace("true", "\"yes\""));
+        variants.push(original.replace("false", "null"));
+        variants.push(original.replace(": 61617", ": \"61617\""));
+        variants.push(original.replace(": 8162", ": -5"));
+        variants.push(original.replace("\"sg-0a1b2c3d4e5f60718\"", "17"));
+        variants.push(original.replace("\"Users\": [", "\"Users\": [3, "));
+        for v in variants {
+            let p = dir.path().join(f);
+            std::fs::write(&p, &v).expect("write");
+            let out = audit_with(TODAY, &[p.to_str().expect("utf-8")]);
+            let code = out.status.code();
+            assert!(
+                matches!(code, Some(0..=2)),
+                "{code:?} on\n{v}\n{}",
+                text_of(&out)
+            );
+            assert!(!text(&out.stderr).contains("panicked"), "{}", text_of(&out));
+        }
+    }
+}
+
+fn text_of(out: &Output) -> String {
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
 }

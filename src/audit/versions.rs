@@ -119,6 +119,8 @@ pub const ADVISORIES: &[Advisory] = &[
         affected: &[range(v(6, 0, 0), v(6, 1, 2))],
         source: "https://www.cve.org/CVERecord?id=CVE-2024-32114",
     },
+    // The advisory's list of affected versions starts the 5.16 line at
+    // 5.16.0 (its prose says "before 5.16.8"); the list is what is encoded.
     Advisory {
         id: "CVE-2025-27533",
         title: "denial of service by excessive memory allocation while unmarshalling OpenWire",
