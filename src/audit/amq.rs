@@ -651,7 +651,27 @@ fn check_broker_groups(
             None => missing.push(want),
         }
     }
-    if found == 0 && !b.security_groups.is_empty() {
+    if b.security_groups.is_empty() {
+        let mut d = Diagnostic::error(
+            CONTRADICTORY_INPUT,
+            format!(
+                "{} lists no security groups, but describe-security-groups output was given",
+                broker_label(b)
+            ),
+        );
+        d = match &b.security_groups_member {
+            Some(span) => d.primary(b.source, *span, "no groups"),
+            None => d.primary(b.source, b.id.span, "no `SecurityGroups`"),
+        };
+        for sgs in &inputs.security_groups {
+            d = d.secondary(sgs.source, sgs.span, "");
+        }
+        out.push(d.help(
+            "give the describe-broker output as the AWS CLI prints it (with `SecurityGroups`), or leave the security groups out",
+        ));
+        return;
+    }
+    if found == 0 {
         let mut d = Diagnostic::error(
             CONTRADICTORY_INPUT,
             format!(
@@ -982,6 +1002,18 @@ mod tests {
             run(&[&two], &[&other], &opts(None)),
             ["contradictory-input:error"]
         );
+    }
+
+    #[test]
+    fn groups_given_for_a_broker_that_lists_none() {
+        let none = broker(&GOOD.replace("\"SecurityGroups\": [\"sg-1\"]", "\"Tags\": {}"));
+        assert!(none.security_groups.is_empty());
+        let s = groups(r#"{"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": []}]}"#);
+        assert_eq!(
+            run(&[&none], &[&s], &opts(None)),
+            ["contradictory-input:error"]
+        );
+        assert_eq!(run(&[&none], &[], &opts(None)), Vec::<String>::new());
     }
 
     #[test]
