@@ -720,6 +720,41 @@ mod tests {
         assert!(!is_all_interfaces("127.0.0.1"));
     }
 
+    fn doc(plugins: &str, broker_attrs: &str) -> ConfigDoc {
+        let text = format!(
+            "<broker xmlns=\"http://activemq.apache.org/schema/core\"{broker_attrs}>{plugins}</broker>"
+        );
+        ConfigDoc::parse(
+            crate::source::SourceId(0),
+            &crate::source::SourceFile::new("activemq.xml", text),
+        )
+        .expect("parses")
+    }
+
+    #[test]
+    fn authentication_plugins() {
+        let found = |plugins: &str| authentication_plugin(&doc(plugins, "")).map(|p| p.name);
+        assert_eq!(
+            found("<plugins><jaasDualAuthenticationPlugin configuration=\"a\"/></plugins>"),
+            Some("jaasDualAuthenticationPlugin".to_string())
+        );
+        assert_eq!(
+            found("<plugins><bean xmlns=\"http://www.springframework.org/schema/beans\" class=\"org.apache.activemq.security.SimpleAuthenticationPlugin\"/></plugins>"),
+            Some("org.apache.activemq.security.SimpleAuthenticationPlugin".to_string())
+        );
+        assert_eq!(
+            found("<plugins><!-- <simpleAuthenticationPlugin/> --></plugins>"),
+            None
+        );
+        assert_eq!(found("<plugins><authorizationPlugin/></plugins>"), None);
+        assert_eq!(found(""), None);
+        assert!(matches!(
+            authentication(&doc("", " plugins=\"#p\"")),
+            Authentication::Unknown(_)
+        ));
+        assert_eq!(authentication(&doc("", "")), Authentication::None);
+    }
+
     #[test]
     fn schemes_to_protocols() {
         assert_eq!(scheme_protocols("nio+ssl"), &[Protocol::Openwire]);
