@@ -160,7 +160,8 @@ pub const PERMITTED_ELEMENTS: &[&str] = &[
 ];
 
 /// Permitted attributes of the elements whose attributes are checked
-/// (permitted-attributes.html). Namespace declarations are always kept.
+/// (permitted-attributes.html). Namespace declarations and `xsi:`
+/// attributes are not settings and are not reported.
 pub const PERMITTED_ATTRIBUTES: &[(&str, &[&str])] = &[
     (
         "broker",
@@ -280,8 +281,10 @@ fn attribute_findings(doc: &ConfigDoc, e: &Element, out: &mut Vec<Diagnostic>) {
         return;
     };
     for a in &e.attrs {
+        // namespace declarations and XML Schema hints are not settings
         if a.name == "xmlns"
             || a.name.starts_with("xmlns:")
+            || a.name.starts_with("xsi:")
             || permitted.contains(&a.local.as_str())
         {
             continue;
@@ -353,7 +356,7 @@ mod tests {
 
     #[test]
     fn removed_elements_and_attributes() {
-        let xml = r#"<broker xmlns="http://activemq.apache.org/schema/core" useJmx="true">
+        let xml = r#"<broker xmlns="http://activemq.apache.org/schema/core" useJmx="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="x y">
   <managementContext><managementContext createConnector="true"/></managementContext>
   <plugins>
     <simpleAuthenticationPlugin><users><authenticationUser username="a" password="b" groups="g"/></users></simpleAuthenticationPlugin>
