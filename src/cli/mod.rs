@@ -4,10 +4,12 @@
 mod audit;
 mod check;
 mod compile;
+mod completions;
 mod diff;
 mod explain;
 mod fmt;
 mod import;
+mod man;
 mod review;
 mod rules;
 
@@ -87,6 +89,10 @@ pub enum Command {
     Rules(rules::Args),
     /// Check a broker's files against the security practices (Amazon MQ or self-hosted)
     Audit(audit::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(completions::Args),
+    /// Print or write the manual pages
+    Man(man::Args),
 }
 
 /// The streams a command writes to, and whether each is a colour terminal.
@@ -149,6 +155,8 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
         Command::Review(args) => review::run(args, io),
         Command::Rules(args) => rules::run(args, io),
         Command::Audit(args) => audit::run(args, io),
+        Command::Completions(args) => completions::run(args, io),
+        Command::Man(args) => man::run(args, io),
     };
     match result {
         Ok(status) => status,
