@@ -71,7 +71,8 @@ impl LintArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Policy files to check (`-` reads standard input)
+    /// Policy files to check, or folders to search for `*.mqa` files
+    /// (respecting .gitignore); `-` reads standard input
     #[arg(required = true, value_name = "POLICY")]
     policies: Vec<String>,
     /// Output format
@@ -90,7 +91,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         options.broker = facts;
         all.extend(diagnostics);
     }
-    for path in &args.policies {
+    let policies = crate::fsutil::policy_files(&args.policies)?;
+    for path in &policies {
         let diagnostics =
             pipeline::analyse(&mut sources, path, &options, Goal::Findings)?.diagnostics;
         if all.is_empty() {
@@ -100,6 +102,10 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         }
     }
     let all = super::sorted(all);
-    write_diagnostics(io.out, args.format, &all, &sources, io.out_color)?;
+    let closing = super::Closing {
+        files: policies.len(),
+        deny_warnings: args.lint.deny_warnings,
+    };
+    write_diagnostics(io.out, args.format, &all, &sources, io.out_color, closing)?;
     Ok(status_of(&all, args.lint.deny_warnings))
 }
