@@ -233,6 +233,8 @@ pub struct Inputs {
     pub target: Target,
     /// The passwords masked in the registered texts.
     pub masks: Masks,
+    /// How many files were read, malformed ones included.
+    pub files: usize,
 }
 
 /// The kinds, for the message refusing an input that is none of them.
@@ -576,7 +578,9 @@ impl Inputs {
         let mut masks = Masks::default();
         let mut items = Vec::new();
         let mut stdin_seen = false;
-        for candidate in discover(paths)? {
+        let candidates = discover(paths)?;
+        let files = candidates.len();
+        for candidate in candidates {
             if candidate.path == "-" {
                 if stdin_seen {
                     return Err(Error::Usage(
@@ -602,6 +606,7 @@ impl Inputs {
             items,
             target,
             masks,
+            files,
         })
     }
 
@@ -650,13 +655,18 @@ impl Inputs {
     }
 }
 
-/// Run an audit over `paths`. The findings are sorted, located on the
-/// registered (masked) texts, with severity overrides applied.
-pub fn run(
-    paths: &[String],
-    options: &Options,
-    sources: &mut Sources,
-) -> Result<Vec<Diagnostic>, Error> {
+/// What an audit found.
+#[derive(Debug)]
+pub struct Report {
+    /// The findings, sorted, located on the registered (masked) texts, with
+    /// severity overrides applied.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were read.
+    pub files: usize,
+}
+
+/// Run an audit over `paths`.
+pub fn run(paths: &[String], options: &Options, sources: &mut Sources) -> Result<Report, Error> {
     let mut out = Vec::new();
     let inputs = Inputs::load(paths, options.target, sources, &mut out)?;
     // describe-user inputs are checked once, here
@@ -679,7 +689,10 @@ pub fn run(
     apply_overrides(&mut out, &options.overrides);
     inputs.masks.apply(&mut out);
     crate::diagnostics::sort(&mut out);
-    Ok(out)
+    Ok(Report {
+        diagnostics: out,
+        files: inputs.files,
+    })
 }
 
 /// Turn rules off or change their severity, by rule name.

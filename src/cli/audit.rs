@@ -106,16 +106,11 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     crate::audit::versions::Date::today().map_err(Error::Usage)?;
     let mut sources = Sources::new();
     let found = audit::run(&args.paths, &options, &mut sources)?;
-    // the files read: every registered source but the XML decoded from a
-    // configuration revision's `Data`
-    let files = (0..)
-        .map_while(|i| sources.get(crate::source::SourceId(i)))
-        .filter(|f| !f.name.ends_with("#Data"))
-        .count();
     let closing = super::Closing {
-        files,
+        files: found.files,
         deny_warnings: args.deny_warnings,
     };
+    let found = found.diagnostics;
     write_diagnostics(io.out, args.format, &found, &sources, io.out_color, closing)?;
     Ok(status_of(&found, args.deny_warnings))
 }
