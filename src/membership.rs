@@ -152,7 +152,12 @@ impl Membership {
             }
         }
         let Some(plugins) = doc.plugins else { return };
-        for (_, p) in doc.children(plugins) {
+        for (_, p) in doc
+            .element(plugins)
+            .children
+            .iter()
+            .map(|&c| (c, doc.element(c)))
+        {
             if p.local != "simpleAuthenticationPlugin" {
                 continue;
             }

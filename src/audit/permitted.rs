@@ -242,7 +242,7 @@ fn hint(local: &str) -> Option<&'static str> {
 /// Report what Amazon MQ would remove from `doc`'s broker.
 pub fn check(doc: &ConfigDoc, out: &mut Vec<Diagnostic>) {
     // the configuration reader checked the document; this cannot fail
-    let Ok(tree) = xmltree::parse(&doc.xml, Some(doc.broker_span())) else {
+    let Ok(tree) = xmltree::parse(&doc.xml, Some(doc.broker_element().span)) else {
         return;
     };
     let mut stack = vec![0];

@@ -281,7 +281,12 @@ pub fn authentication(doc: &ConfigDoc) -> Authentication {
     let Some(plugins) = doc.plugins else {
         return Authentication::None;
     };
-    for (_, e) in doc.children(plugins) {
+    for (_, e) in doc
+        .element(plugins)
+        .children
+        .iter()
+        .map(|&c| (c, doc.element(c)))
+    {
         if AUTHENTICATION_PLUGINS.contains(&e.local.as_str()) {
             return Authentication::Plugin(AuthenticationPlugin {
                 name: e.local.clone(),
@@ -383,7 +388,7 @@ fn broker_rules(doc: &ConfigDoc, opts: &Options, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let Ok(tree) = xmltree::parse(&doc.xml, Some(doc.broker_span())) else {
+    let Ok(tree) = xmltree::parse(&doc.xml, Some(doc.broker_element().span)) else {
         return;
     };
     users_rules(doc, &tree, out);
