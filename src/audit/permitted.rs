@@ -15,9 +15,9 @@
 //! `transportConnector`, the authorization entries); the other elements'
 //! attributes are not checked.
 
-use crate::xml::config::Element;
 use crate::analysis::{finding, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::xml::config::Element;
 use crate::xml::ConfigDoc;
 
 pub static META: RuleMeta = RuleMeta {
