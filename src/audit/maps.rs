@@ -3,7 +3,7 @@
 //! located at the `authorizationEntry` in the configuration.
 
 use super::{Inputs, Options, Target, MAP_NOT_ANALYSED};
-use crate::analysis::{self, BrokerFacts, RuleMeta, Version};
+use crate::analysis::{self, RuleMeta, Version};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Grant, Group, Policy, PrincipalRef, RightRef, TargetKind, Who};
 use crate::semantics::{Acl, AuthzMap, DestKind, Right, RightSet, EVERYONE};
@@ -77,6 +77,21 @@ fn plugins_or_broker(doc: &ConfigDoc) -> (SourceId, Span, &'static str) {
 
 /// MQA403 and the map-level rules on every configuration.
 pub fn audit_maps(inputs: &Inputs, opts: &Options, out: &mut Vec<Diagnostic>) {
+    // without --activemq-version, the version of the describe-broker given
+    let with_broker;
+    let opts = match (
+        &opts.activemq_version,
+        super::aws::broker_engine_version(inputs),
+    ) {
+        (None, Some(v)) => {
+            with_broker = Options {
+                activemq_version: Some(v),
+                ..opts.clone()
+            };
+            &with_broker
+        }
+        _ => opts,
+    };
     // the membership rules run on each map when users were given
     let members = inputs.membership();
     let members = (!members.is_empty()).then(|| std::sync::Arc::new(members));
@@ -146,15 +161,7 @@ fn audit_map(
             Target::AmazonMq => analysis::Target::AmazonMq,
             Target::SelfHosted => analysis::Target::Activemq,
         },
-        broker: BrokerFacts {
-            advisory_support: doc.facts().advisory_support_enabled,
-            destinations: doc
-                .facts()
-                .destinations
-                .iter()
-                .map(|d| (d.kind, d.name.clone()))
-                .collect(),
-        },
+        broker: crate::pipeline::facts_of(doc),
         overrides: opts.overrides.clone(),
         members: members.cloned(),
     };

@@ -32,21 +32,24 @@
 //!
 //! [`AuditRule`]: crate::analysis::AuditRule
 
+pub mod amq;
 pub mod aws;
+pub mod awsjson;
 pub mod jetty;
 pub mod json;
 pub mod maps;
 pub mod mask;
+pub mod permitted;
 pub mod properties;
 pub mod selfhosted;
-pub mod xmltree;
+pub mod versions;
 
 use crate::analysis::Version;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::error::Error;
 use crate::load;
 use crate::source::{SourceFile, SourceId, Sources, Span};
-use crate::xml::{ConfigDoc, ConfigFormat};
+use crate::xml::{ConfigDoc, ConfigFormat, Document};
 use mask::Masks;
 use properties::{PropertiesKind, Property};
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,12 +83,20 @@ pub const MAP_NOT_ANALYSED: Code = Code {
     name: "map-not-analysed",
 };
 
+/// A note: the broker's engine is RabbitMQ; only the rules that apply to
+/// it ran.
+pub const ENGINE_NOT_AUDITED: Code = Code {
+    id: "MQA434",
+    name: "engine-not-audited",
+};
+
 /// The codes of audit that are not rules, for the catalogue.
 pub const CODES: &[Code] = &[
     MALFORMED_INPUT,
     INVALID_AWS_OUTPUT,
     CONTRADICTORY_INPUT,
     MAP_NOT_ANALYSED,
+    ENGINE_NOT_AUDITED,
 ];
 
 /// The kind of broker audited.
@@ -191,7 +202,7 @@ pub enum Kind {
     /// A broker configuration XML (Spring `<beans>` or Amazon MQ `<broker>`).
     BrokerXml(Box<ConfigDoc>),
     /// The console's `jetty.xml`.
-    JettyXml(xmltree::Tree),
+    JettyXml(Document),
     /// A `.properties` file (or `jmx.password`), told by its file name.
     Properties {
         kind: PropertiesKind,
@@ -336,7 +347,7 @@ enum Loaded {
 /// name ends in `password` (`password`, `keyStorePassword`, ...) and the
 /// `value` of a `<property name="...password">`, unless a `${...}`
 /// placeholder.
-fn xml_password_spans(tree: &xmltree::Tree) -> Vec<Span> {
+fn xml_password_spans(tree: &Document) -> Vec<Span> {
     let is_secret = |name: &str| name.to_ascii_lowercase().ends_with("password");
     let literal = |v: &str| !(v.starts_with("${") && v.ends_with('}'));
     let mut out = Vec::new();
@@ -346,8 +357,8 @@ fn xml_password_spans(tree: &xmltree::Tree) -> Vec<Span> {
                 out.push(a.value_span);
             }
         }
-        if e.local == "property" && e.attr_value("name").is_some_and(is_secret) {
-            if let Some(v) = e.attr("value").filter(|v| literal(&v.value)) {
+        if e.local == "property" && e.local_attr_value("name").is_some_and(is_secret) {
+            if let Some(v) = e.local_attr("value").filter(|v| literal(&v.value)) {
                 out.push(v.value_span);
             }
         }
@@ -496,7 +507,7 @@ fn load_config(
         .trim_start()
         .starts_with(['{', '[']);
     let xml_secrets = |xml: &str| {
-        xmltree::parse(xml, None)
+        crate::xml::parse_document(SourceId(0), xml)
             .map(|t| xml_password_spans(&t))
             .unwrap_or_default()
     };
@@ -530,16 +541,15 @@ fn load_config(
         Err(diagnostics) => {
             let no_broker = diagnostics.iter().all(|d| d.code == crate::xml::NO_BROKER);
             if no_broker && !is_json && text.contains("org.eclipse.jetty") {
-                return Ok(match xmltree::parse(&text, None) {
+                // well-formed and safe: the configuration reader read it all
+                return Ok(match crate::xml::parse_document(id, &text) {
                     Ok(tree) => Loaded::Input(Input {
                         path: name,
                         source: id,
                         text,
                         kind: Kind::JettyXml(tree),
                     }),
-                    Err(e) => Loaded::Refused(vec![Diagnostic::error(MALFORMED_INPUT, e.message)
-                        .primary(id, e.span, "here")
-                        .help("Jetty would not start the console with this file")]),
+                    Err(d) => Loaded::Refused(d),
                 });
             }
             if no_broker && !is_json {
@@ -607,7 +617,7 @@ impl Inputs {
     }
 
     /// The `jetty.xml` inputs.
-    pub fn jetty(&self) -> impl Iterator<Item = (&Input, &xmltree::Tree)> {
+    pub fn jetty(&self) -> impl Iterator<Item = (&Input, &Document)> {
         self.items.iter().filter_map(|i| match &i.kind {
             Kind::JettyXml(tree) => Some((i, tree)),
             _ => None,
