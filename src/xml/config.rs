@@ -238,6 +238,29 @@ impl ConfigDoc {
         self.other_map.map(|i| self.elements[i].span)
     }
 
+    /// The map of the authorization plugin when it is defined in a form
+    /// mqauthz does not read: a `map="#id"` reference, a `<bean>` (an
+    /// `LDAPAuthorizationMap`, a `DefaultAuthorizationMap`...), a
+    /// `<ref bean=...>`, or another map element (LDAP, simple map). Gives
+    /// where it is and a description naming it.
+    pub fn unreadable_map(&self) -> Option<(Span, String)> {
+        let tree = self.plugin_elements();
+        let plugin = tree.first()?;
+        if let Some(a) = plugin.attrs.iter().find(|a| a.local == "map") {
+            return Some((a.span, format!("a bean reference `map=\"{}\"`", a.value)));
+        }
+        let mut found = None;
+        for (_, m) in children_in(tree, plugin).filter(|(_, e)| e.local == "map") {
+            for (_, c) in children_in(tree, m) {
+                if c.is_amq("authorizationMap") {
+                    continue;
+                }
+                found = Some((c.start_tag, describe_map_element(c)));
+            }
+        }
+        found
+    }
+
     /// Whether the document is AWS CLI JSON.
     pub fn is_json(&self) -> bool {
         matches!(self.format, ConfigFormat::AwsJson(_))
@@ -399,6 +422,22 @@ pub(super) fn root_format(doc: &ConfigDoc) -> ConfigFormat {
         ConfigFormat::Spring
     } else {
         ConfigFormat::OtherRoot
+    }
+}
+
+/// How a map element mqauthz does not read is named in messages.
+pub(crate) fn describe_map_element(e: &Element) -> String {
+    let attr = |n: &str| e.attrs.iter().find(|a| a.local == n).map(|a| a.value.as_str());
+    match e.local.as_str() {
+        "bean" => match attr("class") {
+            Some(class) => format!("a `<{}>` of class `{class}`", e.name),
+            None => format!("a `<{}>` without a class", e.name),
+        },
+        "ref" => match attr("bean").or_else(|| attr("local")) {
+            Some(id) => format!("a reference `<{}>` to the bean `{id}`", e.name),
+            None => format!("a reference `<{}>`", e.name),
+        },
+        _ => format!("`<{}>`", e.name),
     }
 }
 

@@ -145,9 +145,15 @@ impl<'a> Reader<'a> {
     fn plugin(&mut self, plugin: &Element) -> Option<AuthzMap> {
         for a in &plugin.attrs {
             if a.local == "map" {
-                self.unsupported(
+                self.report(
+                    UNSUPPORTED_AUTHORIZATION_MAP,
+                    Severity::Error,
                     a.span,
-                    format!("the map is a bean reference `{}`", a.value),
+                    format!(
+                        "the map is a bean reference `{}`, a form mqauthz does not read",
+                        a.value
+                    ),
+                    "defined elsewhere; mqauthz cannot see it",
                     "write the map inline as `<map><authorizationMap>...</authorizationMap></map>`",
                 );
                 return None;
@@ -179,6 +185,18 @@ impl<'a> Reader<'a> {
                         format!("the plugin uses `<{}>`, which mqauthz cannot model", m.name),
                         "its rules live outside this file (LDAP) or in another format; only `authorizationMap` can be checked and merged",
                         "mqauthz reads only `<authorizationMap>`",
+                    );
+                } else if matches!(m.local.as_str(), "bean" | "ref") {
+                    self.report(
+                        UNSUPPORTED_AUTHORIZATION_MAP,
+                        Severity::Error,
+                        m.start_tag,
+                        format!(
+                            "the map is {}, a form mqauthz does not read",
+                            super::config::describe_map_element(m)
+                        ),
+                        "a Spring bean: mqauthz cannot tell what it grants",
+                        "write the map as `<authorizationMap>` to check it with mqauthz",
                     );
                 } else {
                     self.unknown_child(m, "map");
@@ -609,9 +627,22 @@ mod tests {
         assert!(map.is_none());
         assert_eq!(codes(&diags), vec!["unsupported-authorization-map"]);
         let d = doc(r##"<authorizationPlugin map="#m"/>"##);
-        assert_eq!(codes(&read_map(&d).1), vec!["unsupported-construct"]);
+        assert_eq!(codes(&read_map(&d).1), vec!["unsupported-authorization-map"]);
+        for map in [
+            r##"<bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.security.LDAPAuthorizationMap"/>"##,
+            r##"<b:ref xmlns:b="http://www.springframework.org/schema/beans" bean="m"/>"##,
+        ] {
+            let d = doc(&format!(
+                "<authorizationPlugin><map>{map}</map></authorizationPlugin>"
+            ));
+            let (m, diags) = read_map(&d);
+            assert!(m.is_none());
+            assert_eq!(codes(&diags), vec!["unsupported-authorization-map"]);
+            assert!(d.unreadable_map().is_some(), "{map}");
+        }
         let d =
             doc(r##"<authorizationPlugin><map><authorizationMap/></map></authorizationPlugin>"##);
+        assert!(d.unreadable_map().is_none());
         let (map, diags) = read_map(&d);
         assert!(map.is_some());
         assert_eq!(codes(&diags), vec!["invalid-authorization-map"]);
