@@ -34,6 +34,9 @@ pub enum ConfigFormat {
     AmazonMq,
     /// Any other root element holding the `<broker>`.
     OtherRoot,
+    /// A bare `<authorizationPlugin>` as `compile -o` writes it: read as
+    /// the plugin of a broker that has no other settings.
+    Fragment,
     /// AWS CLI JSON with the XML base64-encoded in `Data`.
     AwsJson(AwsJson),
 }
@@ -308,7 +311,11 @@ impl ConfigDoc {
         let brokers: Vec<usize> = (0..elements.len())
             .filter(|&i| elements[i].is_amq("broker"))
             .collect();
+        let fragment = elements
+            .first()
+            .is_some_and(|r| r.is_amq("authorizationPlugin"));
         let broker = match brokers.as_slice() {
+            [] if fragment => 0,
             [] => {
                 let mut d = Diagnostic::error(
                     NO_BROKER,
@@ -416,7 +423,9 @@ impl ConfigDoc {
 }
 
 pub(super) fn root_format(doc: &ConfigDoc) -> ConfigFormat {
-    if doc.broker == 0 {
+    if doc.broker_element().is_amq("authorizationPlugin") {
+        ConfigFormat::Fragment
+    } else if doc.broker == 0 {
         ConfigFormat::AmazonMq
     } else if doc.elements.first().is_some_and(|r| r.local == "beans") {
         ConfigFormat::Spring
@@ -510,6 +519,20 @@ mod tests {
         assert_eq!(doc.line_end, "\r\n");
         assert_eq!(doc.indent_unit, "\t");
         assert!(doc.authorization_plugin.is_some());
+    }
+
+    #[test]
+    fn fragment_as_compile_writes_it() {
+        for text in [
+            "<authorizationPlugin>\n  <map><authorizationMap/></map>\n</authorizationPlugin>\n",
+            "<?xml version=\"1.0\"?><!-- c --><authorizationPlugin xmlns=\"http://activemq.apache.org/schema/core\"/>",
+        ] {
+            let doc = parse(text).expect("parses");
+            assert_eq!(doc.format, ConfigFormat::Fragment);
+            assert_eq!(doc.authorization_plugin, Some(0));
+        }
+        assert_eq!(code("<authorizationPlugin xmlns=\"urn:x\"/>"), "no-broker");
+        assert_eq!(code("<authorizationPluginX/>"), "no-broker");
     }
 
     #[test]

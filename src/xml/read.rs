@@ -53,7 +53,7 @@ pub fn read(doc: &ConfigDoc) -> ReadResult {
     if let Some(p) = doc.authorization_plugin {
         let el = doc.element(p);
         let in_plugins = el.parent.is_some_and(|q| doc.element(q).local == "plugins");
-        if !in_plugins {
+        if !in_plugins && doc.format != super::ConfigFormat::Fragment {
             r.invalid(
                 el.start_tag,
                 "`<authorizationPlugin>` is not inside the broker's `<plugins>`".into(),
