@@ -76,11 +76,16 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     // compiled once: the map serves the rules and the output
     let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::FindingsAndMap)?;
     let mut diagnostics = analysed.diagnostics;
+    // what in the configuration's plugins the merge must not pass over
+    let mut config_refused = false;
     if let Some(doc) = &doc {
         diagnostics.extend(crate::analysis::crosscheck::users(
             &analysed.front.policy,
             doc,
         ));
+        let plugins = xml::read::plugin_checks(doc);
+        config_refused = has_errors(&plugins);
+        diagnostics.extend(plugins);
     }
     drop(analysed.front);
     let diagnostics = super::sorted(diagnostics);
@@ -89,6 +94,14 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     // reported, and not kept while the output is built
     report_findings(io, diagnostics, &sources, &args);
     let Some(map) = analysed.map.filter(|_| !refuse) else {
+        if config_refused {
+            let _ = writeln!(
+                io.err,
+                "error: cannot merge into `{}`; nothing was written",
+                load::display_name(args.into.as_deref().unwrap_or_default())
+            );
+            return Ok(ExitStatus::Findings);
+        }
         let _ = writeln!(
             io.err,
             "error: `{}` has errors; nothing was written",

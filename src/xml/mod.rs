@@ -115,6 +115,36 @@ pub const PLUGIN_HOLDS_OTHER_MAP: Code = Code {
     name: "plugin-holds-other-map",
 };
 
+/// An element in the broker's `<plugins>` in ActiveMQ's namespace that is
+/// not one of its plugins (`<simpleAuthorizationPlugin>`): schema
+/// validation stops the broker.
+pub const UNKNOWN_PLUGIN: Code = Code {
+    id: "MQA321",
+    name: "unknown-plugin",
+};
+
+/// A plugin mqauthz does not read (a `<bean>`, a `<ref>`, an element of
+/// another namespace): whatever it does to authorization is not in the
+/// answers.
+pub const UNREAD_PLUGIN: Code = Code {
+    id: "MQA322",
+    name: "unread-plugin",
+};
+
+/// The destination path separator plugin turns `/` into `.` in names
+/// before authorization; answers are for the rewritten names.
+pub const REWRITES_DESTINATION_NAMES: Code = Code {
+    id: "MQA323",
+    name: "rewrites-destination-names",
+};
+
+/// A Spring property placeholder (`${admin.group}`) in the map that no
+/// `--property`/`--properties` value resolves.
+pub const UNRESOLVED_PLACEHOLDER: Code = Code {
+    id: "MQA324",
+    name: "unresolved-placeholder",
+};
+
 /// Every code this module defines, in order.
 pub const CODES: &[Code] = &[
     MALFORMED_XML,
@@ -129,6 +159,10 @@ pub const CODES: &[Code] = &[
     INVALID_CONFIG_DATA,
     INVALID_AUTHORIZATION_MAP,
     PLUGIN_HOLDS_OTHER_MAP,
+    UNKNOWN_PLUGIN,
+    UNREAD_PLUGIN,
+    REWRITES_DESTINATION_NAMES,
+    UNRESOLVED_PLACEHOLDER,
 ];
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 
 use super::config::{children_in, ConfigDoc, ConfigFacts, Element};
 use super::{
-    DEFAULT_GROUP_CLASS, INVALID_AUTHORIZATION_MAP, UNSUPPORTED_AUTHORIZATION_MAP,
-    UNSUPPORTED_CONSTRUCT,
+    DEFAULT_GROUP_CLASS, INVALID_AUTHORIZATION_MAP, REWRITES_DESTINATION_NAMES, UNKNOWN_PLUGIN,
+    UNREAD_PLUGIN, UNSUPPORTED_AUTHORIZATION_MAP, UNSUPPORTED_CONSTRUCT,
 };
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantics::names::split_destination;
@@ -43,13 +43,6 @@ pub fn read(doc: &ConfigDoc) -> ReadResult {
         diags: Vec::new(),
         next_id: 0,
     };
-    if let Some(a) = doc.broker_element().attr("plugins") {
-        r.unsupported(
-            a.span,
-            format!("the broker's plugins are a bean reference `{}`", a.value),
-            "declare the plugins inline in `<plugins>`; mqauthz cannot see referenced beans",
-        );
-    }
     if let Some(p) = doc.authorization_plugin {
         let el = doc.element(p);
         let in_plugins = el.parent.is_some_and(|q| doc.element(q).local == "plugins");
@@ -63,11 +56,124 @@ pub fn read(doc: &ConfigDoc) -> ReadResult {
     }
     let map = r.tree.first().and_then(|p| r.plugin(p));
     let mut diagnostics = r.diags;
+    diagnostics.extend(plugin_checks(doc));
     crate::diagnostics::sort(&mut diagnostics);
     ReadResult {
         map,
         facts: doc.facts().clone(),
         diagnostics,
+    }
+}
+
+/// The plugin elements of ActiveMQ's schema (`activemq.xsd`, 5.17): the
+/// children `<plugins>` accepts in its namespace.
+const KNOWN_PLUGINS: &[&str] = &[
+    "authorizationPlugin",
+    "connectionDotFilePlugin",
+    "destinationDotFilePlugin",
+    "destinationPathSeparatorPlugin",
+    "destinationsPlugin",
+    "discardingDLQBrokerPlugin",
+    "forcePersistencyModeBrokerPlugin",
+    "jaasAuthenticationPlugin",
+    "jaasCertificateAuthenticationPlugin",
+    "jaasDualAuthenticationPlugin",
+    "loggingBrokerPlugin",
+    "multicastTraceBrokerPlugin",
+    "partitionBrokerPlugin",
+    "redeliveryPlugin",
+    "runtimeConfigurationPlugin",
+    "simpleAuthenticationPlugin",
+    "statisticsBrokerPlugin",
+    "timeStampingBrokerPlugin",
+    "traceBrokerPathPlugin",
+    "udpTraceBrokerPlugin",
+    "virtualSelectorCacheBrokerPlugin",
+];
+
+/// The class of ActiveMQ's authorization plugin, in its `<bean>` form.
+pub(crate) const AUTHORIZATION_PLUGIN_CLASS: &str = "org.apache.activemq.security.AuthorizationPlugin";
+
+/// The class of the destination path separator plugin, in its `<bean>` form.
+const SEPARATOR_PLUGIN_CLASS: &str = "org.apache.activemq.broker.util.DestinationPathSeparatorBroker";
+
+/// What the broker's `<plugins>` hold besides the plugins mqauthz reads:
+/// elements that are no ActiveMQ plugin (an error: the broker would not
+/// start), plugins given as beans or references (a warning: mqauthz cannot
+/// tell what they do; an error for an authorization plugin given as a
+/// bean), and the destination path separator plugin (a warning: names are
+/// rewritten before authorization).
+pub fn plugin_checks(doc: &ConfigDoc) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(a) = doc.broker_element().attr("plugins") {
+        let d = Diagnostic::error(
+            UNSUPPORTED_CONSTRUCT,
+            format!("the broker's plugins are a bean reference `{}`", a.value),
+        )
+        .help("declare the plugins inline in `<plugins>`; mqauthz cannot see referenced beans");
+        out.push(doc.locate(d, a.span, "cannot be modelled"));
+    }
+    let Some(plugins) = doc.plugins else {
+        return out;
+    };
+    for (_, p) in doc.children(plugins) {
+        let class = p.attr("class").map(|a| a.value.trim());
+        let d = if p.is_amq("destinationPathSeparatorPlugin")
+            || (p.local == "bean" && class == Some(SEPARATOR_PLUGIN_CLASS))
+        {
+            let sep = p
+                .attrs
+                .iter()
+                .find(|a| a.local == "pathSeparator")
+                .map_or("/", |a| a.value.as_str());
+            Diagnostic::warning(
+                REWRITES_DESTINATION_NAMES,
+                format!(
+                    "the destination path separator plugin turns `{sep}` into `.` in destination names before authorization"
+                ),
+            )
+            .help(format!(
+                "answers are for the rewritten names: a client's `A{sep}B` is authorized as `A.B`; ask about `A.B`"
+            ))
+            .with_label(doc, p.start_tag, "rewrites destination names")
+        } else if p.ns.as_deref() == Some(super::AMQ_NS) {
+            if KNOWN_PLUGINS.contains(&p.local.as_str()) {
+                continue;
+            }
+            Diagnostic::error(
+                UNKNOWN_PLUGIN,
+                format!("`<{}>` is not an ActiveMQ plugin", p.name),
+            )
+            .help("check the name against ActiveMQ's schema (the authorization plugin is `<authorizationPlugin>`); schema validation stops the broker at this element")
+            .with_label(doc, p.start_tag, "unknown plugin element")
+        } else if p.local == "bean" && class == Some(AUTHORIZATION_PLUGIN_CLASS) {
+            Diagnostic::error(
+                UNSUPPORTED_AUTHORIZATION_MAP,
+                format!(
+                    "the authorization plugin is a `<{}>` of class `{AUTHORIZATION_PLUGIN_CLASS}`, a form mqauthz does not read",
+                    p.name
+                ),
+            )
+            .help("write it as `<authorizationPlugin><map><authorizationMap>...` to check it with mqauthz")
+            .with_label(doc, p.start_tag, "a Spring bean: mqauthz cannot tell what it grants")
+        } else {
+            let what = super::config::describe_map_element(p);
+            Diagnostic::warning(UNREAD_PLUGIN, format!("mqauthz does not read {what} in `<plugins>`"))
+                .help("if it authorizes or rewrites destinations, the answers of mqauthz do not include what it does")
+                .with_label(doc, p.start_tag, "not read")
+        };
+        out.push(d);
+    }
+    out
+}
+
+trait WithLabel {
+    fn with_label(self, doc: &ConfigDoc, span: Span, label: &str) -> Diagnostic;
+}
+
+impl WithLabel for Diagnostic {
+    fn with_label(self, doc: &ConfigDoc, span: Span, label: &str) -> Diagnostic {
+        doc.locate(self, span, label)
     }
 }
 
