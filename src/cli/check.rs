@@ -80,6 +80,8 @@ pub struct Args {
     format: Format,
     #[command(flatten)]
     lint: LintArgs,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
@@ -87,7 +89,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut options = args.lint.options()?;
     let mut all = Vec::new();
     if let Some(config) = &args.lint.config {
-        let (facts, diagnostics) = pipeline::broker_facts(&mut sources, config)?;
+        let (facts, diagnostics) = pipeline::broker_facts(&mut sources, config, &args.properties.values()?)?;
         options.broker = facts;
         all.extend(diagnostics);
     }

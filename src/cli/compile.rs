@@ -51,6 +51,8 @@ pub struct Args {
     replace_other_map: bool,
     #[command(flatten)]
     lint: LintArgs,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 fn has_errors(diagnostics: &[Diagnostic]) -> bool {
@@ -60,8 +62,9 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
+    let properties = args.properties.values()?;
     let doc = match &args.into {
-        Some(path) => match pipeline::load_config(&mut sources, path)? {
+        Some(path) => match pipeline::load_config_with(&mut sources, path, &properties)? {
             Ok(doc) => {
                 options.broker = pipeline::facts_of(&doc);
                 Some(doc)

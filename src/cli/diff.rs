@@ -45,6 +45,8 @@ pub struct Args {
     /// Which differences exit 1
     #[arg(long, value_enum, default_value_t = FailOn::Any)]
     fail_on: FailOn,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 /// Load one side and keep only what the comparison needs of its map (its
@@ -58,8 +60,15 @@ pub(super) fn load_side(
     path: &str,
     io: &mut Io,
     names: &mut Names,
+    properties: &crate::xml::Properties,
 ) -> Result<Option<(Prepared, bool)>, Error> {
-    let mut loaded = match pipeline::load(sources, path, &Options::default(), Goal::Map)? {
+    let mut loaded = match pipeline::load_with(
+        sources,
+        path,
+        &Options::default(),
+        Goal::Map,
+        properties,
+    )? {
         Ok(loaded) => loaded,
         Err(d) => {
             io.report(&super::sorted(d), sources);
@@ -88,10 +97,13 @@ pub(super) fn load_side(
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut names = Names::new();
-    let Some((old, old_open)) = load_side(&mut sources, &args.old, io, &mut names)? else {
+    let properties = args.properties.values()?;
+    let Some((old, old_open)) = load_side(&mut sources, &args.old, io, &mut names, &properties)?
+    else {
         return Ok(ExitStatus::Error);
     };
-    let Some((new, new_open)) = load_side(&mut sources, &args.new, io, &mut names)? else {
+    let Some((new, new_open)) = load_side(&mut sources, &args.new, io, &mut names, &properties)?
+    else {
         return Ok(ExitStatus::Error);
     };
     for (open, path) in [(old_open, &args.old), (new_open, &args.new)] {

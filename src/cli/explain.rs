@@ -41,11 +41,13 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let Some(loaded) = super::load_or_report(io, &mut sources, &args.input)? else {
+    let Some(loaded) = super::load_or_report(io, &mut sources, &args.input, &args.properties)? else {
         return Ok(ExitStatus::Findings);
     };
     if !loaded.findings().is_empty() {

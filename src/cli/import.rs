@@ -17,6 +17,8 @@ pub struct Args {
     /// A broker configuration (activemq.xml, Amazon MQ XML or AWS CLI JSON)
     #[arg(value_name = "CONFIG")]
     config: String,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 /// The element of the plugin a defaultEntry or temp item is about.
@@ -29,7 +31,7 @@ fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let Some(loaded) = load_or_report(io, &mut sources, &args.config)? else {
+    let Some(loaded) = load_or_report(io, &mut sources, &args.config, &args.properties)? else {
         return Ok(ExitStatus::Error);
     };
     let (doc, map, findings) = match loaded {

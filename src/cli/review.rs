@@ -36,6 +36,8 @@ pub struct Args {
     /// Write the review to FILE (atomically) instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<String>,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 /// A finding in brief: severity, code name, line, message.
@@ -65,7 +67,7 @@ fn base_name(path: &str) -> String {
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let Some(mut loaded) = load_or_report(io, &mut sources, &args.input)? else {
+    let Some(mut loaded) = load_or_report(io, &mut sources, &args.input, &args.properties)? else {
         return Ok(ExitStatus::Error);
     };
     let open = open_map();

@@ -136,6 +136,8 @@ pub struct ConfigDoc {
     plugin_tree: OnceLock<Vec<Element>>,
     /// Facts of the broker, gathered on first use.
     facts: OnceLock<ConfigFacts>,
+    /// Values for the Spring placeholders of the facts.
+    properties: super::Properties,
 }
 
 impl ConfigDoc {
@@ -156,6 +158,18 @@ impl ConfigDoc {
         let mut doc = ConfigDoc::from_skeleton(id, Arc::clone(text), skeleton, Some(id), &loc)?;
         doc.format = root_format(&doc);
         Ok(doc)
+    }
+
+    /// Resolve the Spring placeholders (`${key}`) of the facts with these
+    /// values; call before [`ConfigDoc::facts`] is first asked.
+    pub fn set_properties(&mut self, properties: super::Properties) {
+        self.properties = properties;
+        self.facts = OnceLock::new();
+    }
+
+    /// The values resolving the Spring placeholders of the facts.
+    pub fn properties(&self) -> &super::Properties {
+        &self.properties
     }
 
     /// Facts of the broker that analyses use besides the map: its
@@ -418,6 +432,7 @@ impl ConfigDoc {
             plugin_scope,
             plugin_tree: OnceLock::new(),
             facts: OnceLock::new(),
+            properties: super::Properties::new(),
         })
     }
 }

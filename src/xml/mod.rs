@@ -22,6 +22,7 @@ mod layout;
 pub mod merge;
 mod namespace;
 mod parse;
+pub mod properties;
 pub mod read;
 mod tag;
 
@@ -30,7 +31,8 @@ use crate::diagnostics::Code;
 pub use config::{ConfigDoc, ConfigFacts, ConfigFormat};
 pub use emit::{fragment, EmitOptions};
 pub use merge::{merge, merge_with, MergeOptions, MergeOutput};
-pub use read::{read, read_map, ReadResult};
+pub use properties::Properties;
+pub use read::{read, read_map, read_with, ReadResult};
 
 /// The ActiveMQ core namespace URI; the broker element lives in it.
 pub const AMQ_NS: &str = "http://activemq.apache.org/schema/core";

@@ -9,8 +9,9 @@
 use super::config::{children_in, ConfigDoc, ConfigFacts, Element};
 use super::{
     DEFAULT_GROUP_CLASS, INVALID_AUTHORIZATION_MAP, REWRITES_DESTINATION_NAMES, UNKNOWN_PLUGIN,
-    UNREAD_PLUGIN, UNSUPPORTED_AUTHORIZATION_MAP, UNSUPPORTED_CONSTRUCT,
+    UNREAD_PLUGIN, UNRESOLVED_PLACEHOLDER, UNSUPPORTED_AUTHORIZATION_MAP, UNSUPPORTED_CONSTRUCT,
 };
+use super::properties::{has_placeholder, Properties};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantics::names::split_destination;
 use crate::semantics::MAX_SEGMENTS;
@@ -37,10 +38,28 @@ pub fn read_map(doc: &ConfigDoc) -> (Option<AuthzMap>, Vec<Diagnostic>) {
 
 /// Read the authorization map and the configuration facts of `doc`.
 pub fn read(doc: &ConfigDoc) -> ReadResult {
+    read_with(doc, &Properties::new())
+}
+
+/// Read the authorization map and the configuration facts of `doc`, with
+/// `properties` resolving the Spring placeholders (`${key}`) of the plugin.
+pub fn read_with(doc: &ConfigDoc, properties: &Properties) -> ReadResult {
+    let mut placeholders = Vec::new();
+    let resolved;
+    let tree = doc.plugin_elements();
+    let tree = if tree
+        .iter()
+        .any(|e| e.attrs.iter().any(|a| has_placeholder(&a.value)))
+    {
+        resolved = resolve_tree(doc, tree, properties, &mut placeholders);
+        &resolved
+    } else {
+        tree
+    };
     let mut r = Reader {
         doc,
-        tree: doc.plugin_elements(),
-        diags: Vec::new(),
+        tree,
+        diags: placeholders,
         next_id: 0,
     };
     if let Some(p) = doc.authorization_plugin {
@@ -163,6 +182,44 @@ pub fn plugin_checks(doc: &ConfigDoc) -> Vec<Diagnostic> {
                 .with_label(doc, p.start_tag, "not read")
         };
         out.push(d);
+    }
+    out
+}
+
+/// The plugin's elements with the placeholders of their attribute values
+/// resolved; a warning for each attribute whose placeholders stay
+/// unresolved.
+fn resolve_tree(
+    doc: &ConfigDoc,
+    tree: &[Element],
+    properties: &Properties,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Element> {
+    let mut out = tree.to_vec();
+    for e in &mut out {
+        for a in &mut e.attrs {
+            if is_xmlns(&a.name) || !has_placeholder(&a.value) {
+                continue;
+            }
+            let (value, missing) = properties.resolve(&a.value);
+            if !missing.is_empty() {
+                let names: Vec<String> = missing.iter().map(|k| format!("`${{{k}}}`")).collect();
+                let first = &missing[0];
+                let d = Diagnostic::warning(
+                    UNRESOLVED_PLACEHOLDER,
+                    format!(
+                        "`{}` holds the property placeholder {}, read here as the literal text `{value}`",
+                        a.name,
+                        names.join(", ")
+                    ),
+                )
+                .help(format!(
+                    "the broker replaces placeholders from its properties; give their values with `--property {first}=VALUE` or `--properties FILE`"
+                ));
+                diags.push(doc.locate(d, a.value_span, "unresolved placeholder"));
+            }
+            a.value = value;
+        }
     }
     out
 }
@@ -648,6 +705,45 @@ mod tests {
 
     fn codes(d: &[Diagnostic]) -> Vec<&'static str> {
         d.iter().map(|d| d.code.name).collect()
+    }
+
+    #[test]
+    fn placeholders_are_named_or_resolved() {
+        let d = doc(
+            r##"<authorizationPlugin><map><authorizationMap><authorizationEntries><authorizationEntry queue="${app}.>" read="${admin.group}" write="w"/></authorizationEntries></authorizationMap></map></authorizationPlugin>"##,
+        );
+        let r = read(&d);
+        assert_eq!(
+            codes(&r.diagnostics),
+            vec!["unresolved-placeholder", "unresolved-placeholder"]
+        );
+        assert!(r.diagnostics.iter().any(|x| x.message.contains("`${admin.group}`")));
+        let mut p = Properties::new();
+        p.set("app", "ORDERS");
+        p.set("admin.group", "admins,ops");
+        let r = read_with(&d, &p);
+        assert!(r.diagnostics.is_empty(), "{:?}", codes(&r.diagnostics));
+        let map = r.map.expect("map");
+        assert_eq!(map.entries[0].pattern, "ORDERS.>");
+        assert_eq!(map.entries[0].acl.read.groups.len(), 2);
+    }
+
+    #[test]
+    fn plugins_not_read_are_named() {
+        let d = doc(
+            r##"<simpleAuthorizationPlugin/><destinationPathSeparatorPlugin/><bean xmlns="http://www.springframework.org/schema/beans" class="com.acme.Audit"/><loggingBrokerPlugin/>"##,
+        );
+        assert_eq!(
+            codes(&plugin_checks(&d)),
+            vec!["unknown-plugin", "rewrites-destination-names", "unread-plugin"]
+        );
+        let d = doc(
+            r##"<bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.broker.util.DestinationPathSeparatorBroker"/><bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.security.AuthorizationPlugin"/>"##,
+        );
+        assert_eq!(
+            codes(&plugin_checks(&d)),
+            vec!["rewrites-destination-names", "unsupported-authorization-map"]
+        );
     }
 
     #[test]
