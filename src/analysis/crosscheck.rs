@@ -1,6 +1,7 @@
 //! Cross-checks between a policy and the broker configuration it is merged
 //! into: the groups `simpleAuthenticationPlugin` users hold against the
-//! groups the policy names, both ways.
+//! groups the policy names, both ways. With anonymous access allowed, the
+//! anonymous user and its group count as one of those users.
 
 use crate::diagnostics::{Code, Diagnostic, Named, SHOWN};
 use crate::model::Policy;
@@ -34,6 +35,12 @@ pub fn users(policy: &Policy, doc: &ConfigDoc) -> Vec<Diagnostic> {
                 .or_default()
                 .push(u.username.as_str());
         }
+    }
+    // With anonymous access, the anonymous user holds the anonymous group.
+    if let Some(a) = &doc.facts().anonymous {
+        held.entry(a.group.as_str())
+            .or_default()
+            .push(a.user.as_str());
     }
     let named: BTreeSet<&str> = policy.groups.iter().map(|g| g.name.as_str()).collect();
     for g in &policy.groups {
