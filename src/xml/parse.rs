@@ -73,6 +73,24 @@ pub(super) fn malformed(loc: &Locator, at: usize, message: impl Into<String>) ->
     }
 }
 
+/// The `encoding` of an XML declaration (`<?xml ... encoding="..."?>`) and
+/// the offset of its value in `decl`.
+fn declared_encoding(decl: &str) -> Option<(&str, usize)> {
+    let at = decl.find("encoding")?;
+    let rest = &decl[at + "encoding".len()..];
+    let eq = rest.find('=')?;
+    if !rest[..eq].trim().is_empty() {
+        return None;
+    }
+    let after = &rest[eq + 1..];
+    let trimmed = after.trim_start();
+    let quote = trimmed.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let body = &trimmed[1..];
+    let end = body.find(quote)?;
+    let value_at = decl.len() - body.len();
+    Some((&body[..end], value_at))
+}
+
 /// What the pass over the whole text keeps.
 pub(super) struct Skeleton {
     pub(super) elements: Vec<Element>,
@@ -377,7 +395,23 @@ pub(super) fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagn
                     return Err(vec![loc.label(d, Span::new(start, end), "internal subset")]);
                 }
             }
-            Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+            Event::Decl(_) => {
+                if let Some((value, at)) = declared_encoding(raw) {
+                    if !value.eq_ignore_ascii_case("UTF-8") && !value.eq_ignore_ascii_case("UTF8")
+                    {
+                        let d = Diagnostic::error(
+                            crate::diagnostics::codes::INVALID_ENCODING,
+                            format!("the document declares the encoding `{value}`; mqauthz reads and writes UTF-8 only"),
+                        )
+                        .help(format!(
+                            "convert the file to UTF-8 (for example `iconv -f {value} -t UTF-8`) and declare `encoding=\"UTF-8\"`"
+                        ));
+                        let span = Span::new(start + at, start + at + value.len());
+                        return Err(vec![loc.label(d, span, "not UTF-8")]);
+                    }
+                }
+            }
+            Event::Comment(_) | Event::PI(_) => {}
         }
     }
     if let Some(open) = pass.stack.last() {
