@@ -89,7 +89,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut options = args.lint.options()?;
     let mut all = Vec::new();
     if let Some(config) = &args.lint.config {
-        let (facts, diagnostics) = pipeline::broker_facts(&mut sources, config, &args.properties.values()?)?;
+        let (facts, diagnostics) =
+            pipeline::broker_facts(&mut sources, config, &args.properties.values()?)?;
         options.broker = facts;
         all.extend(diagnostics);
     }

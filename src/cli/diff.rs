@@ -62,19 +62,14 @@ pub(super) fn load_side(
     names: &mut Names,
     properties: &crate::xml::Properties,
 ) -> Result<Option<(Prepared, bool)>, Error> {
-    let mut loaded = match pipeline::load_with(
-        sources,
-        path,
-        &Options::default(),
-        Goal::Map,
-        properties,
-    )? {
-        Ok(loaded) => loaded,
-        Err(d) => {
-            io.report(&super::sorted(d), sources);
-            return Ok(None);
-        }
-    };
+    let mut loaded =
+        match pipeline::load_with(sources, path, &Options::default(), Goal::Map, properties)? {
+            Ok(loaded) => loaded,
+            Err(d) => {
+                io.report(&super::sorted(d), sources);
+                return Ok(None);
+            }
+        };
     let findings = loaded.take_findings();
     if !findings.is_empty() {
         io.report(&super::sorted(findings), sources);

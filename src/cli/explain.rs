@@ -47,7 +47,8 @@ pub struct Args {
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let Some(loaded) = super::load_or_report(io, &mut sources, &args.input, &args.properties)? else {
+    let Some(loaded) = super::load_or_report(io, &mut sources, &args.input, &args.properties)?
+    else {
         return Ok(ExitStatus::Findings);
     };
     if !loaded.findings().is_empty() {

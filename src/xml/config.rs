@@ -451,7 +451,12 @@ pub(super) fn root_format(doc: &ConfigDoc) -> ConfigFormat {
 
 /// How a map element mqauthz does not read is named in messages.
 pub(crate) fn describe_map_element(e: &Element) -> String {
-    let attr = |n: &str| e.attrs.iter().find(|a| a.local == n).map(|a| a.value.as_str());
+    let attr = |n: &str| {
+        e.attrs
+            .iter()
+            .find(|a| a.local == n)
+            .map(|a| a.value.as_str())
+    };
     match e.local.as_str() {
         "bean" => match attr("class") {
             Some(class) => format!("a `<{}>` of class `{class}`", e.name),

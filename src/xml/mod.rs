@@ -147,6 +147,46 @@ pub const UNRESOLVED_PLACEHOLDER: Code = Code {
     name: "unresolved-placeholder",
 };
 
+/// The `encoding` of the XML declaration `text` starts with (after a
+/// byte-order mark; `<?xml ... encoding="..."?>`) and the offset of its
+/// value in `text`.
+pub fn declared_encoding(text: &str) -> Option<(&str, usize)> {
+    let start = text.len() - text.trim_start_matches('\u{feff}').len();
+    let body = text[start..].strip_prefix("<?xml")?;
+    let decl = &body[..body.find("?>")?];
+    let decl_at = start + "<?xml".len();
+    let at = decl.find("encoding")? + "encoding".len();
+    let eq = at + decl[at..].find('=')?;
+    if !decl[at..eq].trim().is_empty() {
+        return None;
+    }
+    let after = &decl[eq + 1..];
+    let q_at = eq + 1 + (after.len() - after.trim_start().len());
+    let quote = decl[q_at..]
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')?;
+    let value_at = q_at + 1;
+    let end = value_at + decl[value_at..].find(quote)?;
+    Some((&decl[value_at..end], decl_at + value_at))
+}
+
+/// Whether an encoding name is UTF-8's.
+pub fn is_utf8_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("UTF-8") || name.eq_ignore_ascii_case("UTF8")
+}
+
+/// The refusal of a document declaring another encoding than UTF-8.
+pub fn other_encoding(name: &str) -> crate::diagnostics::Diagnostic {
+    crate::diagnostics::Diagnostic::error(
+        crate::diagnostics::codes::INVALID_ENCODING,
+        format!("the document declares the encoding `{name}`; mqauthz reads and writes UTF-8 only"),
+    )
+    .help(format!(
+        "convert the file to UTF-8 (for example `iconv -f {name} -t UTF-8`) and declare `encoding=\"UTF-8\"`"
+    ))
+}
+
 /// Every code this module defines, in order.
 pub const CODES: &[Code] = &[
     MALFORMED_XML,

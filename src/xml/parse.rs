@@ -73,24 +73,6 @@ pub(super) fn malformed(loc: &Locator, at: usize, message: impl Into<String>) ->
     }
 }
 
-/// The `encoding` of an XML declaration (`<?xml ... encoding="..."?>`) and
-/// the offset of its value in `decl`.
-fn declared_encoding(decl: &str) -> Option<(&str, usize)> {
-    let at = decl.find("encoding")?;
-    let rest = &decl[at + "encoding".len()..];
-    let eq = rest.find('=')?;
-    if !rest[..eq].trim().is_empty() {
-        return None;
-    }
-    let after = &rest[eq + 1..];
-    let trimmed = after.trim_start();
-    let quote = trimmed.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let body = &trimmed[1..];
-    let end = body.find(quote)?;
-    let value_at = decl.len() - body.len();
-    Some((&body[..end], value_at))
-}
-
 /// What the pass over the whole text keeps.
 pub(super) struct Skeleton {
     pub(super) elements: Vec<Element>,
@@ -396,16 +378,9 @@ pub(super) fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagn
                 }
             }
             Event::Decl(_) => {
-                if let Some((value, at)) = declared_encoding(raw) {
-                    if !value.eq_ignore_ascii_case("UTF-8") && !value.eq_ignore_ascii_case("UTF8")
-                    {
-                        let d = Diagnostic::error(
-                            crate::diagnostics::codes::INVALID_ENCODING,
-                            format!("the document declares the encoding `{value}`; mqauthz reads and writes UTF-8 only"),
-                        )
-                        .help(format!(
-                            "convert the file to UTF-8 (for example `iconv -f {value} -t UTF-8`) and declare `encoding=\"UTF-8\"`"
-                        ));
+                if let Some((value, at)) = super::declared_encoding(raw) {
+                    if !super::is_utf8_name(value) {
+                        let d = super::other_encoding(value);
                         let span = Span::new(start + at, start + at + value.len());
                         return Err(vec![loc.label(d, span, "not UTF-8")]);
                     }

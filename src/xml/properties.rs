@@ -272,7 +272,10 @@ mod tests {
         p.set("prod.group", "${admin.group},ops");
         p.set("loop", "${loop}");
         assert_eq!(p.resolve("${admin.group}"), ("admins".into(), vec![]));
-        assert_eq!(p.resolve("a,${${env}.group}"), ("a,admins,ops".into(), vec![]));
+        assert_eq!(
+            p.resolve("a,${${env}.group}"),
+            ("a,admins,ops".into(), vec![])
+        );
         assert_eq!(p.resolve("${nope:fallback}"), ("fallback".into(), vec![]));
         assert_eq!(
             p.resolve("${nope}.${nope}"),

@@ -7,11 +7,11 @@
 //! `tempQueue`/`tempTopic`, the `entries` element, unknown children.
 
 use super::config::{children_in, ConfigDoc, ConfigFacts, Element};
+use super::properties::{has_placeholder, Properties};
 use super::{
     DEFAULT_GROUP_CLASS, INVALID_AUTHORIZATION_MAP, REWRITES_DESTINATION_NAMES, UNKNOWN_PLUGIN,
     UNREAD_PLUGIN, UNRESOLVED_PLACEHOLDER, UNSUPPORTED_AUTHORIZATION_MAP, UNSUPPORTED_CONSTRUCT,
 };
-use super::properties::{has_placeholder, Properties};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantics::names::split_destination;
 use crate::semantics::MAX_SEGMENTS;
@@ -111,10 +111,12 @@ const KNOWN_PLUGINS: &[&str] = &[
 ];
 
 /// The class of ActiveMQ's authorization plugin, in its `<bean>` form.
-pub(crate) const AUTHORIZATION_PLUGIN_CLASS: &str = "org.apache.activemq.security.AuthorizationPlugin";
+pub(crate) const AUTHORIZATION_PLUGIN_CLASS: &str =
+    "org.apache.activemq.security.AuthorizationPlugin";
 
 /// The class of the destination path separator plugin, in its `<bean>` form.
-const SEPARATOR_PLUGIN_CLASS: &str = "org.apache.activemq.broker.util.DestinationPathSeparatorBroker";
+const SEPARATOR_PLUGIN_CLASS: &str =
+    "org.apache.activemq.broker.util.DestinationPathSeparatorBroker";
 
 /// What the broker's `<plugins>` hold besides the plugins mqauthz reads:
 /// elements that are no ActiveMQ plugin (an error: the broker would not
@@ -717,7 +719,10 @@ mod tests {
             codes(&r.diagnostics),
             vec!["unresolved-placeholder", "unresolved-placeholder"]
         );
-        assert!(r.diagnostics.iter().any(|x| x.message.contains("`${admin.group}`")));
+        assert!(r
+            .diagnostics
+            .iter()
+            .any(|x| x.message.contains("`${admin.group}`")));
         let mut p = Properties::new();
         p.set("app", "ORDERS");
         p.set("admin.group", "admins,ops");
@@ -735,14 +740,21 @@ mod tests {
         );
         assert_eq!(
             codes(&plugin_checks(&d)),
-            vec!["unknown-plugin", "rewrites-destination-names", "unread-plugin"]
+            vec![
+                "unknown-plugin",
+                "rewrites-destination-names",
+                "unread-plugin"
+            ]
         );
         let d = doc(
             r##"<bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.broker.util.DestinationPathSeparatorBroker"/><bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.security.AuthorizationPlugin"/>"##,
         );
         assert_eq!(
             codes(&plugin_checks(&d)),
-            vec!["rewrites-destination-names", "unsupported-authorization-map"]
+            vec![
+                "rewrites-destination-names",
+                "unsupported-authorization-map"
+            ]
         );
     }
 
@@ -829,7 +841,10 @@ mod tests {
         assert!(map.is_none());
         assert_eq!(codes(&diags), vec!["unsupported-authorization-map"]);
         let d = doc(r##"<authorizationPlugin map="#m"/>"##);
-        assert_eq!(codes(&read_map(&d).1), vec!["unsupported-authorization-map"]);
+        assert_eq!(
+            codes(&read_map(&d).1),
+            vec!["unsupported-authorization-map"]
+        );
         for map in [
             r##"<bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.security.LDAPAuthorizationMap"/>"##,
             r##"<b:ref xmlns:b="http://www.springframework.org/schema/beans" bean="m"/>"##,
