@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// at `path` is followed, so the file it points to is replaced. A device or
 /// pipe at `path` (`/dev/null`, `/dev/stdout`) is written to directly. On any
 /// failure the original file is untouched and the temporary file removed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, bytes, |w, b| w.write_all(b))
 }
 
@@ -108,7 +108,7 @@ fn set_new_file_mode(_path: &Path) -> io::Result<()> {
 /// `.ignore` and hidden files respected, also outside a git repository),
 /// the files of each folder in sorted path order so the output is stable.
 /// A folder holding no policy is an error.
-pub fn policy_files(paths: &[String]) -> Result<Vec<String>, crate::error::Error> {
+pub(crate) fn policy_files(paths: &[String]) -> Result<Vec<String>, crate::error::Error> {
     use crate::error::Error;
     let mut out = Vec::new();
     for path in paths {

@@ -12,7 +12,7 @@ use crate::xml::{self, EmitOptions, MergeOptions, MergeOutput};
 use std::path::Path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Emit {
+pub(super) enum Emit {
     /// the same form as the configuration (AWS JSON stays JSON)
     Auto,
     /// plain XML, also for an AWS JSON configuration
@@ -59,7 +59,7 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
     let properties = args.properties.values()?;
@@ -76,8 +76,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         },
         None => None,
     };
-    // compiled once: the map serves the rules and the output
-    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::FindingsAndMap)?;
+    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::Findings)?;
     let mut diagnostics = analysed.diagnostics;
     // what in the configuration's plugins the merge must not pass over
     let mut config_refused = false;
@@ -90,13 +89,12 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         config_refused = has_errors(&plugins);
         diagnostics.extend(plugins);
     }
-    drop(analysed.front);
     let diagnostics = super::sorted(diagnostics);
     let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success
         || has_errors(&diagnostics);
-    // reported, and not kept while the output is built
+    // reported, and not kept while the map is compiled
     report_findings(io, diagnostics, &sources, &args);
-    let Some(map) = analysed.map.filter(|_| !refuse) else {
+    if refuse {
         if config_refused {
             let _ = writeln!(
                 io.err,
@@ -111,7 +109,10 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             load::display_name(&args.policy)
         );
         return Ok(ExitStatus::Findings);
-    };
+    }
+    let map = compile::compile(&analysed.front.policy);
+    // the model is not kept while the output is built
+    drop(analysed.front);
     let header = compile::header(&load::display_name(&args.policy), &map);
 
     let Some(doc) = doc else {
