@@ -4,6 +4,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod audit;
+mod audit_broker;
 mod broker_compiled;
 mod broker_ground_truth;
 mod compile_cli;
