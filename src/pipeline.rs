@@ -290,7 +290,9 @@ pub fn load_with(
             Err(d) => return Ok(Err(d)),
         };
         doc.set_properties(properties.clone());
-        let read = xml::read_with(&doc, properties);
+        let mut read = xml::read_with(&doc, properties);
+        read.diagnostics.extend(xml::read::plugin_checks(&doc));
+        crate::diagnostics::sort(&mut read.diagnostics);
         if has_errors(&read.diagnostics) && read.map.is_none() {
             return Ok(Err(read.diagnostics));
         }

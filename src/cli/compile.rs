@@ -85,7 +85,8 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             &analysed.front.policy,
             doc,
         ));
-        let plugins = xml::read::plugin_checks(doc);
+        let mut plugins = xml::read::plugin_checks(doc);
+        plugins.extend(xml::read::plugins_reference(doc));
         config_refused = has_errors(&plugins);
         diagnostics.extend(plugins);
     }

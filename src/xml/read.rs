@@ -51,6 +51,7 @@ pub fn read_with(doc: &ConfigDoc, properties: &Properties) -> ReadResult {
         .iter()
         .any(|e| e.attrs.iter().any(|a| has_placeholder(&a.value)))
     {
+        // copied only when some value holds a placeholder
         resolved = resolve_tree(doc, tree, properties, &mut placeholders);
         &resolved
     } else {
@@ -62,6 +63,7 @@ pub fn read_with(doc: &ConfigDoc, properties: &Properties) -> ReadResult {
         diags: placeholders,
         next_id: 0,
     };
+    r.diags.extend(plugins_reference(doc));
     if let Some(p) = doc.authorization_plugin {
         let el = doc.element(p);
         let in_plugins = el.parent.is_some_and(|q| doc.element(q).local == "plugins");
@@ -75,13 +77,24 @@ pub fn read_with(doc: &ConfigDoc, properties: &Properties) -> ReadResult {
     }
     let map = r.tree.first().and_then(|p| r.plugin(p));
     let mut diagnostics = r.diags;
-    diagnostics.extend(plugin_checks(doc));
     crate::diagnostics::sort(&mut diagnostics);
     ReadResult {
         map,
         facts: doc.facts().clone(),
         diagnostics,
     }
+}
+
+/// The broker's `plugins="#id"` attribute: its plugins are a bean
+/// mqauthz cannot see.
+pub fn plugins_reference(doc: &ConfigDoc) -> Option<Diagnostic> {
+    let a = doc.broker_element().attr("plugins")?;
+    let d = Diagnostic::error(
+        UNSUPPORTED_CONSTRUCT,
+        format!("the broker's plugins are a bean reference `{}`", a.value),
+    )
+    .help("declare the plugins inline in `<plugins>`; mqauthz cannot see referenced beans");
+    Some(doc.locate(d, a.span, "cannot be modelled"))
 }
 
 /// The plugin elements of ActiveMQ's schema (`activemq.xsd`, 5.17): the
@@ -118,7 +131,9 @@ pub(crate) const AUTHORIZATION_PLUGIN_CLASS: &str =
 const SEPARATOR_PLUGIN_CLASS: &str =
     "org.apache.activemq.broker.util.DestinationPathSeparatorBroker";
 
-/// What the broker's `<plugins>` hold besides the plugins mqauthz reads:
+/// What the broker's `<plugins>` hold besides the plugins mqauthz reads
+/// (the commands that answer about a configuration add these to what
+/// [`read`] reports):
 /// elements that are no ActiveMQ plugin (an error: the broker would not
 /// start), plugins given as beans or references (a warning: mqauthz cannot
 /// tell what they do; an error for an authorization plugin given as a
@@ -126,14 +141,6 @@ const SEPARATOR_PLUGIN_CLASS: &str =
 /// rewritten before authorization).
 pub fn plugin_checks(doc: &ConfigDoc) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if let Some(a) = doc.broker_element().attr("plugins") {
-        let d = Diagnostic::error(
-            UNSUPPORTED_CONSTRUCT,
-            format!("the broker's plugins are a bean reference `{}`", a.value),
-        )
-        .help("declare the plugins inline in `<plugins>`; mqauthz cannot see referenced beans");
-        out.push(doc.locate(d, a.span, "cannot be modelled"));
-    }
     let Some(plugins) = doc.plugins else {
         return out;
     };
@@ -198,7 +205,15 @@ fn resolve_tree(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Element> {
     let mut out = tree.to_vec();
-    for e in &mut out {
+    // the elements whose values make the map; others (an LDAP map's
+    // connection settings...) are not read
+    let read_here = |e: &Element| {
+        matches!(
+            e.local.as_str(),
+            "authorizationMap" | "authorizationEntry" | "tempDestinationAuthorizationEntry"
+        )
+    };
+    for e in out.iter_mut().filter(|e| read_here(e)) {
         for a in &mut e.attrs {
             if is_xmlns(&a.name) || !has_placeholder(&a.value) {
                 continue;
