@@ -296,14 +296,20 @@ fn load_or_report(
     path: &str,
     properties: &PropertyArgs,
 ) -> Result<Option<pipeline::Loaded>, Error> {
+    load_or_report_with(io, sources, path, &Options::default(), properties)
+}
+
+/// [`load_or_report`] with analysis options (`--members` for the
+/// membership rules).
+fn load_or_report_with(
+    io: &mut Io,
+    sources: &mut Sources,
+    path: &str,
+    options: &Options,
+    properties: &PropertyArgs,
+) -> Result<Option<pipeline::Loaded>, Error> {
     let values = properties.values()?;
-    match pipeline::load_with(
-        sources,
-        path,
-        &Options::default(),
-        Goal::FindingsAndMap,
-        &values,
-    )? {
+    match pipeline::load_with(sources, path, options, Goal::FindingsAndMap, &values)? {
         Ok(loaded) => Ok(Some(loaded)),
         Err(d) => {
             io.report(&sorted(d), sources);

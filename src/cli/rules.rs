@@ -52,6 +52,7 @@ each configuration's authorization map.\n\n\
     for c in registry::other_codes() {
         s.push_str(&format!("| {} | `{}` |\n", c.id, c.name));
     }
+    s.push_str("\nThe configuration cross-checks `group-without-users` (MQA220) and `users-without-grants` (MQA221) are gone: the membership rules `group-without-members` (MQA213), `member-of-unknown-group` (MQA214) and `user-without-access` (MQA215) replace them, with `--members` on every command and the users of the configuration for `compile --into`.\n");
     s
 }
 

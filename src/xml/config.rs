@@ -10,7 +10,7 @@
 use super::aws_json::parse_json;
 pub use super::aws_json::AwsJson;
 use super::facts::gather_facts;
-pub use super::facts::{AnonymousAccess, ConfigFacts, ConfiguredUser, DeclaredDestination};
+pub use super::facts::{ConfigFacts, ConfiguredUser, DeclaredDestination};
 use super::namespace::Bindings;
 use super::parse::{bom_len, build_subtree, parse_xml, Locator, Skeleton};
 use super::{AMQ_NS, NO_BROKER, SEVERAL_AUTHORIZATION_PLUGINS, SEVERAL_BROKERS};
@@ -251,6 +251,11 @@ impl ConfigDoc {
             }
         }
         found
+    }
+
+    /// Span of the broker element in the XML text.
+    pub fn broker_span(&self) -> Span {
+        self.elements[self.broker].span
     }
 
     /// Whether the document is AWS CLI JSON.

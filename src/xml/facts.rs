@@ -30,19 +30,6 @@ pub struct ConfiguredUser {
     pub span: Span,
 }
 
-/// The anonymous user `simpleAuthenticationPlugin` lets in with
-/// `anonymousAccessAllowed="true"` (clients connecting without a user name
-/// or password).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AnonymousAccess {
-    /// `anonymousUser`, by default `anonymous`.
-    pub user: String,
-    /// `anonymousGroup`, by default `anonymous`.
-    pub group: String,
-    /// Span of the plugin's start tag in the XML text.
-    pub span: Span,
-}
-
 /// Facts of the configuration that analyses use besides the map.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ConfigFacts {
@@ -55,8 +42,6 @@ pub struct ConfigFacts {
     pub destinations: Vec<DeclaredDestination>,
     /// `simpleAuthenticationPlugin` users.
     pub users: Vec<ConfiguredUser>,
-    /// The anonymous user and group, when anonymous access is allowed.
-    pub anonymous: Option<AnonymousAccess>,
 }
 
 /// Read a boolean as Spring's `CustomBooleanEditor` does.
@@ -111,14 +96,6 @@ pub(super) fn gather_facts(doc: &ConfigDoc) -> ConfigFacts {
             for (_, p) in children_in(elements, c) {
                 if !p.is_amq("simpleAuthenticationPlugin") {
                     continue;
-                }
-                let attr = |n: &str| p.attr(n).map(|a| value(&a.value));
-                if attr("anonymousAccessAllowed").and_then(|v| spring_bool(&v)) == Some(true) {
-                    facts.anonymous = Some(AnonymousAccess {
-                        user: attr("anonymousUser").unwrap_or_else(|| "anonymous".into()),
-                        group: attr("anonymousGroup").unwrap_or_else(|| "anonymous".into()),
-                        span: p.start_tag,
-                    });
                 }
                 // Users are found by local name, so no namespaces are needed.
                 for e in build_subtree(&doc.xml, p.span, &[], usize::MAX) {
