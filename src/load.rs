@@ -44,7 +44,19 @@ pub fn add_source(
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // an XML declaration naming another encoding says why
+            let declared = crate::xml::declared_encoding(&text)
+                .filter(|(enc, _)| !crate::xml::is_utf8_name(enc))
+                .map(|(enc, at)| (enc.to_string(), at));
             let id = sources.add(SourceFile::new(name, text));
+            if let Some((enc, at)) = declared {
+                diagnostics.push(crate::xml::other_encoding(&enc).primary(
+                    id,
+                    Span::new(at, at + enc.len()),
+                    "not UTF-8",
+                ));
+                return id;
+            }
             diagnostics.push(
                 Diagnostic::error(codes::INVALID_ENCODING, "the file is not valid UTF-8")
                     .primary(id, Span::new(valid, valid + 1), "invalid byte here")

@@ -16,7 +16,7 @@ use crate::load::{self, Front};
 use crate::membership::Membership;
 use crate::semantics::AuthzMap;
 use crate::source::{SourceFile, SourceId, Sources, Span};
-use crate::xml::{self, ConfigDoc};
+use crate::xml::{self, ConfigDoc, Properties};
 
 /// What an input is, told by its name and content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,6 +203,19 @@ pub fn load_config(
     Ok(parse_config(sources, path, bytes))
 }
 
+/// [`load_config`], with `properties` resolving the Spring placeholders of
+/// the configuration's facts (its users, destinations, advisorySupport).
+pub fn load_config_with(
+    sources: &mut Sources,
+    path: &str,
+    properties: &Properties,
+) -> Result<Result<ConfigDoc, Vec<Diagnostic>>, Error> {
+    Ok(load_config(sources, path)?.map(|mut doc| {
+        doc.set_properties(properties.clone());
+        doc
+    }))
+}
+
 /// What the analysis needs to know of a configuration.
 pub fn facts_of(doc: &ConfigDoc) -> BrokerFacts {
     BrokerFacts {
@@ -220,8 +233,9 @@ pub fn facts_of(doc: &ConfigDoc) -> BrokerFacts {
 pub fn broker_facts(
     sources: &mut Sources,
     path: &str,
+    properties: &Properties,
 ) -> Result<(BrokerFacts, Vec<Diagnostic>), Error> {
-    match load_config(sources, path)? {
+    match load_config_with(sources, path, properties)? {
         Ok(doc) => Ok((facts_of(&doc), Vec::new())),
         Err(d) => Ok((BrokerFacts::default(), d)),
     }
@@ -314,13 +328,28 @@ pub fn load(
     options: &Options,
     goal: Goal,
 ) -> Result<Result<Loaded, Vec<Diagnostic>>, Error> {
+    load_with(sources, path, options, goal, &Properties::new())
+}
+
+/// [`load`], with `properties` resolving the Spring placeholders
+/// (`${key}`) of a configuration's map.
+pub fn load_with(
+    sources: &mut Sources,
+    path: &str,
+    options: &Options,
+    goal: Goal,
+    properties: &Properties,
+) -> Result<Result<Loaded, Vec<Diagnostic>>, Error> {
     let bytes = load::read_bytes(path)?;
     if kind_of(path, &bytes) == Kind::Config {
-        let doc = match parse_config(sources, path, bytes) {
+        let mut doc = match parse_config(sources, path, bytes) {
             Ok(doc) => doc,
             Err(d) => return Ok(Err(d)),
         };
-        let read = xml::read(&doc);
+        doc.set_properties(properties.clone());
+        let mut read = xml::read_with(&doc, properties);
+        read.diagnostics.extend(xml::read::plugin_checks(&doc));
+        crate::diagnostics::sort(&mut read.diagnostics);
         if has_errors(&read.diagnostics) && read.map.is_none() {
             return Ok(Err(read.diagnostics));
         }

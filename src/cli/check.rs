@@ -98,6 +98,8 @@ pub struct Args {
     format: Format,
     #[command(flatten)]
     lint: LintArgs,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
@@ -105,7 +107,8 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut options = args.lint.options()?;
     let mut all = Vec::new();
     if let Some(config) = &args.lint.config {
-        let (facts, diagnostics) = pipeline::broker_facts(&mut sources, config)?;
+        let (facts, diagnostics) =
+            pipeline::broker_facts(&mut sources, config, &args.properties.values()?)?;
         options.broker = facts;
         all.extend(diagnostics);
     }

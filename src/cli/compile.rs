@@ -51,6 +51,8 @@ pub struct Args {
     replace_other_map: bool,
     #[command(flatten)]
     lint: LintArgs,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 fn has_errors(diagnostics: &[Diagnostic]) -> bool {
@@ -60,8 +62,9 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
+    let properties = args.properties.values()?;
     let doc = match &args.into {
-        Some(path) => match pipeline::load_config(&mut sources, path)? {
+        Some(path) => match pipeline::load_config_with(&mut sources, path, &properties)? {
             Ok(doc) => {
                 options.broker = pipeline::facts_of(&doc);
                 Some(doc)
@@ -93,13 +96,29 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         }
     }
     let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::Findings)?;
-    let diagnostics = analysed.diagnostics;
+    let mut diagnostics = analysed.diagnostics;
+    // what in the configuration's plugins the merge must not pass over
+    let mut config_refused = false;
+    if let Some(doc) = &doc {
+        let mut plugins = xml::read::plugin_checks(doc);
+        plugins.extend(xml::read::plugins_reference(doc));
+        config_refused = has_errors(&plugins);
+        diagnostics.extend(plugins);
+    }
     let diagnostics = super::sorted(diagnostics);
     let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success
         || has_errors(&diagnostics);
     // reported, and not kept while the map is compiled
     report_findings(io, diagnostics, &sources, &args);
     if refuse {
+        if config_refused {
+            let _ = writeln!(
+                io.err,
+                "error: cannot merge into `{}`; nothing was written",
+                load::display_name(args.into.as_deref().unwrap_or_default())
+            );
+            return Ok(ExitStatus::Findings);
+        }
         let _ = writeln!(
             io.err,
             "error: `{}` has errors; nothing was written",

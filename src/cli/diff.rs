@@ -58,6 +58,8 @@ pub struct Args {
     /// users without groups too
     #[arg(long, value_name = "VERSION", default_value = "5.18")]
     activemq_version: String,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 /// Load one side and keep only what the comparison needs of its map (its
@@ -72,14 +74,16 @@ pub(super) fn load_side(
     io: &mut Io,
     names: &mut Names,
     users: Option<&[DiffUser]>,
+    properties: &crate::xml::Properties,
 ) -> Result<Option<(Prepared, bool, Option<AuthzMap>)>, Error> {
-    let mut loaded = match pipeline::load(sources, path, &Options::default(), Goal::Map)? {
-        Ok(loaded) => loaded,
-        Err(d) => {
-            io.report(&super::sorted(d), sources);
-            return Ok(None);
-        }
-    };
+    let mut loaded =
+        match pipeline::load_with(sources, path, &Options::default(), Goal::Map, properties)? {
+            Ok(loaded) => loaded,
+            Err(d) => {
+                io.report(&super::sorted(d), sources);
+                return Ok(None);
+            }
+        };
     let findings = loaded.take_findings();
     if !findings.is_empty() {
         io.report(&super::sorted(findings), sources);
@@ -125,13 +129,26 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         }
     };
     let mut names = Names::new();
-    let Some((old, old_open, old_users)) =
-        load_side(&mut sources, &args.old, io, &mut names, users.as_deref())?
+    let properties = args.properties.values()?;
+    let Some((old, old_open, old_users)) = load_side(
+        &mut sources,
+        &args.old,
+        io,
+        &mut names,
+        users.as_deref(),
+        &properties,
+    )?
     else {
         return Ok(ExitStatus::Error);
     };
-    let Some((new, new_open, new_users)) =
-        load_side(&mut sources, &args.new, io, &mut names, users.as_deref())?
+    let Some((new, new_open, new_users)) = load_side(
+        &mut sources,
+        &args.new,
+        io,
+        &mut names,
+        users.as_deref(),
+        &properties,
+    )?
     else {
         return Ok(ExitStatus::Error);
     };

@@ -64,6 +64,8 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 /// The groups a loaded input names: declared in the policy, or in the map.
@@ -126,7 +128,8 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             return Ok(ExitStatus::Error);
         }
     }
-    let Some(loaded) = super::load_or_report(io, &mut sources, &args.input)? else {
+    let Some(loaded) = super::load_or_report(io, &mut sources, &args.input, &args.properties)?
+    else {
         return Ok(ExitStatus::Findings);
     };
     if !loaded.findings().is_empty() {

@@ -13,11 +13,13 @@ pub struct Args {
     /// A broker configuration (activemq.xml, Amazon MQ XML or AWS CLI JSON)
     #[arg(value_name = "CONFIG")]
     config: String,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
-    let Some(loaded) = load_or_report(io, &mut sources, &args.config)? else {
+    let Some(loaded) = load_or_report(io, &mut sources, &args.config, &args.properties)? else {
         return Ok(ExitStatus::Error);
     };
     let (doc, map, findings) = match loaded {

@@ -246,6 +246,46 @@ pub(crate) fn status_of(diagnostics: &[Diagnostic], deny_warnings: bool) -> Exit
     }
 }
 
+/// Values for the Spring property placeholders (`${admin.group}`) of a
+/// configuration, shared by every command that reads one.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct PropertyArgs {
+    /// Resolve the placeholder `${KEY}` of a configuration to VALUE, as the broker's property configurer would (repeatable; wins over --properties)
+    #[arg(long = "property", value_name = "KEY=VALUE")]
+    property: Vec<String>,
+    /// Read placeholder values from a Java .properties file (repeatable; later files win)
+    #[arg(long = "properties", value_name = "FILE")]
+    properties: Vec<String>,
+}
+
+impl PropertyArgs {
+    /// The values, files first, then `--property` in order.
+    pub fn values(&self) -> Result<crate::xml::Properties, Error> {
+        let mut p = crate::xml::Properties::new();
+        for file in &self.properties {
+            let bytes = crate::load::read_bytes(file)?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::Usage(format!(
+                    "`{}` is not valid UTF-8; save the properties file as UTF-8 (or use \\uXXXX escapes)",
+                    crate::load::display_name(file)
+                ))
+            })?;
+            p.load(&text);
+        }
+        for kv in &self.property {
+            match kv.split_once('=') {
+                Some((k, v)) if !k.trim().is_empty() => p.set(k.trim(), v),
+                _ => {
+                    return Err(Error::Usage(format!(
+                        "`--property {kv}`: expected KEY=VALUE, for example `--property admin.group=admins`"
+                    )))
+                }
+            }
+        }
+        Ok(p)
+    }
+}
+
 /// Load a policy or a configuration through the pipeline with default
 /// analysis options; when the input cannot be used its diagnostics are
 /// reported on `io` and `None` is returned, and the caller picks the exit
@@ -254,8 +294,9 @@ fn load_or_report(
     io: &mut Io,
     sources: &mut Sources,
     path: &str,
+    properties: &PropertyArgs,
 ) -> Result<Option<pipeline::Loaded>, Error> {
-    load_or_report_with(io, sources, path, &Options::default())
+    load_or_report_with(io, sources, path, &Options::default(), properties)
 }
 
 /// [`load_or_report`] with analysis options (`--members` for the
@@ -265,8 +306,10 @@ fn load_or_report_with(
     sources: &mut Sources,
     path: &str,
     options: &Options,
+    properties: &PropertyArgs,
 ) -> Result<Option<pipeline::Loaded>, Error> {
-    match pipeline::load(sources, path, options, Goal::FindingsAndMap)? {
+    let values = properties.values()?;
+    match pipeline::load_with(sources, path, options, Goal::FindingsAndMap, &values)? {
         Ok(loaded) => Ok(Some(loaded)),
         Err(d) => {
             io.report(&sorted(d), sources);

@@ -44,6 +44,8 @@ pub struct Args {
     /// users without groups too
     #[arg(long, value_name = "VERSION", default_value = "5.18")]
     activemq_version: String,
+    #[command(flatten)]
+    properties: super::PropertyArgs,
 }
 
 /// What a review is organised by.
@@ -100,7 +102,8 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         members,
         ..crate::analysis::Options::default()
     };
-    let Some(mut loaded) = super::load_or_report_with(io, &mut sources, &args.input, &options)?
+    let Some(mut loaded) =
+        super::load_or_report_with(io, &mut sources, &args.input, &options, &args.properties)?
     else {
         return Ok(ExitStatus::Error);
     };

@@ -35,6 +35,9 @@ pub enum ConfigFormat {
     AmazonMq,
     /// Any other root element holding the `<broker>`.
     OtherRoot,
+    /// A bare `<authorizationPlugin>` as `compile -o` writes it: read as
+    /// the plugin of a broker that has no other settings.
+    Fragment,
     /// AWS CLI JSON with the XML base64-encoded in `Data`.
     AwsJson(AwsJson),
 }
@@ -144,6 +147,8 @@ pub struct ConfigDoc {
     plugin_tree: OnceLock<Vec<Element>>,
     /// Facts of the broker, gathered on first use.
     facts: OnceLock<ConfigFacts>,
+    /// Values for the Spring placeholders of the facts.
+    properties: super::Properties,
 }
 
 impl ConfigDoc {
@@ -164,6 +169,18 @@ impl ConfigDoc {
         let mut doc = ConfigDoc::from_skeleton(id, Arc::clone(text), skeleton, Some(id), &loc)?;
         doc.format = root_format(&doc);
         Ok(doc)
+    }
+
+    /// Resolve the Spring placeholders (`${key}`) of the facts with these
+    /// values; call before [`ConfigDoc::facts`] is first asked.
+    pub fn set_properties(&mut self, properties: super::Properties) {
+        self.properties = properties;
+        self.facts = OnceLock::new();
+    }
+
+    /// The values resolving the Spring placeholders of the facts.
+    pub fn properties(&self) -> &super::Properties {
+        &self.properties
     }
 
     /// Facts of the broker that analyses use besides the map: its
@@ -229,6 +246,29 @@ impl ConfigDoc {
             .map(move |&c| (c, &self.elements[c]))
     }
 
+    /// The map of the authorization plugin when it is defined in a form
+    /// mqauthz does not read: a `map="#id"` reference, a `<bean>` (an
+    /// `LDAPAuthorizationMap`, a `DefaultAuthorizationMap`...), a
+    /// `<ref bean=...>`, or another map element (LDAP, simple map). Gives
+    /// where it is and a description naming it.
+    pub fn unreadable_map(&self) -> Option<(Span, String)> {
+        let tree = self.plugin_elements();
+        let plugin = tree.first()?;
+        if let Some(a) = plugin.attrs.iter().find(|a| a.local == "map") {
+            return Some((a.span, format!("a bean reference `map=\"{}\"`", a.value)));
+        }
+        let mut found = None;
+        for (_, m) in children_in(tree, plugin).filter(|(_, e)| e.local == "map") {
+            for (_, c) in children_in(tree, m) {
+                if c.is_amq("authorizationMap") {
+                    continue;
+                }
+                found = Some((c.start_tag, describe_map_element(c)));
+            }
+        }
+        found
+    }
+
     /// Span of the broker element in the XML text.
     pub fn broker_span(&self) -> Span {
         self.elements[self.broker].span
@@ -281,7 +321,11 @@ impl ConfigDoc {
         let brokers: Vec<usize> = (0..elements.len())
             .filter(|&i| elements[i].is_amq("broker"))
             .collect();
+        let fragment = elements
+            .first()
+            .is_some_and(|r| r.is_amq("authorizationPlugin"));
         let broker = match brokers.as_slice() {
+            [] if fragment => 0,
             [] => {
                 let mut d = Diagnostic::error(
                     NO_BROKER,
@@ -384,17 +428,41 @@ impl ConfigDoc {
             plugin_scope,
             plugin_tree: OnceLock::new(),
             facts: OnceLock::new(),
+            properties: super::Properties::new(),
         })
     }
 }
 
 pub(super) fn root_format(doc: &ConfigDoc) -> ConfigFormat {
-    if doc.broker == 0 {
+    if doc.broker_element().is_amq("authorizationPlugin") {
+        ConfigFormat::Fragment
+    } else if doc.broker == 0 {
         ConfigFormat::AmazonMq
     } else if doc.elements.first().is_some_and(|r| r.local == "beans") {
         ConfigFormat::Spring
     } else {
         ConfigFormat::OtherRoot
+    }
+}
+
+/// How a map element mqauthz does not read is named in messages.
+pub(crate) fn describe_map_element(e: &Element) -> String {
+    let attr = |n: &str| {
+        e.attrs
+            .iter()
+            .find(|a| a.local == n)
+            .map(|a| a.value.as_str())
+    };
+    match e.local.as_str() {
+        "bean" => match attr("class") {
+            Some(class) => format!("a `<{}>` of class `{class}`", e.name),
+            None => format!("a `<{}>` without a class", e.name),
+        },
+        "ref" => match attr("bean").or_else(|| attr("local")) {
+            Some(id) => format!("a reference `<{}>` to the bean `{id}`", e.name),
+            None => format!("a reference `<{}>`", e.name),
+        },
+        _ => format!("`<{}>`", e.name),
     }
 }
 
@@ -467,6 +535,20 @@ mod tests {
         assert_eq!(doc.line_end, "\r\n");
         assert_eq!(doc.indent_unit, "\t");
         assert!(doc.authorization_plugin.is_some());
+    }
+
+    #[test]
+    fn fragment_as_compile_writes_it() {
+        for text in [
+            "<authorizationPlugin>\n  <map><authorizationMap/></map>\n</authorizationPlugin>\n",
+            "<?xml version=\"1.0\"?><!-- c --><authorizationPlugin xmlns=\"http://activemq.apache.org/schema/core\"/>",
+        ] {
+            let doc = parse(text).expect("parses");
+            assert_eq!(doc.format, ConfigFormat::Fragment);
+            assert_eq!(doc.authorization_plugin, Some(0));
+        }
+        assert_eq!(code("<authorizationPlugin xmlns=\"urn:x\"/>"), "no-broker");
+        assert_eq!(code("<authorizationPluginX/>"), "no-broker");
     }
 
     #[test]

@@ -59,9 +59,12 @@ pub(super) fn gather_facts(doc: &ConfigDoc) -> ConfigFacts {
     let Some(b) = elements.get(doc.broker) else {
         return facts;
     };
+    let props = doc.properties();
+    let value = |v: &str| props.resolve(v).0;
     if let Some(a) = b.attr("advisorySupport") {
-        facts.advisory_support = Some((a.value.clone(), a.value_span));
-        facts.advisory_support_enabled = spring_bool(&a.value);
+        let v = value(&a.value);
+        facts.advisory_support_enabled = spring_bool(&v);
+        facts.advisory_support = Some((v, a.value_span));
     }
     for (_, c) in children_in(elements, b) {
         if c.is_amq("destinations") {
@@ -76,7 +79,7 @@ pub(super) fn gather_facts(doc: &ConfigDoc) -> ConfigFacts {
                 let Some(name) = e.attr("physicalName") else {
                     continue;
                 };
-                for (k, n) in split_destination(&name.value, kind)
+                for (k, n) in split_destination(&value(&name.value), kind)
                     .into_iter()
                     .flatten()
                     .flatten()
@@ -99,10 +102,10 @@ pub(super) fn gather_facts(doc: &ConfigDoc) -> ConfigFacts {
                     if e.local == "authenticationUser" {
                         if let Some(u) = e.attr("username") {
                             facts.users.push(ConfiguredUser {
-                                username: u.value.clone(),
-                                groups: GroupList::parse(
+                                username: value(&u.value),
+                                groups: GroupList::parse(&value(
                                     e.attr("groups").map_or("", |g| g.value.as_str()),
-                                ),
+                                )),
                                 span: e.span,
                             });
                         }

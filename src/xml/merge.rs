@@ -183,14 +183,13 @@ fn locate(doc: &ConfigDoc, opts: &MergeOptions) -> Result<Place, Vec<Diagnostic>
         line_end: le,
     };
     if let Some(p) = doc.authorization_plugin {
-        if let (Some(other), false) = (doc.other_map, opts.replace_other_map) {
-            let o = doc.element(other);
+        if let (Some((at, what)), false) = (doc.unreadable_map(), opts.replace_other_map) {
             let d = Diagnostic::error(
                 PLUGIN_HOLDS_OTHER_MAP,
-                format!("the existing `<authorizationPlugin>` holds `<{}>`", o.name),
+                format!("the existing `<authorizationPlugin>` holds {what}, a map mqauthz does not read"),
             )
-            .help("replacing it would drop that map; allow replacing another map type explicitly if that is intended");
-            return Err(vec![doc.locate(d, o.start_tag, "would be replaced")]);
+            .help("replacing it would drop that map; pass `--replace-other-map` if that is intended");
+            return Err(vec![doc.locate(d, at, "would be replaced")]);
         }
         let el = doc.element(p);
         let start = el.span.start as usize;
@@ -352,6 +351,26 @@ mod tests {
         )
         .expect("replaces");
         assert!(!ok.contains("LDAP"));
+    }
+
+    #[test]
+    fn refuses_maps_it_does_not_read() {
+        for plugin in [
+            "<authorizationPlugin map=\"#m\"/>",
+            "<authorizationPlugin><map><bean xmlns=\"http://www.springframework.org/schema/beans\" class=\"org.apache.activemq.security.DefaultAuthorizationMap\"/></map></authorizationPlugin>",
+            "<authorizationPlugin><map><ref xmlns=\"http://www.springframework.org/schema/beans\" bean=\"m\"/></map></authorizationPlugin>",
+        ] {
+            let text = format!("<broker xmlns=\"http://activemq.apache.org/schema/core\"><plugins>{plugin}</plugins></broker>");
+            let d = ConfigDoc::parse(SourceId(0), &SourceFile::new("b.xml", text.as_str()))
+                .expect("parses");
+            let err = merge(&d, &map(), None).expect_err(plugin);
+            assert_eq!(err[0].code.name, "plugin-holds-other-map");
+            let opts = MergeOptions {
+                replace_other_map: true,
+                ..MergeOptions::default()
+            };
+            assert!(merge_with(&d, &map(), &opts).is_ok());
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod layout;
 pub mod merge;
 mod namespace;
 mod parse;
+pub mod properties;
 pub mod read;
 mod tag;
 
@@ -34,7 +35,8 @@ pub use config::{ConfigDoc, ConfigFacts, ConfigFormat};
 pub use document::{parse_document, Document};
 pub use emit::{fragment, EmitOptions};
 pub use merge::{merge, merge_with, MergeOptions, MergeOutput};
-pub use read::{read, read_map, ReadResult};
+pub use properties::Properties;
+pub use read::{read, read_map, read_with, ReadResult};
 
 /// The ActiveMQ core namespace URI; the broker element lives in it.
 pub const AMQ_NS: &str = "http://activemq.apache.org/schema/core";
@@ -119,6 +121,76 @@ pub const PLUGIN_HOLDS_OTHER_MAP: Code = Code {
     name: "plugin-holds-other-map",
 };
 
+/// An element in the broker's `<plugins>` in ActiveMQ's namespace that is
+/// not one of its plugins (`<simpleAuthorizationPlugin>`): schema
+/// validation stops the broker.
+pub const UNKNOWN_PLUGIN: Code = Code {
+    id: "MQA321",
+    name: "unknown-plugin",
+};
+
+/// A plugin mqauthz does not read (a `<bean>`, a `<ref>`, an element of
+/// another namespace): whatever it does to authorization is not in the
+/// answers.
+pub const UNREAD_PLUGIN: Code = Code {
+    id: "MQA322",
+    name: "unread-plugin",
+};
+
+/// The destination path separator plugin turns `/` into `.` in names
+/// before authorization; answers are for the rewritten names.
+pub const REWRITES_DESTINATION_NAMES: Code = Code {
+    id: "MQA323",
+    name: "rewrites-destination-names",
+};
+
+/// A Spring property placeholder (`${admin.group}`) in the map that no
+/// `--property`/`--properties` value resolves.
+pub const UNRESOLVED_PLACEHOLDER: Code = Code {
+    id: "MQA324",
+    name: "unresolved-placeholder",
+};
+
+/// The `encoding` of the XML declaration `text` starts with (after a
+/// byte-order mark; `<?xml ... encoding="..."?>`) and the offset of its
+/// value in `text`.
+pub fn declared_encoding(text: &str) -> Option<(&str, usize)> {
+    let start = text.len() - text.trim_start_matches('\u{feff}').len();
+    let body = text[start..].strip_prefix("<?xml")?;
+    let decl = &body[..body.find("?>")?];
+    let decl_at = start + "<?xml".len();
+    let at = decl.find("encoding")? + "encoding".len();
+    let eq = at + decl[at..].find('=')?;
+    if !decl[at..eq].trim().is_empty() {
+        return None;
+    }
+    let after = &decl[eq + 1..];
+    let q_at = eq + 1 + (after.len() - after.trim_start().len());
+    let quote = decl[q_at..]
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')?;
+    let value_at = q_at + 1;
+    let end = value_at + decl[value_at..].find(quote)?;
+    Some((&decl[value_at..end], decl_at + value_at))
+}
+
+/// Whether an encoding name is UTF-8's.
+pub fn is_utf8_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("UTF-8") || name.eq_ignore_ascii_case("UTF8")
+}
+
+/// The refusal of a document declaring another encoding than UTF-8.
+pub fn other_encoding(name: &str) -> crate::diagnostics::Diagnostic {
+    crate::diagnostics::Diagnostic::error(
+        crate::diagnostics::codes::INVALID_ENCODING,
+        format!("the document declares the encoding `{name}`; mqauthz reads and writes UTF-8 only"),
+    )
+    .help(format!(
+        "convert the file to UTF-8 (for example `iconv -f {name} -t UTF-8`) and declare `encoding=\"UTF-8\"`"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +211,10 @@ mod tests {
             INVALID_CONFIG_DATA,
             INVALID_AUTHORIZATION_MAP,
             PLUGIN_HOLDS_OTHER_MAP,
+            UNKNOWN_PLUGIN,
+            UNREAD_PLUGIN,
+            REWRITES_DESTINATION_NAMES,
+            UNRESOLVED_PLACEHOLDER,
         ] {
             assert_eq!(family(c), Some(Family::Config), "{}", c.id);
         }

@@ -39,6 +39,18 @@ impl<'a> Scopes<'a> {
         }
     }
 
+    /// Bind the default namespace to ActiveMQ's for the whole document: a
+    /// bare `<authorizationPlugin>` fragment (as `compile -o` writes it) is
+    /// read as if it sat in the broker.
+    pub(super) fn default_to_amq(&mut self) {
+        let Ok(index) = u32::try_from(self.uris.len()) else {
+            return;
+        };
+        self.push_uri(Cow::Borrowed(AMQ_NS));
+        self.bindings.entry(None).or_default().push(index);
+        self.generation += 1;
+    }
+
     /// Enter an element with these (checked) attributes.
     pub(super) fn open(&mut self, attrs: &[RawAttr<'a>]) {
         for a in attrs {

@@ -224,6 +224,30 @@ impl<'a> Pass<'a> {
     }
 }
 
+/// Whether the first element of `body` is a bare `<authorizationPlugin>`
+/// (after the XML declaration, comments and processing instructions): the
+/// fragment `compile -o` writes, read as if it were in a broker.
+pub(super) fn is_fragment(body: &str) -> bool {
+    let mut rest = body;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii() && is_xml_space(c as u8));
+        let skip = if rest.starts_with("<!--") {
+            rest.find("-->").map(|i| i + 3)
+        } else if rest.starts_with("<?") {
+            rest.find("?>").map(|i| i + 2)
+        } else {
+            break;
+        };
+        match skip {
+            Some(n) => rest = &rest[n..],
+            None => return false,
+        }
+    }
+    rest.strip_prefix("<authorizationPlugin").is_some_and(|r| {
+        r.starts_with(|c: char| c == '>' || c == '/' || (c.is_ascii() && is_xml_space(c as u8)))
+    })
+}
+
 /// Read the XML text once: check that it is well-formed and safe, and keep
 /// the skeleton (see [`ConfigDoc::elements`](super::ConfigDoc::elements)).
 pub(super) fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagnostic>> {
@@ -244,6 +268,9 @@ pub(super) fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagn
         cfg.trim_text(false);
     }
     let mut pass = Pass::new(text);
+    if is_fragment(body) {
+        pass.scopes.default_to_amq();
+    }
     let mut attrs: Vec<RawAttr> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     loop {
@@ -350,7 +377,16 @@ pub(super) fn parse_xml(text: &str, loc: &Locator) -> Result<Skeleton, Vec<Diagn
                     return Err(vec![loc.label(d, Span::new(start, end), "internal subset")]);
                 }
             }
-            Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+            Event::Decl(_) => {
+                if let Some((value, at)) = super::declared_encoding(raw) {
+                    if !super::is_utf8_name(value) {
+                        let d = super::other_encoding(value);
+                        let span = Span::new(start + at, start + at + value.len());
+                        return Err(vec![loc.label(d, span, "not UTF-8")]);
+                    }
+                }
+            }
+            Event::Comment(_) | Event::PI(_) => {}
         }
     }
     if let Some(open) = pass.stack.last() {

@@ -7,9 +7,10 @@
 //! `tempQueue`/`tempTopic`, the `entries` element, unknown children.
 
 use super::config::{children_in, ConfigDoc, ConfigFacts, Element};
+use super::properties::{has_placeholder, Properties};
 use super::{
-    DEFAULT_GROUP_CLASS, INVALID_AUTHORIZATION_MAP, UNSUPPORTED_AUTHORIZATION_MAP,
-    UNSUPPORTED_CONSTRUCT,
+    DEFAULT_GROUP_CLASS, INVALID_AUTHORIZATION_MAP, REWRITES_DESTINATION_NAMES, UNKNOWN_PLUGIN,
+    UNREAD_PLUGIN, UNRESOLVED_PLACEHOLDER, UNSUPPORTED_AUTHORIZATION_MAP, UNSUPPORTED_CONSTRUCT,
 };
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantics::names::split_destination;
@@ -37,23 +38,36 @@ pub fn read_map(doc: &ConfigDoc) -> (Option<AuthzMap>, Vec<Diagnostic>) {
 
 /// Read the authorization map and the configuration facts of `doc`.
 pub fn read(doc: &ConfigDoc) -> ReadResult {
+    read_with(doc, &Properties::new())
+}
+
+/// Read the authorization map and the configuration facts of `doc`, with
+/// `properties` resolving the Spring placeholders (`${key}`) of the plugin.
+pub fn read_with(doc: &ConfigDoc, properties: &Properties) -> ReadResult {
+    let mut placeholders = Vec::new();
+    let resolved;
+    let tree = doc.plugin_elements();
+    let tree = if tree
+        .iter()
+        .any(|e| e.attrs.iter().any(|a| has_placeholder(&a.value)))
+    {
+        // copied only when some value holds a placeholder
+        resolved = resolve_tree(doc, tree, properties, &mut placeholders);
+        &resolved
+    } else {
+        tree
+    };
     let mut r = Reader {
         doc,
-        tree: doc.plugin_elements(),
-        diags: Vec::new(),
+        tree,
+        diags: placeholders,
         next_id: 0,
     };
-    if let Some(a) = doc.broker_element().attr("plugins") {
-        r.unsupported(
-            a.span,
-            format!("the broker's plugins are a bean reference `{}`", a.value),
-            "declare the plugins inline in `<plugins>`; mqauthz cannot see referenced beans",
-        );
-    }
+    r.diags.extend(plugins_reference(doc));
     if let Some(p) = doc.authorization_plugin {
         let el = doc.element(p);
         let in_plugins = el.parent.is_some_and(|q| doc.element(q).local == "plugins");
-        if !in_plugins {
+        if !in_plugins && doc.format != super::ConfigFormat::Fragment {
             r.invalid(
                 el.start_tag,
                 "`<authorizationPlugin>` is not inside the broker's `<plugins>`".into(),
@@ -68,6 +82,172 @@ pub fn read(doc: &ConfigDoc) -> ReadResult {
         map,
         facts: doc.facts().clone(),
         diagnostics,
+    }
+}
+
+/// The broker's `plugins="#id"` attribute: its plugins are a bean
+/// mqauthz cannot see.
+pub fn plugins_reference(doc: &ConfigDoc) -> Option<Diagnostic> {
+    let a = doc.broker_element().attr("plugins")?;
+    let d = Diagnostic::error(
+        UNSUPPORTED_CONSTRUCT,
+        format!("the broker's plugins are a bean reference `{}`", a.value),
+    )
+    .help("declare the plugins inline in `<plugins>`; mqauthz cannot see referenced beans");
+    Some(doc.locate(d, a.span, "cannot be modelled"))
+}
+
+/// The plugin elements of ActiveMQ's schema (`activemq.xsd`, 5.17): the
+/// children `<plugins>` accepts in its namespace.
+const KNOWN_PLUGINS: &[&str] = &[
+    "authorizationPlugin",
+    "connectionDotFilePlugin",
+    "destinationDotFilePlugin",
+    "destinationPathSeparatorPlugin",
+    "destinationsPlugin",
+    "discardingDLQBrokerPlugin",
+    "forcePersistencyModeBrokerPlugin",
+    "jaasAuthenticationPlugin",
+    "jaasCertificateAuthenticationPlugin",
+    "jaasDualAuthenticationPlugin",
+    "loggingBrokerPlugin",
+    "multicastTraceBrokerPlugin",
+    "partitionBrokerPlugin",
+    "redeliveryPlugin",
+    "runtimeConfigurationPlugin",
+    "simpleAuthenticationPlugin",
+    "statisticsBrokerPlugin",
+    "timeStampingBrokerPlugin",
+    "traceBrokerPathPlugin",
+    "udpTraceBrokerPlugin",
+    "virtualSelectorCacheBrokerPlugin",
+];
+
+/// The class of ActiveMQ's authorization plugin, in its `<bean>` form.
+pub(crate) const AUTHORIZATION_PLUGIN_CLASS: &str =
+    "org.apache.activemq.security.AuthorizationPlugin";
+
+/// The class of the destination path separator plugin, in its `<bean>` form.
+const SEPARATOR_PLUGIN_CLASS: &str =
+    "org.apache.activemq.broker.util.DestinationPathSeparatorBroker";
+
+/// What the broker's `<plugins>` hold besides the plugins mqauthz reads
+/// (the commands that answer about a configuration add these to what
+/// [`read`] reports):
+/// elements that are no ActiveMQ plugin (an error: the broker would not
+/// start), plugins given as beans or references (a warning: mqauthz cannot
+/// tell what they do; an error for an authorization plugin given as a
+/// bean), and the destination path separator plugin (a warning: names are
+/// rewritten before authorization).
+pub fn plugin_checks(doc: &ConfigDoc) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(plugins) = doc.plugins else {
+        return out;
+    };
+    for (_, p) in doc.children(plugins) {
+        let class = p.attr("class").map(|a| a.value.trim());
+        let d = if p.is_amq("destinationPathSeparatorPlugin")
+            || (p.local == "bean" && class == Some(SEPARATOR_PLUGIN_CLASS))
+        {
+            let sep = p
+                .attrs
+                .iter()
+                .find(|a| a.local == "pathSeparator")
+                .map_or("/", |a| a.value.as_str());
+            Diagnostic::warning(
+                REWRITES_DESTINATION_NAMES,
+                format!(
+                    "the destination path separator plugin turns `{sep}` into `.` in destination names before authorization"
+                ),
+            )
+            .help(format!(
+                "answers are for the rewritten names: a client's `A{sep}B` is authorized as `A.B`; ask about `A.B`"
+            ))
+            .with_label(doc, p.start_tag, "rewrites destination names")
+        } else if p.ns.as_deref() == Some(super::AMQ_NS) {
+            if KNOWN_PLUGINS.contains(&p.local.as_str()) {
+                continue;
+            }
+            Diagnostic::error(
+                UNKNOWN_PLUGIN,
+                format!("`<{}>` is not an ActiveMQ plugin", p.name),
+            )
+            .help("check the name against ActiveMQ's schema (the authorization plugin is `<authorizationPlugin>`); schema validation stops the broker at this element")
+            .with_label(doc, p.start_tag, "unknown plugin element")
+        } else if p.local == "bean" && class == Some(AUTHORIZATION_PLUGIN_CLASS) {
+            Diagnostic::error(
+                UNSUPPORTED_AUTHORIZATION_MAP,
+                format!(
+                    "the authorization plugin is a `<{}>` of class `{AUTHORIZATION_PLUGIN_CLASS}`, a form mqauthz does not read",
+                    p.name
+                ),
+            )
+            .help("write it as `<authorizationPlugin><map><authorizationMap>...` to check it with mqauthz")
+            .with_label(doc, p.start_tag, "a Spring bean: mqauthz cannot tell what it grants")
+        } else {
+            let what = super::config::describe_map_element(p);
+            Diagnostic::warning(UNREAD_PLUGIN, format!("mqauthz does not read {what} in `<plugins>`"))
+                .help("if it authorizes or rewrites destinations, the answers of mqauthz do not include what it does")
+                .with_label(doc, p.start_tag, "not read")
+        };
+        out.push(d);
+    }
+    out
+}
+
+/// The plugin's elements with the placeholders of their attribute values
+/// resolved; a warning for each attribute whose placeholders stay
+/// unresolved.
+fn resolve_tree(
+    doc: &ConfigDoc,
+    tree: &[Element],
+    properties: &Properties,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Element> {
+    let mut out = tree.to_vec();
+    // the elements whose values make the map; others (an LDAP map's
+    // connection settings...) are not read
+    let read_here = |e: &Element| {
+        matches!(
+            e.local.as_str(),
+            "authorizationMap" | "authorizationEntry" | "tempDestinationAuthorizationEntry"
+        )
+    };
+    for e in out.iter_mut().filter(|e| read_here(e)) {
+        for a in &mut e.attrs {
+            if is_xmlns(&a.name) || !has_placeholder(&a.value) {
+                continue;
+            }
+            let (value, missing) = properties.resolve(&a.value);
+            if !missing.is_empty() {
+                let names: Vec<String> = missing.iter().map(|k| format!("`${{{k}}}`")).collect();
+                let first = &missing[0];
+                let d = Diagnostic::warning(
+                    UNRESOLVED_PLACEHOLDER,
+                    format!(
+                        "`{}` holds the property placeholder {}, read here as the literal text `{value}`",
+                        a.name,
+                        names.join(", ")
+                    ),
+                )
+                .help(format!(
+                    "the broker replaces placeholders from its properties; give their values with `--property {first}=VALUE` or `--properties FILE`"
+                ));
+                diags.push(doc.locate(d, a.value_span, "unresolved placeholder"));
+            }
+            a.value = value;
+        }
+    }
+    out
+}
+
+trait WithLabel {
+    fn with_label(self, doc: &ConfigDoc, span: Span, label: &str) -> Diagnostic;
+}
+
+impl WithLabel for Diagnostic {
+    fn with_label(self, doc: &ConfigDoc, span: Span, label: &str) -> Diagnostic {
+        doc.locate(self, span, label)
     }
 }
 
@@ -145,9 +325,15 @@ impl<'a> Reader<'a> {
     fn plugin(&mut self, plugin: &Element) -> Option<AuthzMap> {
         for a in &plugin.attrs {
             if a.local == "map" {
-                self.unsupported(
+                self.report(
+                    UNSUPPORTED_AUTHORIZATION_MAP,
+                    Severity::Error,
                     a.span,
-                    format!("the map is a bean reference `{}`", a.value),
+                    format!(
+                        "the map is a bean reference `{}`, a form mqauthz does not read",
+                        a.value
+                    ),
+                    "defined elsewhere; mqauthz cannot see it",
                     "write the map inline as `<map><authorizationMap>...</authorizationMap></map>`",
                 );
                 return None;
@@ -179,6 +365,18 @@ impl<'a> Reader<'a> {
                         format!("the plugin uses `<{}>`, which mqauthz cannot model", m.name),
                         "its rules live outside this file (LDAP) or in another format; only `authorizationMap` can be checked and merged",
                         "mqauthz reads only `<authorizationMap>`",
+                    );
+                } else if matches!(m.local.as_str(), "bean" | "ref") {
+                    self.report(
+                        UNSUPPORTED_AUTHORIZATION_MAP,
+                        Severity::Error,
+                        m.start_tag,
+                        format!(
+                            "the map is {}, a form mqauthz does not read",
+                            super::config::describe_map_element(m)
+                        ),
+                        "a Spring bean: mqauthz cannot tell what it grants",
+                        "write the map as `<authorizationMap>` to check it with mqauthz",
                     );
                 } else {
                     self.unknown_child(m, "map");
@@ -527,6 +725,55 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_are_named_or_resolved() {
+        let d = doc(
+            r##"<authorizationPlugin><map><authorizationMap><authorizationEntries><authorizationEntry queue="${app}.>" read="${admin.group}" write="w"/></authorizationEntries></authorizationMap></map></authorizationPlugin>"##,
+        );
+        let r = read(&d);
+        assert_eq!(
+            codes(&r.diagnostics),
+            vec!["unresolved-placeholder", "unresolved-placeholder"]
+        );
+        assert!(r
+            .diagnostics
+            .iter()
+            .any(|x| x.message.contains("`${admin.group}`")));
+        let mut p = Properties::new();
+        p.set("app", "ORDERS");
+        p.set("admin.group", "admins,ops");
+        let r = read_with(&d, &p);
+        assert!(r.diagnostics.is_empty(), "{:?}", codes(&r.diagnostics));
+        let map = r.map.expect("map");
+        assert_eq!(map.entries[0].pattern, "ORDERS.>");
+        assert_eq!(map.entries[0].acl.read.groups.len(), 2);
+    }
+
+    #[test]
+    fn plugins_not_read_are_named() {
+        let d = doc(
+            r##"<simpleAuthorizationPlugin/><destinationPathSeparatorPlugin/><bean xmlns="http://www.springframework.org/schema/beans" class="com.acme.Audit"/><loggingBrokerPlugin/>"##,
+        );
+        assert_eq!(
+            codes(&plugin_checks(&d)),
+            vec![
+                "unknown-plugin",
+                "rewrites-destination-names",
+                "unread-plugin"
+            ]
+        );
+        let d = doc(
+            r##"<bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.broker.util.DestinationPathSeparatorBroker"/><bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.security.AuthorizationPlugin"/>"##,
+        );
+        assert_eq!(
+            codes(&plugin_checks(&d)),
+            vec![
+                "rewrites-destination-names",
+                "unsupported-authorization-map"
+            ]
+        );
+    }
+
+    #[test]
     fn reads_entries_as_activemq() {
         let d = doc(
             r##"<authorizationPlugin><map><authorizationMap groupClass="x.U">
@@ -609,9 +856,25 @@ mod tests {
         assert!(map.is_none());
         assert_eq!(codes(&diags), vec!["unsupported-authorization-map"]);
         let d = doc(r##"<authorizationPlugin map="#m"/>"##);
-        assert_eq!(codes(&read_map(&d).1), vec!["unsupported-construct"]);
+        assert_eq!(
+            codes(&read_map(&d).1),
+            vec!["unsupported-authorization-map"]
+        );
+        for map in [
+            r##"<bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.security.LDAPAuthorizationMap"/>"##,
+            r##"<b:ref xmlns:b="http://www.springframework.org/schema/beans" bean="m"/>"##,
+        ] {
+            let d = doc(&format!(
+                "<authorizationPlugin><map>{map}</map></authorizationPlugin>"
+            ));
+            let (m, diags) = read_map(&d);
+            assert!(m.is_none());
+            assert_eq!(codes(&diags), vec!["unsupported-authorization-map"]);
+            assert!(d.unreadable_map().is_some(), "{map}");
+        }
         let d =
             doc(r##"<authorizationPlugin><map><authorizationMap/></map></authorizationPlugin>"##);
+        assert!(d.unreadable_map().is_none());
         let (map, diags) = read_map(&d);
         assert!(map.is_some());
         assert_eq!(codes(&diags), vec!["invalid-authorization-map"]);

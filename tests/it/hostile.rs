@@ -490,11 +490,14 @@ fn a_hundred_thousand_nested_elements() {
             format!("<broker xmlns=\"{NS}\">{nested}<plugins/></broker>\n"),
             0,
         ),
-        // Inside the plugins, on separate lines.
+        // Inside the plugins, on separate lines (in another namespace: an
+        // element of ActiveMQ's that is no plugin stops the broker).
         (
             format!(
                 "<broker xmlns=\"{NS}\">\n<plugins>\n{}\n</plugins>\n</broker>\n",
-                nested.replace("><", ">\n<")
+                nested
+                    .replacen("<a>", "<a xmlns=\"urn:other\">", 1)
+                    .replace("><", ">\n<")
             ),
             0,
         ),

@@ -25,6 +25,7 @@ mod membership;
 mod pre_commit;
 mod props_language;
 mod props_membership;
+mod real_world;
 mod rules;
 mod xml_merge;
 mod xml_robust;
