@@ -681,6 +681,10 @@ pub struct UserChange {
     pub change: Direction,
     pub pattern: String,
     pub example: String,
+    /// The grant behind it, on the granting side (the grant of one of the
+    /// user's groups, or of everyone). Not part of the text and JSON forms.
+    #[serde(skip)]
+    pub grant: Origin,
 }
 
 /// One user's change on temporary destinations.
@@ -690,6 +694,9 @@ pub struct UserTempChange {
     #[serde(serialize_with = "ser_display")]
     pub right: Right,
     pub change: Direction,
+    /// The temp entry behind it, or its absence, on the granting side.
+    #[serde(skip)]
+    pub grant: Origin,
 }
 
 /// Who gains or loses what, per user.
@@ -699,24 +706,34 @@ pub struct UserDiff {
     pub temp: Vec<UserTempChange>,
 }
 
+/// A map with users for principals ([`user_map`]), and whether its
+/// temporary destinations are open to every user (no temp entry).
+#[derive(Debug)]
+pub(crate) struct UserMap {
+    map: AuthzMap,
+    open_temp: bool,
+}
+
 /// `map` with users for principals: each entry's right lists the users who
 /// hold it through one of their groups, or through `*` when it reaches
-/// them. `open`: a configuration without an authorizationPlugin, where every
-/// authenticated user may do everything. A named group of an entry with a
-/// `groupClass` matches no user's group (they hold ActiveMQ's group
-/// principals); `*` still does.
-pub(crate) fn user_map(map: &AuthzMap, users: &[DiffUser], open: bool) -> AuthzMap {
+/// them; the grants behind an entry's rights are kept, per user. `open`: a
+/// configuration without an authorizationPlugin, where every authenticated
+/// user may do everything. A named group of an entry with a `groupClass`
+/// matches no user's group (they hold ActiveMQ's group principals); `*`
+/// still does.
+pub(crate) fn user_map(map: &AuthzMap, users: &[DiffUser], open: bool) -> UserMap {
+    let holds = |u: &DiffUser, g: &str, acl: &Acl| {
+        if g == EVERYONE {
+            u.everyone || open
+        } else {
+            acl.group_class.is_none() && u.groups.iter().any(|ug| ug == g)
+        }
+    };
     let convert = |acl: &Acl| -> Acl {
         let list = |groups: &crate::semantics::GroupList| {
-            let names = users.iter().filter(|u| {
-                groups.groups.iter().any(|g| {
-                    if g == EVERYONE {
-                        u.everyone || open
-                    } else {
-                        acl.group_class.is_none() && u.groups.iter().any(|ug| ug == g)
-                    }
-                })
-            });
+            let names = users
+                .iter()
+                .filter(|u| groups.groups.iter().any(|g| holds(u, g, acl)));
             crate::semantics::GroupList::from_groups(names.map(|u| u.name.as_str()))
         };
         Acl {
@@ -726,7 +743,22 @@ pub(crate) fn user_map(map: &AuthzMap, users: &[DiffUser], open: bool) -> AuthzM
             group_class: None,
         }
     };
-    AuthzMap {
+    // which statement gave which user which rights: a group's grant is
+    // every holder's grant
+    let provenance = |e: &crate::semantics::Entry| -> Vec<crate::semantics::Provenance> {
+        let mut out = Vec::new();
+        for p in &e.provenance {
+            for u in users.iter().filter(|u| holds(u, &p.group, &e.acl)) {
+                out.push(crate::semantics::Provenance {
+                    group: u.name.clone(),
+                    rights: p.rights,
+                    location: p.location,
+                });
+            }
+        }
+        out
+    };
+    let by_user = AuthzMap {
         entries: map
             .entries
             .iter()
@@ -735,8 +767,8 @@ pub(crate) fn user_map(map: &AuthzMap, users: &[DiffUser], open: bool) -> AuthzM
                 pattern: e.pattern.clone(),
                 acl: convert(&e.acl),
                 id: e.id,
-                provenance: Vec::new(),
-                location: None,
+                provenance: provenance(e),
+                location: e.location,
             })
             .collect(),
         default_entry: map.default_entry.as_ref().map(convert),
@@ -754,12 +786,27 @@ pub(crate) fn user_map(map: &AuthzMap, users: &[DiffUser], open: bool) -> AuthzM
                 })
             }
         },
+    };
+    UserMap {
+        map: by_user,
+        open_temp: map.temp.is_none(),
     }
 }
 
 /// The per-user difference of two user maps ([`user_map`]).
-pub(crate) fn diff_users(old: &AuthzMap, new: &AuthzMap) -> UserDiff {
-    let d = diff(old, new);
+pub(crate) fn diff_users(old: &UserMap, new: &UserMap) -> UserDiff {
+    let d = diff(&old.map, &new.map);
+    let temp_origin = |dir: Direction| {
+        let open = match dir {
+            Direction::Gained => new.open_temp,
+            Direction::Lost => old.open_temp,
+        };
+        if open {
+            Origin::NoTempEntry
+        } else {
+            Origin::TempEntry
+        }
+    };
     let mut changes: Vec<UserChange> = d
         .changes
         .into_iter()
@@ -770,6 +817,7 @@ pub(crate) fn diff_users(old: &AuthzMap, new: &AuthzMap) -> UserDiff {
             change: c.change,
             pattern: c.pattern,
             example: c.example,
+            grant: c.grant,
         })
         .collect();
     changes.sort_by(|a, b| {
@@ -783,6 +831,7 @@ pub(crate) fn diff_users(old: &AuthzMap, new: &AuthzMap) -> UserDiff {
             user: c.group,
             right: c.right,
             change: c.change,
+            grant: temp_origin(c.change),
         })
         .collect();
     temp.sort_by(|a, b| (&a.user, a.right, a.change).cmp(&(&b.user, b.right, b.change)));

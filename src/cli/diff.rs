@@ -4,11 +4,11 @@ use super::{ExitStatus, Io};
 use crate::analysis::Options;
 use crate::diff::{
     diff_prepared, diff_users, open_map, user_map, write_json_with_users, write_text,
-    write_users_text, DiffUser, MapDiff, Names, Prepared,
+    write_users_text, DiffUser, MapDiff, Names, Prepared, UserMap,
 };
 use crate::error::Error;
 use crate::pipeline::{self, Goal, Loaded};
-use crate::semantics::{AuthzMap, DestKind, Right};
+use crate::semantics::{DestKind, Right};
 use crate::source::Sources;
 use std::io::Write;
 
@@ -75,7 +75,7 @@ pub(super) fn load_side(
     names: &mut Names,
     users: Option<&[DiffUser]>,
     properties: &crate::xml::Properties,
-) -> Result<Option<(Prepared, bool, Option<AuthzMap>)>, Error> {
+) -> Result<Option<(Prepared, bool, Option<UserMap>)>, Error> {
     let mut loaded =
         match pipeline::load_with(sources, path, &Options::default(), Goal::Map, properties)? {
             Ok(loaded) => loaded,
@@ -107,6 +107,16 @@ pub(super) fn load_side(
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let version = crate::analysis::Version::parse(&args.activemq_version)
         .map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?;
+    if args.format == DiffFormat::Github && !args.members.is_empty() {
+        // an annotation sits at a grant of the policy: one per user there
+        // would repeat each group's annotation once per member
+        return Err(Error::Usage(
+            "--members does not apply to --format github: annotations mark the grants, \
+             which name groups; use --format md (a \"By user\" section) or --format json \
+             for the per-user changes"
+                .to_string(),
+        ));
+    }
     let mut sources = Sources::new();
     let users: Option<Vec<DiffUser>> = if args.members.is_empty() {
         None
@@ -181,7 +191,9 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
                 new: &crate::load::display_name(&args.new),
                 sources: &sources,
             };
-            out.write_all(crate::diff::markdown::render_markdown(&d, &sides).as_bytes())
+            let md =
+                crate::diff::markdown::render_markdown_with_users(&d, by_user.as_ref(), &sides);
+            out.write_all(md.as_bytes())
         }
         DiffFormat::Github => write_github(&d, &args, &mut out),
     }

@@ -14,13 +14,20 @@
 //! the comment says how many, and how to see them all. Removed access is
 //! kept at least a third of the room when there is new access too.
 //!
+//! With the per-user changes of `diff --members`, the summary counts the
+//! users who gain and lose access, and a "By user" section follows the
+//! groups' sections: the users gaining access, then those losing it, each
+//! change with its example and the grant behind it (the grant of one of
+//! the user's groups, or of everyone). It keeps at least a quarter of the
+//! room, and its changes left out are counted in the same note.
+//!
 //! The namespace of a pattern is its first segment (`ORDERS` for
 //! `ORDERS.IN.>`), `ActiveMQ.Advisory` for the advisory topics, and
 //! `(any)` for a pattern starting with a wildcard (`>`, `*.IN`), which
 //! reaches into every namespace. Temporary destinations have their own
 //! namespace `(temporary)`.
 
-use super::{shown, Direction, MapDiff, Origin};
+use super::{shown, Direction, MapDiff, Origin, UserDiff};
 use crate::semantics::{DestKind, Right, RightSet, EVERYONE};
 use crate::source::Sources;
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,7 +53,13 @@ pub struct Sides<'a> {
 
 /// The Markdown change review of `d`, within [`LIMIT`] bytes.
 pub fn render_markdown(d: &MapDiff, sides: &Sides) -> String {
-    render_markdown_within(d, sides, LIMIT)
+    render_markdown_within(d, None, sides, LIMIT)
+}
+
+/// [`render_markdown`] with the per-user changes of `diff --members`: a
+/// "By user" section after the groups' sections.
+pub fn render_markdown_with_users(d: &MapDiff, users: Option<&UserDiff>, sides: &Sides) -> String {
+    render_markdown_within(d, users, sides, LIMIT)
 }
 
 /// One change, or several of one group that differ only in the right, as a
@@ -149,6 +162,53 @@ fn rows(d: &MapDiff, direction: Direction) -> Vec<Row<'_>> {
                 grant: c.grant,
             }),
     );
+    merge(out)
+}
+
+/// The rows of one direction of the per-user changes, by user, in the order
+/// of [`rows`].
+fn user_rows(d: &UserDiff, direction: Direction) -> Vec<Row<'_>> {
+    let mut out: Vec<Row> = d
+        .changes
+        .iter()
+        .filter(|c| c.change == direction)
+        .map(|c| Row {
+            group: &c.user,
+            direction,
+            kind: match c.kind {
+                DestKind::Queue => "queue",
+                DestKind::Topic => "topic",
+            },
+            right: c.right,
+            rights: RightSet::of(c.right),
+            count: 1,
+            namespace: Namespace::of(&c.pattern),
+            pattern: Some((&c.pattern, &c.example)),
+            grant: c.grant,
+        })
+        .collect();
+    out.extend(
+        d.temp
+            .iter()
+            .filter(|c| c.change == direction)
+            .map(|c| Row {
+                group: &c.user,
+                direction,
+                kind: "temp",
+                right: c.right,
+                rights: RightSet::of(c.right),
+                count: 1,
+                namespace: Namespace::Temporary,
+                pattern: None,
+                grant: c.grant,
+            }),
+    );
+    merge(out)
+}
+
+/// Sort rows and let the changes of one principal on one pattern with the
+/// same example and grant share a row.
+fn merge(mut out: Vec<Row<'_>>) -> Vec<Row<'_>> {
     out.sort_by(|a, b| {
         (a.group != EVERYONE, a.group)
             .cmp(&(b.group != EVERYONE, b.group))
@@ -434,6 +494,23 @@ fn part(rows: &[Row], direction: Direction, sides: &Sides, room: usize) -> Part 
     }
 
     // by group: every change with its example and grant
+    let omitted = sections(rows, sides, room, &mut out, |g| {
+        (text(shown(g)), group_html(g))
+    });
+    Part { text: out, omitted }
+}
+
+/// A section per principal of `rows` (a group, or a user), appended to
+/// `out` while it stays within `room` bytes; `label` gives a principal's
+/// heading in Markdown and in HTML (a folded section's summary). Returns
+/// how many changes were left out.
+fn sections(
+    rows: &[Row],
+    sides: &Sides,
+    room: usize,
+    out: &mut String,
+    label: impl Fn(&str) -> (String, String),
+) -> usize {
     let mut omitted = 0;
     let mut full = false;
     let mut rest = rows;
@@ -447,14 +524,14 @@ fn part(rows: &[Row], direction: Direction, sides: &Sides, room: usize) -> Part 
             continue;
         }
         let fold = mine.len() > FOLD_ROWS;
+        let (heading, html) = label(first.group);
         let mut section = if fold {
             format!(
-                "\n<details><summary><b>{}</b>: {}</summary>\n\n",
-                group_html(first.group),
+                "\n<details><summary><b>{html}</b>: {}</summary>\n\n",
                 plural(count, "change", "changes")
             )
         } else {
-            format!("\n#### {}\n\n", text(shown(first.group)))
+            format!("\n#### {heading}\n\n")
         };
         section.push_str("| rights | kind | pattern | e.g. | grant |\n|---|---|---|---|---|\n");
         let close = if fold { "\n</details>\n" } else { "" };
@@ -476,11 +553,121 @@ fn part(rows: &[Row], direction: Direction, sides: &Sides, room: usize) -> Part 
             out.push_str(close);
         }
     }
+    omitted
+}
+
+/// One direction of the per-user changes, in at most `room` bytes: a line
+/// naming it, then a section per user.
+fn user_part(rows: &[Row], direction: Direction, sides: &Sides, room: usize) -> Part {
+    let changes: usize = rows.iter().map(|r| r.count).sum();
+    if rows.is_empty() {
+        return Part {
+            text: String::new(),
+            omitted: 0,
+        };
+    }
+    let title = match direction {
+        Direction::Gained => "Users gaining access",
+        Direction::Lost => "Users losing access",
+    };
+    let mut out = format!(
+        "\n**{title}** ({}):\n",
+        plural(changes, "change", "changes")
+    );
+    if out.len() > room {
+        return Part {
+            text: String::new(),
+            omitted: changes,
+        };
+    }
+    let omitted = sections(rows, sides, room, &mut out, |u| {
+        (format!("user {}", code(u)), format!("user {}", html(u)))
+    });
     Part { text: out, omitted }
 }
 
-/// [`render_markdown`] within `limit` bytes (at least a few hundred).
-pub fn render_markdown_within(d: &MapDiff, sides: &Sides, limit: usize) -> String {
+/// The "By user" section: gains before losses, losses keeping at least a
+/// third of the room when there are both.
+fn users_section(gains: &[Row], losses: &[Row], sides: &Sides, room: usize) -> Part {
+    let head = "\n### By user\n";
+    let mut text = head.to_string();
+    if gains.is_empty() && losses.is_empty() {
+        text.push_str("\nNo user gains or loses access.\n");
+        return Part { text, omitted: 0 };
+    }
+    let room = room.saturating_sub(head.len());
+    let first_losses = user_part(losses, Direction::Lost, sides, room / 3);
+    let gained = user_part(
+        gains,
+        Direction::Gained,
+        sides,
+        room.saturating_sub(first_losses.text.len()),
+    );
+    let lost = if gained.omitted == 0 {
+        user_part(
+            losses,
+            Direction::Lost,
+            sides,
+            room.saturating_sub(gained.text.len()),
+        )
+    } else {
+        first_losses
+    };
+    if gained.text.is_empty() && lost.text.is_empty() {
+        return Part {
+            text: String::new(),
+            omitted: gained.omitted + lost.omitted,
+        };
+    }
+    text.push_str(&gained.text);
+    text.push_str(&lost.text);
+    Part {
+        text,
+        omitted: gained.omitted + lost.omitted,
+    }
+}
+
+/// `2 users gain access, 1 user loses access`, or that none does.
+fn users_summary(gains: &[Row], losses: &[Row]) -> String {
+    let gaining: BTreeSet<&str> = gains.iter().map(|r| r.group).collect();
+    let losing: BTreeSet<&str> = losses.iter().map(|r| r.group).collect();
+    let mut parts = Vec::new();
+    if !gaining.is_empty() {
+        let verb = if gaining.len() == 1 { "gains" } else { "gain" };
+        parts.push(format!(
+            "{} {verb} access",
+            plural(gaining.len(), "user", "users")
+        ));
+    }
+    if !losing.is_empty() {
+        let verb = if losing.len() == 1 { "loses" } else { "lose" };
+        parts.push(format!(
+            "{} {verb} access",
+            plural(losing.len(), "user", "users")
+        ));
+    }
+    if parts.is_empty() {
+        "no user gains or loses access".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Text inside HTML (`<summary>`).
+fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// [`render_markdown`] within `limit` bytes (at least a few hundred); with
+/// `users`, the per-user changes follow the groups' sections.
+pub fn render_markdown_within(
+    d: &MapDiff,
+    users: Option<&UserDiff>,
+    sides: &Sides,
+    limit: usize,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -494,7 +681,21 @@ pub fn render_markdown_within(d: &MapDiff, sides: &Sides, limit: usize) -> Strin
         out.push_str("No access changes: both grant the same.\n");
         return out;
     }
-    let _ = writeln!(out, "**{}.**", summary(&gains, &losses));
+    let user_gains = users.map(|u| user_rows(u, Direction::Gained));
+    let user_losses = users.map(|u| user_rows(u, Direction::Lost));
+    match (&user_gains, &user_losses) {
+        (Some(ug), Some(ul)) => {
+            let _ = writeln!(
+                out,
+                "**{}; {}.**",
+                summary(&gains, &losses),
+                users_summary(ug, ul)
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "**{}.**", summary(&gains, &losses));
+        }
+    }
     if gains.iter().chain(&losses).any(|r| r.group == EVERYONE) {
         out.push_str(
             "\n**everyone** is every user holding a group; a group's own rows list only what changes for it beyond everyone's access.\n",
@@ -502,7 +703,10 @@ pub fn render_markdown_within(d: &MapDiff, sides: &Sides, limit: usize) -> Strin
     }
     // the note on what was left out, written once its numbers are known
     const NOTE_ROOM: usize = 600;
-    let room = limit.saturating_sub(out.len() + NOTE_ROOM);
+    let whole = limit.saturating_sub(out.len() + NOTE_ROOM);
+    // the per-user section keeps at least a quarter of the room
+    let user_room = if users.is_some() { whole / 4 } else { 0 };
+    let room = whole - user_room;
     // removed access keeps at least a third of the room
     let first_losses = part(&losses, Direction::Lost, sides, room / 3);
     let gained = part(
@@ -521,9 +725,27 @@ pub fn render_markdown_within(d: &MapDiff, sides: &Sides, limit: usize) -> Strin
     } else {
         first_losses
     };
-    let omitted = gained.omitted + lost.omitted;
+    let by_user = match (&user_gains, &user_losses) {
+        (Some(ug), Some(ul)) => users_section(
+            ug,
+            ul,
+            sides,
+            whole.saturating_sub(gained.text.len() + lost.text.len()),
+        ),
+        _ => Part {
+            text: String::new(),
+            omitted: 0,
+        },
+    };
+    let omitted = gained.omitted + lost.omitted + by_user.omitted;
     if omitted > 0 {
-        let total: usize = gains.iter().chain(&losses).map(|r| r.count).sum();
+        let total: usize = gains
+            .iter()
+            .chain(&losses)
+            .chain(user_gains.iter().flatten())
+            .chain(user_losses.iter().flatten())
+            .map(|r| r.count)
+            .sum();
         let _ = writeln!(
             out,
             "\n> [!NOTE]\n> {} of {} {} not shown: the comment would be too long. \
@@ -541,6 +763,7 @@ pub fn render_markdown_within(d: &MapDiff, sides: &Sides, limit: usize) -> Strin
     }
     out.push_str(&gained.text);
     out.push_str(&lost.text);
+    out.push_str(&by_user.text);
     out
 }
 
@@ -603,10 +826,10 @@ mod tests {
             change: Direction::Lost,
             grant: Origin::NoTempEntry,
         });
-        let whole = render_markdown_within(&d, &sides, LIMIT);
+        let whole = render_markdown_within(&d, None, &sides, LIMIT);
         assert!(!whole.contains("not shown"), "{whole}");
         assert!(whole.contains("<details><summary><b>g</b>: 300 changes</summary>"));
-        let cut = render_markdown_within(&d, &sides, 8_000);
+        let cut = render_markdown_within(&d, None, &sides, 8_000);
         assert!(cut.len() <= 8_000, "{}", cut.len());
         let note = cut.lines().find(|l| l.contains("not shown")).expect("note");
         let shown = cut.lines().filter(|l| l.starts_with("| write |")).count();
@@ -627,6 +850,81 @@ mod tests {
             cut.matches("<details>").count(),
             cut.matches("</details>").count()
         );
+    }
+
+    #[test]
+    fn the_user_section_stays_within_the_limit() {
+        use crate::diff::{Change, UserChange, UserTempChange};
+        let sources = Sources::new();
+        let sides = Sides {
+            old: "a.mqa",
+            new: "b.mqa",
+            sources: &sources,
+        };
+        let mut d = MapDiff::default();
+        let mut users = UserDiff::default();
+        for n in 0..400 {
+            let (pattern, example) = (format!("Q{n:03}.>"), format!("Q{n:03}.X"));
+            d.changes.push(Change {
+                group: "g".to_string(),
+                right: Right::Read,
+                kind: DestKind::Queue,
+                change: Direction::Gained,
+                pattern: pattern.clone(),
+                example: example.clone(),
+                grant: Origin::Unknown,
+            });
+            for u in ["u1", "u2", "u3"] {
+                users.changes.push(UserChange {
+                    user: u.to_string(),
+                    right: Right::Read,
+                    kind: DestKind::Queue,
+                    change: Direction::Gained,
+                    pattern: pattern.clone(),
+                    example: example.clone(),
+                    grant: Origin::Unknown,
+                });
+            }
+        }
+        users.temp.push(UserTempChange {
+            user: "u9".to_string(),
+            right: Right::Write,
+            change: Direction::Lost,
+            grant: Origin::TempEntry,
+        });
+        let md = render_markdown_within(&d, Some(&users), &sides, 12_000);
+        assert!(md.len() <= 12_000, "{}", md.len());
+        assert!(
+            md.contains("**1 group gains access; 3 users gain access, 1 user loses access.**"),
+            "{md}"
+        );
+        // the user section has its room, the loss of a user is kept
+        let by_user = md.find("### By user").expect("by user");
+        assert!(
+            md[by_user..].contains("<b>user u1</b>: 400 changes"),
+            "{md}"
+        );
+        assert!(md[by_user..].contains("**Users losing access** (1 change)"));
+        assert!(md[by_user..].contains(
+            "| write | temp | every temporary destination | - | temp entry of `a.mqa` |"
+        ));
+        // the note counts the users' changes left out with the groups'
+        let shown = md.lines().filter(|l| l.starts_with("| read |")).count() + 1;
+        let note = md.lines().find(|l| l.contains("not shown")).expect("note");
+        assert!(
+            note.contains(&format!(
+                "> {} changes of 1,601 are not shown",
+                number(1_601 - shown)
+            )),
+            "{note}"
+        );
+        assert_eq!(
+            md.matches("<details>").count(),
+            md.matches("</details>").count()
+        );
+        // without users: no section, and no room kept for it
+        let plain = render_markdown_within(&d, None, &sides, 12_000);
+        assert!(!plain.contains("By user") && !plain.contains("users"));
     }
 
     #[test]

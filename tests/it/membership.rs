@@ -536,3 +536,79 @@ fn documented_membership_examples_run_as_written() {
 fn text_of(out: &std::process::Output) -> String {
     format!("{}{}", text(&out.stdout), text(&out.stderr))
 }
+
+#[test]
+fn diff_markdown_per_user() {
+    const DIR: &str = "tests/fixtures/diff/members";
+    let (old, new, users) = (
+        format!("{DIR}/old.mqa"),
+        format!("{DIR}/new.mqa"),
+        format!("{DIR}/users.xml"),
+    );
+    let args = ["diff", "--format", "md", &old, &new, "--members", &users];
+    let md = run(&args);
+    assert!(md.contains("exit: Some(1)"), "{md}");
+    // the summary counts the users; the groups' sections come first, then
+    // the users gaining access before the users losing it
+    assert!(
+        md.contains("; 3 users gain access, 3 users lose access.**"),
+        "{md}"
+    );
+    let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s} in {md}"));
+    assert!(at("### New access") < at("### Removed access"));
+    assert!(at("### Removed access") < at("### By user"));
+    assert!(at("**Users gaining access**") < at("**Users losing access**"));
+    // a user's change names the grant of their group, on the granting side
+    assert!(
+        md.contains(&format!(
+            "| read | queue | `ORDERS.>` | `ORDERS.X` | `{new}:9` |"
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "| read | topic | `EVENTS.>` | `EVENTS.X` | `{old}:8` |"
+        )),
+        "{md}"
+    );
+    // a user without a group gains nothing through everyone
+    assert!(!md.contains("`nogroups`"), "{md}");
+    // deterministic
+    assert_eq!(md, run(&args));
+    // without --members the review has no user section, and is unchanged
+    let plain = text(&mqauthz(&["diff", "--format", "md", &old, &new]).stdout);
+    assert!(!plain.contains("By user") && !plain.contains("users gain"));
+    let same = run(&["diff", "--format", "md", &old, &old, "--members", &users]);
+    assert!(same.contains("No access changes"), "{same}");
+    insta::assert_snapshot!(md);
+}
+
+#[test]
+fn diff_github_refuses_members() {
+    let out = mqauthz(&[
+        "diff",
+        "--format",
+        "github",
+        "tests/fixtures/diff/members/old.mqa",
+        "tests/fixtures/diff/members/new.mqa",
+        "--members",
+        "tests/fixtures/diff/members/users.xml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--members does not apply to --format github") && err.contains("--format md"),
+        "{err}"
+    );
+    // without --members the annotations are written
+    let out = mqauthz(&[
+        "diff",
+        "--format",
+        "github",
+        "tests/fixtures/diff/members/old.mqa",
+        "tests/fixtures/diff/members/new.mqa",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).starts_with("::error "));
+}
