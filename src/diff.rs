@@ -56,9 +56,13 @@ impl Direction {
 /// One difference on queues or topics.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Change {
-    /// The principal: a group name, `*` for everyone. A group of an entry with
-    /// a non-default `groupClass` is written `name (class)`.
+    /// The principal: a group name, `*` for everyone. A principal of another
+    /// `groupClass` is written with its kind, `role admin`, `user alice`
+    /// (see [`Change::class`]).
     pub group: String,
+    /// The principal's class when it is not ActiveMQ's `GroupPrincipal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     /// The right that changed.
     #[serde(serialize_with = "ser_display")]
     pub right: Right,
@@ -78,6 +82,9 @@ pub struct Change {
 pub struct TempChange {
     /// The principal, as in [`Change::group`].
     pub group: String,
+    /// As [`Change::class`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     /// The right that changed.
     #[serde(serialize_with = "ser_display")]
     pub right: Right,
@@ -128,15 +135,20 @@ pub fn open_map() -> AuthzMap {
     }
 }
 
-/// The principal key of `name` in an entry with `acl`'s principal class.
+/// The principal key (see [`crate::semantics::principal`]) of `name` in an
+/// entry with `acl`'s principal class.
 pub fn principal(name: &str, acl: &Acl) -> String {
-    if name == EVERYONE {
-        return EVERYONE.to_string();
-    }
-    match &acl.group_class {
-        Some(class) => format!("{name} ({class})"),
-        None => name.to_string(),
-    }
+    crate::semantics::principal::key(name, crate::semantics::principal::class_of(acl)).into_owned()
+}
+
+/// A principal key as a change names it: the shown principal and its class
+/// when not ActiveMQ's `GroupPrincipal`.
+fn shown_key(key: &str) -> (String, Option<String>) {
+    let (_, class) = crate::semantics::principal::split(key);
+    (
+        crate::semantics::principal::display(key).into_owned(),
+        class.map(str::to_string),
+    )
 }
 
 /// How a principal is shown to people: `everyone` for `*`, and a group
@@ -192,11 +204,8 @@ impl Names {
 
     /// The principal key (see [`principal`]) of `name` in an entry with `acl`.
     fn of(&mut self, name: &str, acl: &Acl) -> u32 {
-        if name == EVERYONE || acl.group_class.is_none() {
-            self.id(name)
-        } else {
-            self.id(&principal(name, acl))
-        }
+        let class = crate::semantics::principal::class_of(acl);
+        self.id(&crate::semantics::principal::key(name, class))
     }
 
     /// Append the sorted numbers of the principals holding `right` in `acl`
@@ -420,10 +429,12 @@ fn one_way(
         }
         let key = order_key(group, rank, kind, right, direction);
         for (pattern, example) in fold(list) {
+            let (shown_group, class) = shown_key(names.name(group));
             out.push((
                 key,
                 Change {
-                    group: names.name(group).to_string(),
+                    group: shown_group,
+                    class,
                     right,
                     kind,
                     change: direction,
@@ -483,8 +494,10 @@ fn temp_one_way(
     for g in from {
         let held = to_star || (*g != STAR && to.binary_search(g).is_ok());
         if !held {
+            let (group, class) = shown_key(names.name(*g));
             out.push(TempChange {
-                group: names.name(*g).to_string(),
+                group,
+                class,
                 right,
                 change: direction,
             });

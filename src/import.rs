@@ -142,18 +142,34 @@ impl Builder {
         location: Option<Location>,
         what: &str,
     ) {
-        if let Some(class) = &acl.group_class {
-            self.skip(
-                place,
-                location,
-                what,
-                format!("its names are `{class}` principals, not groups"),
-            );
-            return;
+        let class = crate::semantics::principal::class_of(acl);
+        if let Some(class) = class {
+            // `*` is everyone whatever the class; the other names are not groups
+            let names: BTreeSet<String> = Right::ALL
+                .into_iter()
+                .flat_map(|r| acl.get(r).groups.iter())
+                .filter(|g| *g != EVERYONE)
+                .map(|g| crate::semantics::principal::display(&crate::semantics::principal::key(g, Some(class))).into_owned())
+                .collect();
+            if !names.is_empty() {
+                let list: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
+                self.skip(
+                    place,
+                    location,
+                    what,
+                    format!(
+                        "its names are `{class}` principals ({}), not groups",
+                        list.join(", ")
+                    ),
+                );
+            }
         }
         let mut per: BTreeMap<Principal, RightSet> = BTreeMap::new();
         for right in Right::ALL {
             for g in &acl.get(right).groups {
+                if class.is_some() && g != EVERYONE {
+                    continue;
+                }
                 match write_principal(g) {
                     Ok(w) => {
                         let key = if g == EVERYONE {

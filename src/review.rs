@@ -11,6 +11,7 @@
 use crate::diff::{principal, shown};
 use crate::semantics::coverage::PatternSet;
 use crate::semantics::pattern::{Pattern, Seg};
+use crate::semantics::principal::display;
 use crate::semantics::{AuthzMap, DestKind, Right, EVERYONE};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -69,8 +70,12 @@ pub struct Access {
 /// One group's own access (every group also holds everyone's).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GroupReview {
-    /// The group name.
+    /// The group name; a principal of another `groupClass` is shown with its
+    /// kind (`role admin`, `user alice`).
     pub group: String,
+    /// The principal's class when it is not ActiveMQ's `GroupPrincipal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     /// Its description, if the policy gives one.
     pub description: Option<String>,
     /// Non-empty accesses only.
@@ -261,7 +266,7 @@ impl Index {
                     })
                     .is_ok();
                 Holder {
-                    group: shown(g).to_string(),
+                    group: shown(&display(g)).to_string(),
                     whole,
                 }
             })
@@ -319,7 +324,8 @@ pub fn review(input: &Input) -> Review {
     let groups = names
         .iter()
         .map(|g| GroupReview {
-            group: g.clone(),
+            group: display(g).into_owned(),
+            class: crate::semantics::principal::split(g).1.map(str::to_string),
             description: input.descriptions.get(g).cloned(),
             access: accesses(&index, g),
         })
@@ -350,7 +356,11 @@ pub fn review(input: &Input) -> Review {
                     .iter()
                     .map(|g| principal(g, acl))
                     .collect();
-                let mut v: Vec<String> = set.iter().filter(|g| *g != EVERYONE).cloned().collect();
+                let mut v: Vec<String> = set
+                    .iter()
+                    .filter(|g| *g != EVERYONE)
+                    .map(|g| display(g).into_owned())
+                    .collect();
                 if set.contains(EVERYONE) {
                     v.insert(0, "everyone".to_string());
                 }
@@ -591,12 +601,13 @@ pub fn render_text(r: &Review) -> String {
     out.push_str("\neveryone\n");
     text_access(&mut out, &r.everyone);
     for g in &r.groups {
+        let word = if g.class.is_some() { "" } else { "group " };
         match &g.description {
             Some(d) => {
-                let _ = writeln!(out, "\ngroup {} ({d})", shown(&g.group));
+                let _ = writeln!(out, "\n{word}{} ({d})", shown(&g.group));
             }
             None => {
-                let _ = writeln!(out, "\ngroup {}", shown(&g.group));
+                let _ = writeln!(out, "\n{word}{}", shown(&g.group));
             }
         }
         text_access(&mut out, &g.access);

@@ -32,7 +32,8 @@ pub struct Args {
     /// queue, topic or temp
     #[arg(value_enum)]
     what: What,
-    /// The destination (a name, a wildcard subscription such as `ORDERS.*`, or a composite `A,B`)
+    /// The destination (a name, a wildcard subscription such as `ORDERS.*`, or a composite `A,B`);
+    /// for temp, optionally one temporary destination (`ID:...`)
     #[arg(value_name = "DEST", required_if_eq_any = [("what", "queue"), ("what", "topic")])]
     dest: Option<String>,
     /// Answer for one group only
@@ -52,7 +53,9 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         io.report(&super::sorted(loaded.findings().to_vec()), &sources);
     }
     let subject = match args.what {
-        What::Temp => Subject::Temp,
+        What::Temp => Subject::Temp {
+            name: args.dest.clone(),
+        },
         What::Queue | What::Topic => Subject::Destination {
             kind: if args.what == What::Queue {
                 DestKind::Queue

@@ -7,6 +7,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::import::{import, Place};
 use crate::pipeline::Loaded;
+use crate::semantics::Right;
 use crate::source::Sources;
 use crate::xml::ConfigDoc;
 
@@ -72,9 +73,43 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         };
         diagnostics.push(d);
     }
+    // the acls naming someone other than everyone: do all of them grant to
+    // principals of another class than groups?
+    let named: Vec<&crate::semantics::Acl> = map
+        .entries
+        .iter()
+        .map(|e| &e.acl)
+        .chain(map.default_entry.iter())
+        .filter(|acl| {
+            Right::ALL
+                .into_iter()
+                .any(|r| acl.get(r).groups.iter().any(|g| g != crate::semantics::EVERYONE))
+        })
+        .collect();
+    let all_foreign = !named.is_empty()
+        && named
+            .iter()
+            .all(|acl| crate::semantics::principal::class_of(acl).is_some());
+    let refused = all_foreign;
+    if refused {
+        let d = Diagnostic::new(
+            NOT_IMPORTABLE,
+            Severity::Error,
+            "no group of the map could be imported: every entry grants to principals of another class (`groupClass`), so the policy would deny every group what the map grants",
+        )
+        .help("the map grants only to principals the policy language cannot name (see the warnings); keep the configuration's map, or write grants for the groups its principals correspond to");
+        let d = match map.entries.first().and_then(|e| e.location) {
+            Some(loc) => d.primary(loc.source, loc.span, "first entry"),
+            None => d,
+        };
+        diagnostics.push(d);
+    }
     let diagnostics = super::sorted(diagnostics);
     if !diagnostics.is_empty() {
         io.report(&diagnostics, &sources);
+    }
+    if refused {
+        return Ok(ExitStatus::Findings);
     }
     io.out
         .write_all(imported.text.as_bytes())

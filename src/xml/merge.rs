@@ -170,6 +170,28 @@ pub fn plan(
     })
 }
 
+/// The first `groupClass` attribute inside the plugin (element `p`) naming a
+/// class other than ActiveMQ's `GroupPrincipal`: its span and value.
+fn foreign_group_class(doc: &ConfigDoc, p: usize) -> Option<(crate::source::Span, String)> {
+    let within = doc.element(p).span;
+    let mut i = p;
+    loop {
+        i += 1;
+        if i >= doc.elements.len() {
+            return None;
+        }
+        let e = doc.element(i);
+        if e.span.start >= within.end {
+            return None;
+        }
+        if let Some(a) = e.attrs.iter().find(|a| a.local == "groupClass") {
+            if a.value != super::DEFAULT_GROUP_CLASS {
+                return Some((a.span, a.value.clone()));
+            }
+        }
+    }
+}
+
 /// Where the fragment of the map goes in `doc`.
 fn locate(doc: &ConfigDoc, opts: &MergeOptions) -> Result<Place, Vec<Diagnostic>> {
     let xml = &*doc.xml;
@@ -191,6 +213,17 @@ fn locate(doc: &ConfigDoc, opts: &MergeOptions) -> Result<Place, Vec<Diagnostic>
             )
             .help("replacing it would drop that map; allow replacing another map type explicitly if that is intended");
             return Err(vec![doc.locate(d, o.start_tag, "would be replaced")]);
+        }
+        if let (Some((span, class)), false) = (foreign_group_class(doc, p), opts.replace_other_map)
+        {
+            let d = Diagnostic::error(
+                PLUGIN_HOLDS_OTHER_MAP,
+                format!(
+                    "the existing map grants to `{class}` principals (`groupClass`), not to groups"
+                ),
+            )
+            .help("a compiled map grants to groups (ActiveMQ's GroupPrincipal); replacing it would change who the names mean. Allow replacing another map explicitly if that is intended");
+            return Err(vec![doc.locate(d, span, "would be replaced")]);
         }
         let el = doc.element(p);
         let start = el.span.start as usize;
