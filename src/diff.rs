@@ -31,6 +31,7 @@ use crate::semantics::coverage::PatternSet;
 use crate::semantics::eval::FxMap;
 use crate::semantics::pattern::{Literals, Pattern};
 use crate::semantics::{Acl, AuthzMap, DestKind, Right, EVERYONE};
+use std::collections::BTreeMap;
 use serde::Serialize;
 
 /// Whether a change adds or removes access.
@@ -73,8 +74,19 @@ pub struct Change {
     pub change: Direction,
     /// A pattern of the granting side whose destinations are (partly) new.
     pub pattern: String,
-    /// A concrete destination matched by `pattern` that changed.
+    /// A concrete destination matched by `pattern` that changed; for a
+    /// composite change, a composite destination.
     pub example: String,
+    /// The change shows only on composite destinations (`A.1,B.1`): each
+    /// component is still granted on its own, but no longer (or now) by
+    /// entries equal in value, which ActiveMQ requires of a composite.
+    /// `pattern` then lists the patterns the example's components match.
+    #[serde(skip_serializing_if = "is_false")]
+    pub composite: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One difference on temporary destinations.
@@ -252,11 +264,18 @@ pub struct Prepared {
     /// Queue entries, then topic entries, in map order; the defaultEntry
     /// (pattern `>`) is added at the end of both kinds.
     entries: [Vec<Grant>; 2],
+    /// Per entry of `entries`, its value class: entries equal in value
+    /// (`AuthorizationEntry.equals`) share one; [`DEFAULT_CLASS`] for the
+    /// defaultEntry.
+    classes: [Vec<u32>; 2],
     /// Every holder list, one after the other (see [`Grant::holders`]).
     ids: Vec<u32>,
     /// Holders of each right on temporary destinations.
     temp: [Vec<u32>; 3],
 }
+
+/// The value class of the defaultEntry in [`Prepared::classes`].
+const DEFAULT_CLASS: u32 = u32::MAX;
 
 /// One entry: its pattern and, per right, where the sorted numbers of its
 /// holders start in [`Prepared::ids`] (they end where the next right's, or
@@ -272,6 +291,14 @@ impl Prepared {
     /// Read `map`, numbering its principals in `names`.
     pub fn new(map: &AuthzMap, names: &mut Names) -> Prepared {
         let mut entries: [Vec<Grant>; 2] = [Vec::new(), Vec::new()];
+        let mut classes: [Vec<u32>; 2] = [Vec::new(), Vec::new()];
+        type ValueKey<'k> = (
+            &'k crate::semantics::GroupList,
+            &'k crate::semantics::GroupList,
+            &'k crate::semantics::GroupList,
+            &'k str,
+        );
+        let mut class_of: FxMap<ValueKey<'_>, u32> = FxMap::default();
         let mut ids: Vec<u32> = Vec::new();
         let mut grant = |pattern: &str, acl: &Acl, ids: &mut Vec<u32>| -> Option<Grant> {
             let mut holders = [ids.len() as u32; 4];
@@ -287,7 +314,16 @@ impl Prepared {
         };
         for e in &map.entries {
             if let Some(g) = grant(&e.pattern, &e.acl, &mut ids) {
+                let value = (
+                    &e.acl.read,
+                    &e.acl.write,
+                    &e.acl.admin,
+                    crate::semantics::eval::effective_group_class(&e.acl),
+                );
+                let next = class_of.len() as u32;
+                let class = *class_of.entry(value).or_insert(next);
                 entries[e.kind.index()].push(g);
+                classes[e.kind.index()].push(class);
             }
         }
         if let Some(d) = &map.default_entry {
@@ -297,7 +333,12 @@ impl Prepared {
                     holders: g.holders,
                 });
                 entries[1].push(g);
+                classes[0].push(DEFAULT_CLASS);
+                classes[1].push(DEFAULT_CLASS);
             }
+        }
+        for list in &mut classes {
+            list.shrink_to_fit();
         }
         for list in &mut entries {
             list.shrink_to_fit();
@@ -312,7 +353,12 @@ impl Prepared {
             }
             out
         });
-        Prepared { entries, ids, temp }
+        Prepared {
+            entries,
+            classes,
+            ids,
+            temp,
+        }
     }
 
     /// The sorted numbers of the principals holding right `r` in `g`.
@@ -440,8 +486,258 @@ fn one_way(
                     change: direction,
                     pattern: pattern.raw().to_string(),
                     example,
+                    composite: false,
                 },
             ));
+        }
+    }
+}
+
+/// One side's value classes for a right: per class, its holders and its
+/// entries (kind, index into [`Prepared::entries`]).
+struct Classes<'p> {
+    side: &'p Prepared,
+    /// Class id → (holders, entries), classes with holders only, by id.
+    by_id: BTreeMap<u32, (&'p [u32], Vec<(DestKind, usize)>)>,
+    /// The defaultEntry's holders, if it has any.
+    default: Option<&'p [u32]>,
+}
+
+impl<'p> Classes<'p> {
+    fn new(side: &'p Prepared, right: Right) -> Classes<'p> {
+        let r = right.index();
+        let mut by_id: BTreeMap<u32, (&'p [u32], Vec<(DestKind, usize)>)> = BTreeMap::new();
+        let mut default = None;
+        for kind in DestKind::ALL {
+            let k = kind.index();
+            for (i, g) in side.entries[k].iter().enumerate() {
+                let holders = side.holders(g, r);
+                if holders.is_empty() {
+                    continue;
+                }
+                let class = side.classes[k][i];
+                if class == DEFAULT_CLASS {
+                    default = Some(holders);
+                } else {
+                    by_id
+                        .entry(class)
+                        .or_insert_with(|| (holders, Vec::new()))
+                        .1
+                        .push((kind, i));
+                }
+            }
+        }
+        Classes {
+            side,
+            by_id,
+            default,
+        }
+    }
+
+    fn pattern(&self, (kind, i): (DestKind, usize)) -> &'p Pattern {
+        &self.side.entries[kind.index()][i].pattern
+    }
+}
+
+/// Does a holder list give the right to principal `group` (itself or as
+/// everyone)? For everyone (`*`), only `*` counts.
+fn holds_for(holders: &[u32], group: u32) -> bool {
+    holders.first() == Some(&STAR) || (group != STAR && holders.binary_search(&group).is_ok())
+}
+
+/// Can `name` stand as a component of a composite as it is? (Not when it
+/// would read differently: a comma, a `?`, surrounding blanks or a
+/// `queue://`-like prefix. Entry patterns with such names are too rare to
+/// be worth quoting; their composite changes are not reported.)
+fn plain_component(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains([',', '?'])
+        && name.trim_matches(crate::semantics::is_java_trim) == name
+        && !["queue://", "topic://", "temp-queue://", "temp-topic://"]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
+/// A composite destination's text: the first component's kind is the
+/// composite's, the others carry their kind as a prefix when it differs.
+fn composite_text(points: &[(DestKind, String)]) -> String {
+    let base = points.first().map_or(DestKind::Queue, |p| p.0);
+    points
+        .iter()
+        .map(|(k, n)| {
+            if *k == base {
+                n.clone()
+            } else {
+                format!("{k}://{n}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// What `from` grants on composite destinations that `to` does not, beyond
+/// what the destinations one by one show (`docs/semantics.md#composite-destinations`).
+///
+/// ActiveMQ grants a composite `k1,...,kn` to a principal when one value
+/// class of entries (entries equal in value) holding it matches every
+/// component, or the defaultEntry holds it. So a principal's composites on
+/// one side are the composites inside the destinations of one of its
+/// classes. A class `V` of `from` keeps all its composites on `to` exactly
+/// when a single class of `to` holding the principal covers all of `V`'s
+/// destinations (or `to`'s defaultEntry holds it): otherwise the composite
+/// of one destination of `V` missed by each candidate class is granted by
+/// `from` and not by `to`. Candidates are `to`'s classes overlapping one
+/// pattern of `V` (any class covering `V` overlaps it), so the work follows
+/// the overlaps, not pairs of classes. The defaultEntry also grants
+/// composites with a temporary component, which entries never match.
+///
+/// A class some of whose destinations `to` does not grant at all is left
+/// to the destination-by-destination changes, which report it already.
+#[allow(clippy::too_many_arguments)]
+fn composite_one_way(
+    from: &Classes,
+    to: &Classes,
+    right: Right,
+    direction: Direction,
+    names: &Names,
+    rank: &[u32],
+    out: &mut Vec<(u64, Change)>,
+) {
+    // `to`'s entries by pattern, per kind, each with its class
+    let mut to_sets: [PatternSet<u32>; 2] = [PatternSet::new(), PatternSet::new()];
+    for (class, (_, members)) in &to.by_id {
+        for m in members {
+            to_sets[m.0.index()].insert(to.pattern(*m), *class);
+        }
+    }
+    let default_holds = |g: u32| to.default.is_some_and(|h| holds_for(h, g));
+    // is the single destination granted to `g` on `to`?
+    let granted = |g: u32, (kind, name): &(DestKind, String)| {
+        default_holds(g)
+            || to_sets[kind.index()]
+                .matching(name)
+                .into_iter()
+                .any(|c| to.by_id.get(c).is_some_and(|(h, _)| holds_for(h, g)))
+    };
+    let mut emit = |g: u32, pattern: String, example: String, kind: DestKind| {
+        let (group, class) = shown_key(names.name(g));
+        out.push((
+            order_key(g, rank, kind, right, direction),
+            Change {
+                group,
+                class,
+                right,
+                kind,
+                change: direction,
+                pattern,
+                example,
+                composite: true,
+            },
+        ));
+    };
+    // `to`'s classes' patterns per kind, built when first needed
+    let mut sets: FxMap<u32, [PatternSet<()>; 2]> = FxMap::default();
+    for (holders, members) in from.by_id.values() {
+        let first = members[0];
+        let p0 = from.pattern(first);
+        let mut candidates: Vec<u32> = to_sets[first.0.index()]
+            .overlapping(p0)
+            .into_iter()
+            .map(|(_, c)| *c)
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        // per candidate: `None` when it covers the class, else a destination
+        // of the class it misses and the pattern of the class matching it
+        let mut misses: FxMap<u32, Option<(DestKind, String, String)>> = FxMap::default();
+        let mut miss = |w: u32| -> Option<(DestKind, String, String)> {
+            if let Some(m) = misses.get(&w) {
+                return m.clone();
+            }
+            let set = sets.entry(w).or_insert_with(|| {
+                let mut s = [PatternSet::new(), PatternSet::new()];
+                for m in &to.by_id[&w].1 {
+                    s[m.0.index()].insert(to.pattern(*m), ());
+                }
+                s
+            });
+            let mut found = None;
+            for m in members {
+                let p = from.pattern(*m);
+                let s = &set[m.0.index()];
+                if s.covering(p).into_iter().any(|(q, _)| q.covers(p)) {
+                    continue;
+                }
+                if let Err(point) = s.union_covers(p) {
+                    found = Some((m.0, point, p.raw().to_string()));
+                    break;
+                }
+            }
+            misses.insert(w, found.clone());
+            found
+        };
+        for &g in holders.iter() {
+            if default_holds(g) {
+                continue;
+            }
+            // the principal's own holdings only; everyone's are reported once, for everyone
+            let relevant: Vec<u32> = candidates
+                .iter()
+                .copied()
+                .filter(|w| holds_for(to.by_id[w].0, g))
+                .collect();
+            let mut points: Vec<(DestKind, String)> = vec![(first.0, p0.example())];
+            let mut patterns: Vec<String> = vec![p0.raw().to_string()];
+            let mut covered = false;
+            for w in relevant {
+                match miss(w) {
+                    None => {
+                        covered = true;
+                        break;
+                    }
+                    Some((kind, point, pattern)) => {
+                        if !points.iter().any(|(k, n)| *k == kind && *n == point) {
+                            points.push((kind, point));
+                            patterns.push(pattern);
+                        }
+                    }
+                }
+            }
+            if covered
+                || !points.iter().all(|p| granted(g, p))
+                || !points.iter().all(|(_, n)| plain_component(n))
+            {
+                continue;
+            }
+            let pattern_points: Vec<(DestKind, String)> = points
+                .iter()
+                .zip(&patterns)
+                .map(|((k, _), p)| (*k, p.clone()))
+                .collect();
+            emit(
+                g,
+                composite_text(&pattern_points),
+                composite_text(&points),
+                first.0,
+            );
+        }
+    }
+    // the defaultEntry grants composites with a temporary component too
+    if let Some(holders) = from.default {
+        for &g in holders {
+            if default_holds(g) {
+                continue;
+            }
+            let point = (DestKind::Queue, "X".to_string());
+            if !granted(g, &point) {
+                continue;
+            }
+            emit(
+                g,
+                ">,temp-queue://>".to_string(),
+                "X,temp-queue://ID:X".to_string(),
+                DestKind::Queue,
+            );
         }
     }
 }
@@ -528,6 +824,12 @@ pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> MapDiff {
             dir(&o, &n, Direction::Lost);
         }
     }
+    for right in Right::ALL {
+        let o = Classes::new(old, right);
+        let n = Classes::new(new, right);
+        composite_one_way(&n, &o, right, Direction::Gained, names, &rank, &mut changes);
+        composite_one_way(&o, &n, right, Direction::Lost, names, &rank, &mut changes);
+    }
     let mut temp = Vec::new();
     for right in Right::ALL {
         let r = right.index();
@@ -541,6 +843,7 @@ pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> MapDiff {
             .then_with(|| a.pattern.cmp(&b.pattern))
             .then_with(|| a.example.cmp(&b.example))
     });
+    changes.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
     let changes = changes.into_iter().map(|(_, c)| c).collect();
     temp.sort_by(|a, b| {
         (a.group != EVERYONE, &a.group, a.right, a.change).cmp(&(
@@ -603,9 +906,10 @@ pub fn write_text(d: &MapDiff, color: bool, out: &mut dyn std::io::Write) -> std
     for c in &d.changes {
         let (sign, verb) = sign_verb(c.change);
         let (on, off) = paint(c.change);
+        let composite = if c.composite { "composite " } else { "" };
         writeln!(
             out,
-            "{on}{sign} {} {verb} {} on {} {} (e.g. {}){off}",
+            "{on}{sign} {} {verb} {} on {composite}{} {} (e.g. {}){off}",
             shown(&c.group),
             c.right,
             c.kind,

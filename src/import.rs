@@ -40,6 +40,9 @@ pub enum Place {
     Default,
     /// The `tempDestinationAuthorizationEntry`.
     Temp,
+    /// Composite destinations: entries equal in value that a policy cannot
+    /// keep equal (or keep apart).
+    Composite,
 }
 
 /// The result of an import.
@@ -257,10 +260,63 @@ pub fn import(map: &AuthzMap) -> Imported {
     }
     b.skipped.dedup();
     let text = render(&b);
+    // A policy compiles each pattern to one entry with sorted lists, so which
+    // entries are equal in value (what composite destinations depend on) may
+    // differ from the map's: say where.
+    if let Some(compiled) = compile_text(&text) {
+        let d = crate::diff::diff(map, &compiled);
+        for c in d.changes.iter().filter(|c| c.composite) {
+            let (verb, side) = match c.change {
+                crate::diff::Direction::Gained => ("gains", "the policy"),
+                crate::diff::Direction::Lost => ("loses", "the configuration"),
+            };
+            let what = format!(
+                "composite {} `{}`",
+                c.kind,
+                c.example.escape_debug()
+            );
+            let who = crate::diff::shown(&c.group);
+            let why = if c.example.contains("temp-queue://") {
+                format!(
+                    "{who} {verb} {} on it: the defaultEntry grants even composites with a temporary component, which no entry matches; grants on `>` do not",
+                    c.right
+                )
+            } else {
+                format!(
+                    "{who} {verb} {} on it: only {side} has entries equal in value for all of `{}`, which ActiveMQ requires of a composite",
+                    c.right,
+                    c.pattern.escape_debug()
+                )
+            };
+            b.comments.push(format!("{what}: {why}"));
+            b.skipped.push(Unexpressible {
+                message: format!("{what} means something else in the policy: {why}"),
+                location: None,
+                place: Place::Composite,
+            });
+        }
+    }
+    let text = render(&b);
     Imported {
         text: canonical(&text),
         unexpressible: b.skipped,
     }
+}
+
+/// The map a policy text compiles to, if it resolves without errors.
+fn compile_text(text: &str) -> Option<AuthzMap> {
+    let id = SourceId(0);
+    let file = SourceFile::new("imported.mqa", text);
+    let parsed = crate::syntax::parse(id, &file);
+    let mut diagnostics = parsed.diagnostics;
+    let policy = crate::model::resolve(id, &parsed.file, &mut diagnostics);
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diagnostics::Severity::Error)
+    {
+        return None;
+    }
+    Some(crate::compile::compile(&policy))
 }
 
 fn render(b: &Builder) -> String {

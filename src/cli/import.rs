@@ -57,8 +57,12 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let imported = import(&map);
     let mut diagnostics = findings;
     for u in &imported.unexpressible {
-        let d = Diagnostic::new(NOT_IMPORTABLE, Severity::Warning, u.message.clone())
-            .help("it is left out of the policy as a comment; the imported policy grants less than the configuration");
+        let help = if u.place == Place::Composite {
+            "a policy compiles each pattern to one entry, so entries equal in value may differ from the configuration's; `mqauthz diff` shows every such change"
+        } else {
+            "it is left out of the policy as a comment; the imported policy grants less than the configuration"
+        };
+        let d = Diagnostic::new(NOT_IMPORTABLE, Severity::Warning, u.message.clone()).help(help);
         let d = match (u.place, u.location) {
             (Place::Entry(_), Some(loc)) => d.primary(loc.source, loc.span, "not imported"),
             (Place::Default, _) => match element_span(&doc, "defaultEntry") {
