@@ -1048,6 +1048,58 @@ mod tests {
     }
 
     #[test]
+    fn composite_only_changes() {
+        let q = DestKind::Queue;
+        // equal values on both queues: the composite is granted to a
+        let old = map(&[(q, "A.1", acl("a", "", "")), (q, "B.1", acl("a", "", ""))]);
+        // b joins A.1 only: A.1 and B.1 no longer equal in value
+        let new = map(&[
+            (q, "A.1", acl("a,b", "", "")),
+            (q, "B.1", acl("a", "", "")),
+        ]);
+        assert_eq!(old.acl_groups(q, "A.1,B.1", Right::Read).len(), 1);
+        assert!(new.acl_groups(q, "A.1,B.1", Right::Read).is_empty());
+        let d = diff(&old, &new);
+        let composite: Vec<&Change> = d.changes.iter().filter(|c| c.composite).collect();
+        assert_eq!(composite.len(), 1, "{d:#?}");
+        let c = composite[0];
+        assert_eq!((c.group.as_str(), c.change), ("a", Direction::Lost));
+        assert_eq!(c.example, "A.1,B.1");
+        assert_eq!(c.pattern, "A.1,B.1");
+        assert!(render_text(&d, false).contains("- a loses read on composite queue A.1,B.1"));
+        // b's own gain on A.1 is an ordinary change
+        assert!(d
+            .changes
+            .iter()
+            .any(|c| !c.composite && c.group == "b" && c.change == Direction::Gained));
+        // one entry covering both components keeps the composite
+        let wide = map(&[(q, "*.1", acl("a", "", "")), (q, "A.1", acl("a,b", "", ""))]);
+        assert!(diff(&old, &wide).changes.iter().all(|c| !c.composite));
+        // entries equal in value across kinds keep composites across kinds
+        let t = DestKind::Topic;
+        let mixed = map(&[(q, "A", acl("a", "", "")), (t, "T", acl("a", "", ""))]);
+        let split = map(&[(q, "A", acl("a", "", "")), (t, "T", acl("a", "a", ""))]);
+        let d = diff(&mixed, &split);
+        let c: Vec<&Change> = d.changes.iter().filter(|c| c.composite).collect();
+        assert_eq!(c.len(), 1, "{d:#?}");
+        assert_eq!(c[0].example, "A,topic://T");
+    }
+
+    #[test]
+    fn default_entry_grants_composites_with_temporary_components() {
+        let all = |g: &str| acl(g, g, g);
+        let mut old = map(&[]);
+        old.default_entry = Some(all("g"));
+        let new = map(&[(DestKind::Queue, ">", all("g")), (DestKind::Topic, ">", all("g"))]);
+        let d = diff(&old, &new);
+        assert!(d.changes.iter().all(|c| c.composite && c.change == Direction::Lost));
+        assert_eq!(d.changes.len(), 3, "{d:#?}");
+        let key = &d.changes[0].example;
+        assert!(old.acl_groups(DestKind::Queue, key, Right::Read).contains("g"));
+        assert!(!new.acl_groups(DestKind::Queue, key, Right::Read).contains("g"));
+    }
+
+    #[test]
     fn no_plugin_equals_default_everyone() {
         let d = diff(&open_map(), &open_map());
         assert!(d.is_empty());
