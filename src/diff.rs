@@ -31,8 +31,8 @@ use crate::semantics::coverage::PatternSet;
 use crate::semantics::eval::FxMap;
 use crate::semantics::pattern::{Literals, Pattern};
 use crate::semantics::{Acl, AuthzMap, DestKind, Right, EVERYONE};
-use std::collections::BTreeMap;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Whether a change adds or removes access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -493,12 +493,15 @@ fn one_way(
     }
 }
 
+/// A value class: its holders and its entries (kind, index).
+type Class<'p> = (&'p [u32], Vec<(DestKind, usize)>);
+
 /// One side's value classes for a right: per class, its holders and its
 /// entries (kind, index into [`Prepared::entries`]).
 struct Classes<'p> {
     side: &'p Prepared,
     /// Class id → (holders, entries), classes with holders only, by id.
-    by_id: BTreeMap<u32, (&'p [u32], Vec<(DestKind, usize)>)>,
+    by_id: BTreeMap<u32, Class<'p>>,
     /// The defaultEntry's holders, if it has any.
     default: Option<&'p [u32]>,
 }
@@ -506,7 +509,7 @@ struct Classes<'p> {
 impl<'p> Classes<'p> {
     fn new(side: &'p Prepared, right: Right) -> Classes<'p> {
         let r = right.index();
-        let mut by_id: BTreeMap<u32, (&'p [u32], Vec<(DestKind, usize)>)> = BTreeMap::new();
+        let mut by_id: BTreeMap<u32, Class<'p>> = BTreeMap::new();
         let mut default = None;
         for kind in DestKind::ALL {
             let k = kind.index();
@@ -1053,10 +1056,7 @@ mod tests {
         // equal values on both queues: the composite is granted to a
         let old = map(&[(q, "A.1", acl("a", "", "")), (q, "B.1", acl("a", "", ""))]);
         // b joins A.1 only: A.1 and B.1 no longer equal in value
-        let new = map(&[
-            (q, "A.1", acl("a,b", "", "")),
-            (q, "B.1", acl("a", "", "")),
-        ]);
+        let new = map(&[(q, "A.1", acl("a,b", "", "")), (q, "B.1", acl("a", "", ""))]);
         assert_eq!(old.acl_groups(q, "A.1,B.1", Right::Read).len(), 1);
         assert!(new.acl_groups(q, "A.1,B.1", Right::Read).is_empty());
         let d = diff(&old, &new);
@@ -1090,13 +1090,23 @@ mod tests {
         let all = |g: &str| acl(g, g, g);
         let mut old = map(&[]);
         old.default_entry = Some(all("g"));
-        let new = map(&[(DestKind::Queue, ">", all("g")), (DestKind::Topic, ">", all("g"))]);
+        let new = map(&[
+            (DestKind::Queue, ">", all("g")),
+            (DestKind::Topic, ">", all("g")),
+        ]);
         let d = diff(&old, &new);
-        assert!(d.changes.iter().all(|c| c.composite && c.change == Direction::Lost));
+        assert!(d
+            .changes
+            .iter()
+            .all(|c| c.composite && c.change == Direction::Lost));
         assert_eq!(d.changes.len(), 3, "{d:#?}");
         let key = &d.changes[0].example;
-        assert!(old.acl_groups(DestKind::Queue, key, Right::Read).contains("g"));
-        assert!(!new.acl_groups(DestKind::Queue, key, Right::Read).contains("g"));
+        assert!(old
+            .acl_groups(DestKind::Queue, key, Right::Read)
+            .contains("g"));
+        assert!(!new
+            .acl_groups(DestKind::Queue, key, Right::Read)
+            .contains("g"));
     }
 
     #[test]

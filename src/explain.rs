@@ -243,7 +243,7 @@ fn answer(
     let namesakes: Vec<String> = match group {
         Some(g) => holders
             .keys()
-            .filter(|k| principal::split(k) .0 == g && !principal::is_group(k))
+            .filter(|k| principal::split(k).0 == g && !principal::is_group(k))
             .map(|k| principal::display(k).into_owned())
             .collect(),
         None => Vec::new(),

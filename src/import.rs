@@ -152,7 +152,13 @@ impl Builder {
                 .into_iter()
                 .flat_map(|r| acl.get(r).groups.iter())
                 .filter(|g| *g != EVERYONE)
-                .map(|g| crate::semantics::principal::display(&crate::semantics::principal::key(g, Some(class))).into_owned())
+                .map(|g| {
+                    crate::semantics::principal::display(&crate::semantics::principal::key(
+                        g,
+                        Some(class),
+                    ))
+                    .into_owned()
+                })
                 .collect();
             if !names.is_empty() {
                 let list: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
@@ -270,11 +276,7 @@ pub fn import(map: &AuthzMap) -> Imported {
                 crate::diff::Direction::Gained => ("gains", "the policy"),
                 crate::diff::Direction::Lost => ("loses", "the configuration"),
             };
-            let what = format!(
-                "composite {} `{}`",
-                c.kind,
-                c.example.escape_debug()
-            );
+            let what = format!("composite {} `{}`", c.kind, c.example.escape_debug());
             let who = crate::diff::shown(&c.group);
             let why = if c.example.contains("temp-queue://") {
                 format!(

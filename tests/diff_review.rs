@@ -551,7 +551,10 @@ fn differ_brute(old: &AuthzMap, new: &AuthzMap, universe: &[String]) -> bool {
     };
     // composites of two destinations of up to two segments, of either kind,
     // and with a temporary component
-    let small: Vec<&String> = universe.iter().filter(|d| d.split('.').count() <= 2).collect();
+    let small: Vec<&String> = universe
+        .iter()
+        .filter(|d| d.split('.').count() <= 2)
+        .collect();
     let mut composites: Vec<(DestKind, String)> = Vec::new();
     for a in &small {
         composites.push((DestKind::Queue, format!("{a},temp-queue://ID:X")));

@@ -108,18 +108,26 @@ fn gen_class(rng: &mut Rng) -> Option<String> {
 /// than `*` are made into instances of the class.
 fn needs_unloadable_class(m: &GenMap) -> bool {
     let needs = |acl: &Acl, inherits_default: bool| {
-        let class = acl
-            .group_class
-            .as_deref()
-            .unwrap_or(if inherits_default { DEFAULT_GROUP_CLASS } else { "" });
-        let class = if class.is_empty() { DEFAULT_GROUP_CLASS } else { class };
+        let class = acl.group_class.as_deref().unwrap_or(if inherits_default {
+            DEFAULT_GROUP_CLASS
+        } else {
+            ""
+        });
+        let class = if class.is_empty() {
+            DEFAULT_GROUP_CLASS
+        } else {
+            class
+        };
         !LOADABLE.contains(&class)
             && Right::ALL
                 .into_iter()
                 .any(|r| acl.get(r).groups.iter().any(|g| g != "*"))
     };
     m.raw_entries.iter().any(|(_, _, a)| needs(a, true))
-        || m.model.default_entry.as_ref().is_some_and(|a| needs(a, false))
+        || m.model
+            .default_entry
+            .as_ref()
+            .is_some_and(|a| needs(a, false))
         || m.model.temp.as_ref().is_some_and(|a| needs(a, true))
 }
 

@@ -85,9 +85,12 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         .map(|e| &e.acl)
         .chain(map.default_entry.iter())
         .filter(|acl| {
-            Right::ALL
-                .into_iter()
-                .any(|r| acl.get(r).groups.iter().any(|g| g != crate::semantics::EVERYONE))
+            Right::ALL.into_iter().any(|r| {
+                acl.get(r)
+                    .groups
+                    .iter()
+                    .any(|g| g != crate::semantics::EVERYONE)
+            })
         })
         .collect();
     let all_foreign = !named.is_empty()

@@ -131,10 +131,16 @@ mod tests {
             read: GroupList::parse("admin,*"),
             ..Acl::default()
         };
-        let keys: Vec<String> = acl.principals(Right::Read).map(|k| k.into_owned()).collect();
+        let keys: Vec<String> = acl
+            .principals(Right::Read)
+            .map(|k| k.into_owned())
+            .collect();
         assert_eq!(keys, ["*", "admin"]);
         acl.group_class = Some(KARAF_ROLE_CLASS.to_string());
-        let keys: Vec<String> = acl.principals(Right::Read).map(|k| k.into_owned()).collect();
+        let keys: Vec<String> = acl
+            .principals(Right::Read)
+            .map(|k| k.into_owned())
+            .collect();
         assert_eq!(keys, ["*", &format!("admin,{KARAF_ROLE_CLASS}")]);
         assert_eq!(display(&keys[1]), "role admin");
         assert!(acl.holds(Right::Read, &keys[1]));

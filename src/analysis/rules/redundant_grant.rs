@@ -56,6 +56,9 @@ impl Rule for RedundantGrant {
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         let index = cx.index;
         let policy = cx.policy;
+        // built at the first candidate: composite destinations can depend
+        // on a grant that is redundant destination by destination
+        let mut guard: Option<CompositeGuard> = None;
         // per grant: the items and what is redundant in each
         let mut per_grant: Vec<Vec<Found>> = Vec::new();
         per_grant.resize_with(policy.grants.len(), Vec::new);
@@ -74,6 +77,10 @@ impl Rule for RedundantGrant {
                     j != i && !(j > i && other.pattern == item.pattern && other.who == item.who)
                 });
                 if let Ok(by) = covered {
+                    let guard = guard.get_or_insert_with(|| CompositeGuard::new(policy));
+                    if !guard.removable(policy, item, r) {
+                        continue;
+                    }
                     found.rights.insert(r);
                     found.covering.extend(by.into_iter().copied());
                 }
@@ -226,6 +233,136 @@ fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnost
         .primary(policy.source, target.span, "already granted elsewhere");
         let d = add_covering(d, &mut f.covering.iter().copied());
         out.push(d.help("split or narrow this grant so that it only gives what is new"));
+    }
+}
+
+/// Whether removing one principal's right from one pattern leaves every
+/// composite destination's answer as it is (`docs/semantics.md#composite-destinations`).
+///
+/// A policy compiles to one entry per (kind, pattern); ActiveMQ grants a
+/// composite only through entries equal in value that match every
+/// component. Removing `g`'s right `r` from the entry `E` of pattern `p`
+/// moves `E` from its value class `v` to `v'`. The answers stay when:
+/// the rest of `v` covers `p` (so `v` still reaches the same destinations)
+/// or `E` was alone in `v` and another class holding `g` covers `p`; and
+/// `v'` has no other entry, holds nobody, or already covers `p`. Anything
+/// else is not called removable (the check is safe, not complete).
+struct CompositeGuard {
+    map: crate::semantics::AuthzMap,
+    /// Entry index by (kind, pattern as written).
+    by_pattern: std::collections::HashMap<(crate::semantics::DestKind, String), usize>,
+    /// Entry indexes by value.
+    by_value: std::collections::HashMap<[Vec<String>; 3], Vec<usize>>,
+    /// Every entry's pattern, per kind, with its index.
+    all: [PatternSet<usize>; 2],
+}
+
+use crate::semantics::coverage::PatternSet;
+use crate::semantics::pattern::Pattern;
+
+fn value_of(acl: &crate::semantics::Acl) -> [Vec<String>; 3] {
+    Right::ALL.map(|r| acl.get(r).groups.iter().cloned().collect())
+}
+
+impl CompositeGuard {
+    fn new(policy: &crate::model::Policy) -> CompositeGuard {
+        let map = crate::compile::compile(policy);
+        let mut by_pattern = std::collections::HashMap::new();
+        let mut by_value: std::collections::HashMap<[Vec<String>; 3], Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut all = [PatternSet::new(), PatternSet::new()];
+        for (i, e) in map.entries.iter().enumerate() {
+            by_pattern.insert((e.kind, e.pattern.clone()), i);
+            by_value.entry(value_of(&e.acl)).or_default().push(i);
+            all[e.kind.index()].insert(&Pattern::parse(&e.pattern), i);
+        }
+        CompositeGuard {
+            map,
+            by_pattern,
+            by_value,
+            all,
+        }
+    }
+
+    /// Do the entries `ids` (of kind `kind`) together cover `p`?
+    fn covers(&self, ids: &[usize], kind: crate::semantics::DestKind, p: &Pattern) -> bool {
+        let mut set = PatternSet::new();
+        for &i in ids {
+            let e = &self.map.entries[i];
+            if e.kind == kind {
+                set.insert(&Pattern::parse(&e.pattern), ());
+            }
+        }
+        !set.is_empty() && set.union_covers(p).is_ok()
+    }
+
+    fn removable(
+        &self,
+        policy: &crate::model::Policy,
+        item: &crate::analysis::index::Item,
+        r: Right,
+    ) -> bool {
+        let crate::model::TargetKind::Dest { kind, pattern } =
+            &policy.grants[item.grant].targets[item.target].kind
+        else {
+            return true;
+        };
+        let kind = *kind;
+        let Some(&ei) = self.by_pattern.get(&(kind, pattern.clone())) else {
+            return true;
+        };
+        let e = &self.map.entries[ei];
+        let g = crate::compile::group_name(policy, item.who);
+        // another statement gives `g` the same right on the same pattern:
+        // the entry keeps its value
+        let this = policy.grants[item.grant].span;
+        let others_give = e
+            .provenance
+            .iter()
+            .any(|p| p.group == g && p.rights.contains(r) && p.location.span != this);
+        if others_give {
+            return true;
+        }
+        let p = Pattern::parse(pattern);
+        let v = value_of(&e.acl);
+        let mut v2 = v.clone();
+        v2[r.index()].retain(|x| *x != g);
+        let others_v: Vec<usize> = self.by_value[&v]
+            .iter()
+            .copied()
+            .filter(|&i| i != ei)
+            .collect();
+        // the class `E` leaves
+        if others_v.is_empty() {
+            // `g` needs another class covering `p` for its composites within `p`
+            let mut candidates: Vec<[Vec<String>; 3]> = self.all[kind.index()]
+                .overlapping(&p)
+                .into_iter()
+                .map(|(_, i)| value_of(&self.map.entries[*i].acl))
+                .filter(|w| *w != v)
+                .filter(|w| {
+                    w[r.index()]
+                        .iter()
+                        .any(|x| *x == g || x == crate::semantics::EVERYONE)
+                })
+                .collect();
+            candidates.sort();
+            candidates.dedup();
+            let kept = candidates
+                .iter()
+                .any(|w| self.covers(&self.by_value[w], kind, &p));
+            if !kept {
+                return false;
+            }
+        } else if !self.covers(&others_v, kind, &p) {
+            return false;
+        }
+        // the class `E` joins
+        let holds_someone = v2.iter().any(|l| !l.is_empty());
+        match self.by_value.get(&v2) {
+            Some(others) if holds_someone => self.covers(others, kind, &p),
+            _ => true,
+        }
     }
 }
 
