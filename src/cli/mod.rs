@@ -3,10 +3,12 @@
 
 mod check;
 mod compile;
+mod completions;
 mod diff;
 mod explain;
 mod fmt;
 mod import;
+mod man;
 mod review;
 mod rules;
 
@@ -84,6 +86,10 @@ pub enum Command {
     Review(review::Args),
     /// List the analysis rules, or print one rule's documentation
     Rules(rules::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(completions::Args),
+    /// Print or write the manual pages
+    Man(man::Args),
 }
 
 /// The streams a command writes to, and whether each is a colour terminal.
@@ -145,6 +151,8 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
         Command::Import(args) => import::run(args, io),
         Command::Review(args) => review::run(args, io),
         Command::Rules(args) => rules::run(args, io),
+        Command::Completions(args) => completions::run(args, io),
+        Command::Man(args) => man::run(args, io),
     };
     match result {
         Ok(status) => status,
