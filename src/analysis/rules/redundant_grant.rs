@@ -20,6 +20,11 @@ Finds grants, and principals, rights or patterns within grants, whose access is 
 the same group by other grants (its own or `everyone`'s) on every destination they match. The
 covering grants may be one broader pattern or several patterns that together cover it.
 
+Composite destinations count too: ActiveMQ grants `A,B` only through entries equal in value that
+match every component, so a grant that is redundant destination by destination can still decide
+a composite (such as the temporary destinations' advisory topics every client reads as one). Such
+a grant is not reported.
+
 ## Why is this bad?
 ActiveMQ unions every matching entry, so such a grant is dead weight: removing it changes
 nothing. It usually means the author believed the narrower grant restricts something, or that a
@@ -88,14 +93,28 @@ impl Rule for RedundantGrant {
             per_grant[item.grant].push(found);
         }
         for (gi, found) in per_grant.iter().enumerate() {
-            report_grant(cx, gi, found, out);
+            if let Some(guard) = &guard {
+                report_grant(cx, guard, gi, found, out);
+            }
         }
     }
 }
 
-fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnostic>) {
+fn report_grant(
+    cx: &Context,
+    guard: &CompositeGuard,
+    gi: usize,
+    found: &[Found],
+    out: &mut Vec<Diagnostic>,
+) {
     let policy = cx.policy;
     let index = cx.index;
+    // can these (found, rights) be removed together, composites included?
+    let removable = |ks: &mut dyn Iterator<Item = (usize, RightSet)>| {
+        let set: Vec<(&crate::analysis::index::Item, RightSet)> =
+            ks.map(|(k, r)| (&index.items[found[k].item], r)).collect();
+        guard.removable_set(policy, &set)
+    };
     let grant = &policy.grants[gi];
     let rights = grant.right_set();
     let has_temp = grant.targets.len() * grant.principals.len() != found.len();
@@ -119,7 +138,8 @@ fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnost
         }
         d
     };
-    if !has_temp && found.iter().all(full) {
+    if !has_temp && found.iter().all(full) && removable(&mut (0..found.len()).map(|k| (k, rights)))
+    {
         let d = finding(&META, "grant never changes an access decision").primary(
             policy.source,
             grant.span,
@@ -143,7 +163,9 @@ fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnost
             let of_p: Vec<usize> = (0..found.len())
                 .filter(|&k| index.items[found[k].item].principal == p)
                 .collect();
-            if of_p.iter().all(|&k| full(&found[k])) {
+            if of_p.iter().all(|&k| full(&found[k]))
+                && removable(&mut of_p.iter().map(|&k| (k, rights)))
+            {
                 let pr = &grant.principals[p];
                 let name = policy.group_name(pr.who);
                 let d = finding(
@@ -171,6 +193,7 @@ fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnost
         if !of_t.is_empty()
             && of_t.iter().all(|&k| full(&found[k]))
             && (targets.len() > 1 || has_temp)
+            && removable(&mut of_t.iter().map(|&k| (k, rights)))
         {
             let target = &grant.targets[t];
             let d = finding(
@@ -194,7 +217,10 @@ fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnost
         return;
     }
     for r in rights.iter() {
-        if rest.iter().all(|&k| found[k].rights.contains(r)) && !has_temp {
+        if rest.iter().all(|&k| found[k].rights.contains(r))
+            && !has_temp
+            && removable(&mut rest.iter().map(|&k| (k, RightSet::of(r))))
+        {
             let span = grant.right_span(r).unwrap_or(grant.span);
             let d = finding(
                 &META,
@@ -215,7 +241,7 @@ fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnost
     // individual items
     for k in rest {
         let f = &found[k];
-        if f.rights.is_empty() {
+        if f.rights.is_empty() || !removable(&mut std::iter::once((k, f.rights))) {
             continue;
         }
         let item = &index.items[f.item];
@@ -302,67 +328,147 @@ impl CompositeGuard {
         item: &crate::analysis::index::Item,
         r: Right,
     ) -> bool {
-        let crate::model::TargetKind::Dest { kind, pattern } =
-            &policy.grants[item.grant].targets[item.target].kind
-        else {
-            return true;
-        };
-        let kind = *kind;
-        let Some(&ei) = self.by_pattern.get(&(kind, pattern.clone())) else {
-            return true;
-        };
-        let e = &self.map.entries[ei];
-        let g = crate::compile::group_name(policy, item.who);
-        // another statement gives `g` the same right on the same pattern:
-        // the entry keeps its value
-        let this = policy.grants[item.grant].span;
-        let others_give = e
-            .provenance
-            .iter()
-            .any(|p| p.group == g && p.rights.contains(r) && p.location.span != this);
-        if others_give {
+        self.removable_set(policy, &[(item, RightSet::of(r))])
+    }
+
+    /// Can the rights `removals` name, all of one grant, be taken out
+    /// together without changing a composite destination's answer?
+    fn removable_set(
+        &self,
+        policy: &crate::model::Policy,
+        removals: &[(&crate::analysis::index::Item, RightSet)],
+    ) -> bool {
+        use std::collections::{BTreeMap, BTreeSet, HashMap};
+        type Value = [Vec<String>; 3];
+        // the entries whose value changes, with their new value
+        let mut changed: BTreeMap<usize, Value> = BTreeMap::new();
+        for (item, rights) in removals {
+            let crate::model::TargetKind::Dest { kind, pattern } =
+                &policy.grants[item.grant].targets[item.target].kind
+            else {
+                continue;
+            };
+            let Some(&ei) = self.by_pattern.get(&(*kind, pattern.clone())) else {
+                continue;
+            };
+            let e = &self.map.entries[ei];
+            let g = crate::compile::group_name(policy, item.who);
+            let this = policy.grants[item.grant].span;
+            let v = changed.entry(ei).or_insert_with(|| value_of(&e.acl));
+            for r in rights.iter() {
+                // another statement giving `g` the right keeps it in the entry
+                let others_give = e
+                    .provenance
+                    .iter()
+                    .any(|p| p.group == g && p.rights.contains(r) && p.location.span != this);
+                if !others_give {
+                    v[r.index()].retain(|x| *x != g);
+                }
+            }
+        }
+        changed.retain(|ei, v| value_of(&self.map.entries[*ei].acl) != *v);
+        if changed.is_empty() {
             return true;
         }
-        let p = Pattern::parse(pattern);
-        let v = value_of(&e.acl);
-        let mut v2 = v.clone();
-        v2[r.index()].retain(|x| *x != g);
-        let others_v: Vec<usize> = self.by_value[&v]
-            .iter()
-            .copied()
-            .filter(|&i| i != ei)
-            .collect();
-        // the class `E` leaves
-        if others_v.is_empty() {
-            // `g` needs another class covering `p` for its composites within `p`
-            let mut candidates: Vec<[Vec<String>; 3]> = self.all[kind.index()]
-                .overlapping(&p)
-                .into_iter()
-                .map(|(_, i)| value_of(&self.map.entries[*i].acl))
-                .filter(|w| *w != v)
-                .filter(|w| {
-                    w[r.index()]
-                        .iter()
-                        .any(|x| *x == g || x == crate::semantics::EVERYONE)
+        let pattern = |i: usize| Pattern::parse(&self.map.entries[i].pattern);
+        let kind = |i: usize| self.map.entries[i].kind;
+        let unaffected = |v: &Value| -> Vec<usize> {
+            self.by_value
+                .get(v)
+                .map(|ids| {
+                    ids.iter()
+                        .copied()
+                        .filter(|i| !changed.contains_key(i))
+                        .collect()
                 })
-                .collect();
-            candidates.sort();
-            candidates.dedup();
-            let kept = candidates
-                .iter()
-                .any(|w| self.covers(&self.by_value[w], kind, &p));
-            if !kept {
+                .unwrap_or_default()
+        };
+        let covered_by = |ids: &[usize], i: usize| self.covers(ids, kind(i), &pattern(i));
+        // the classes entries leave
+        let mut by_old: HashMap<Value, Vec<usize>> = HashMap::new();
+        for ei in changed.keys() {
+            by_old
+                .entry(value_of(&self.map.entries[*ei].acl))
+                .or_default()
+                .push(*ei);
+        }
+        for (v, members) in &by_old {
+            let rest = unaffected(v);
+            if !rest.is_empty() {
+                // the class keeps its destinations
+                if !members.iter().all(|&i| covered_by(&rest, i)) {
+                    return false;
+                }
+                continue;
+            }
+            // the whole class moves: to one value, or its composites split
+            let first = &changed[&members[0]];
+            if members.iter().any(|i| changed[i] != *first) {
                 return false;
             }
-        } else if !self.covers(&others_v, kind, &p) {
-            return false;
+            // a principal losing a right there needs one other class
+            // covering every destination of the class
+            for r in Right::ALL {
+                let lost: Vec<&String> = v[r.index()]
+                    .iter()
+                    .filter(|g| !first[r.index()].contains(g))
+                    .collect();
+                for g in lost {
+                    let mut candidates: Vec<Value> = members
+                        .iter()
+                        .flat_map(|&i| {
+                            self.all[kind(i).index()]
+                                .overlapping(&pattern(i))
+                                .into_iter()
+                                .map(|(_, j)| *j)
+                                .collect::<Vec<usize>>()
+                        })
+                        .filter(|j| !changed.contains_key(j))
+                        .map(|j| value_of(&self.map.entries[j].acl))
+                        .filter(|w| {
+                            w[r.index()]
+                                .iter()
+                                .any(|x| x == g || x == crate::semantics::EVERYONE)
+                        })
+                        .collect();
+                    candidates.sort();
+                    candidates.dedup();
+                    let kept = candidates.iter().any(|w| {
+                        let ids = unaffected(w);
+                        members.iter().all(|&i| covered_by(&ids, i))
+                    });
+                    if !kept {
+                        return false;
+                    }
+                }
+            }
         }
-        // the class `E` joins
-        let holds_someone = v2.iter().any(|l| !l.is_empty());
-        match self.by_value.get(&v2) {
-            Some(others) if holds_someone => self.covers(others, kind, &p),
-            _ => true,
+        // the classes entries join
+        let mut by_new: HashMap<&Value, Vec<usize>> = HashMap::new();
+        for (ei, v) in &changed {
+            by_new.entry(v).or_default().push(*ei);
         }
+        for (v, joiners) in by_new {
+            if v.iter().all(|l| l.is_empty()) {
+                continue;
+            }
+            let there = unaffected(v);
+            if !there.is_empty() {
+                if !joiners.iter().all(|&i| covered_by(&there, i)) {
+                    return false;
+                }
+                continue;
+            }
+            // a new class made from one old class grants nothing new
+            let olds: BTreeSet<Value> = joiners
+                .iter()
+                .map(|&i| value_of(&self.map.entries[i].acl))
+                .collect();
+            if olds.len() > 1 {
+                return false;
+            }
+        }
+        true
     }
 }
 
