@@ -1,5 +1,5 @@
 //! Principals as ActiveMQ builds them from an entry's names and its
-//! `groupClass` (`docs/semantics.md#principal-classes`).
+//! `groupClass` (`docs/semantics.md#union-of-entries`).
 //!
 //! `AuthorizationEntry.parseACLs` turns each name of `read`, `write` and
 //! `admin` into `DefaultAuthorizationMap.createGroupPrincipal(name, class)`:

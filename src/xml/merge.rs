@@ -170,26 +170,15 @@ pub fn plan(
     })
 }
 
-/// The first `groupClass` attribute inside the plugin (element `p`) naming a
+/// The first `groupClass` attribute in the authorization plugin naming a
 /// class other than ActiveMQ's `GroupPrincipal`: its span and value.
-fn foreign_group_class(doc: &ConfigDoc, p: usize) -> Option<(crate::source::Span, String)> {
-    let within = doc.element(p).span;
-    let mut i = p;
-    loop {
-        i += 1;
-        if i >= doc.elements.len() {
-            return None;
-        }
-        let e = doc.element(i);
-        if e.span.start >= within.end {
-            return None;
-        }
-        if let Some(a) = e.attrs.iter().find(|a| a.local == "groupClass") {
-            if a.value != super::DEFAULT_GROUP_CLASS {
-                return Some((a.span, a.value.clone()));
-            }
-        }
-    }
+fn foreign_group_class(doc: &ConfigDoc) -> Option<(crate::source::Span, String)> {
+    doc.plugin_elements().iter().find_map(|e| {
+        e.attrs
+            .iter()
+            .find(|a| a.local == "groupClass" && a.value != super::DEFAULT_GROUP_CLASS)
+            .map(|a| (a.span, a.value.clone()))
+    })
 }
 
 /// Where the fragment of the map goes in `doc`.
@@ -214,8 +203,7 @@ fn locate(doc: &ConfigDoc, opts: &MergeOptions) -> Result<Place, Vec<Diagnostic>
             .help("replacing it would drop that map; allow replacing another map type explicitly if that is intended");
             return Err(vec![doc.locate(d, o.start_tag, "would be replaced")]);
         }
-        if let (Some((span, class)), false) = (foreign_group_class(doc, p), opts.replace_other_map)
-        {
+        if let (Some((span, class)), false) = (foreign_group_class(doc), opts.replace_other_map) {
             let d = Diagnostic::error(
                 PLUGIN_HOLDS_OTHER_MAP,
                 format!(
