@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 /// What is asked about.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Subject {
+pub(crate) enum Subject {
     /// A queue or topic: a name, a wildcard subscription such as
     /// `ORDERS.*`, or a composite `A,B`.
     Destination { kind: DestKind, name: String },
@@ -26,7 +26,7 @@ pub enum Subject {
 
 /// The question `explain` answers.
 #[derive(Clone, Debug)]
-pub struct Question {
+pub(crate) struct Question {
     pub subject: Subject,
     /// Answer for this group only (and everyone, which it belongs to).
     pub group: Option<String>,
@@ -34,7 +34,7 @@ pub struct Question {
 
 /// A grant that gives a group a right: where it is and what it says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Grant {
+pub(crate) struct Grant {
     /// The file, as named on the command line.
     pub file: String,
     /// 1-based line of the statement (or configuration entry).
@@ -62,7 +62,7 @@ impl Grant {
 
 /// A principal holding a right, and the grants that give it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Holder {
+pub(crate) struct Holder {
     /// The ActiveMQ group name; `*` is everyone. A principal of an entry
     /// whose `groupClass` is not ActiveMQ's `GroupPrincipal` is shown with
     /// its kind: `role admin`, `user alice` (its class in `class`).
@@ -75,7 +75,7 @@ pub struct Holder {
 
 /// Who holds one right.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RightAnswer {
+pub(crate) struct RightAnswer {
     #[serde(serialize_with = "right_str")]
     pub right: Right,
     /// Every authenticated user holds it (temporary destinations nothing is
@@ -101,7 +101,7 @@ fn right_str<S: serde::Serializer>(r: &Right, s: S) -> Result<S::Ok, S::Error> {
 
 /// The answer of `explain`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Explanation {
+pub(crate) struct Explanation {
     /// The schema version of the JSON form.
     pub version: u32,
     /// The input, as named on the command line (`<stdin>` for `-`).
@@ -268,7 +268,7 @@ fn answer(
 
 /// Answer `question` on a loaded input. `name` is the input's display name.
 /// A destination with more segments than a real one is a usage error.
-pub fn explain(
+pub(crate) fn explain(
     sources: &Sources,
     loaded: &Loaded,
     name: &str,
@@ -358,7 +358,7 @@ fn shown(group: &str) -> &str {
 }
 
 /// The text form of an explanation.
-pub fn render_text(x: &Explanation) -> String {
+pub(crate) fn render_text(x: &Explanation) -> String {
     let name = &x.input;
     let mut out = String::new();
     if !x.authorization_plugin {
@@ -462,7 +462,7 @@ pub fn render_text(x: &Explanation) -> String {
 }
 
 /// The JSON form of an explanation (docs/explain-json.md).
-pub fn render_json(x: &Explanation) -> String {
+pub(crate) fn render_json(x: &Explanation) -> String {
     let mut s = serde_json::to_string_pretty(x).unwrap_or_default();
     s.push('\n');
     s

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// at `path` is followed, so the file it points to is replaced. A device or
 /// pipe at `path` (`/dev/null`, `/dev/stdout`) is written to directly. On any
 /// failure the original file is untouched and the temporary file removed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, bytes, |w, b| w.write_all(b))
 }
 
@@ -101,6 +101,50 @@ fn set_new_file_mode(path: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn set_new_file_mode(_path: &Path) -> io::Result<()> {
     Ok(())
+}
+
+/// The policy files named on a command line: a file (or `-`) as given, a
+/// folder walked for `*.mqa` files the way ripgrep walks one (`.gitignore`,
+/// `.ignore` and hidden files respected, also outside a git repository),
+/// the files of each folder in sorted path order so the output is stable.
+/// A folder holding no policy is an error.
+pub(crate) fn policy_files(paths: &[String]) -> Result<Vec<String>, crate::error::Error> {
+    use crate::error::Error;
+    let mut out = Vec::new();
+    for path in paths {
+        if path == "-" || !Path::new(path).is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let walk = ignore::WalkBuilder::new(path)
+            .require_git(false)
+            .sort_by_file_path(|a, b| a.cmp(b))
+            .build();
+        for entry in walk {
+            let entry = entry.map_err(|e| {
+                let source = e
+                    .io_error()
+                    .map(|io| io::Error::new(io.kind(), io.to_string()))
+                    .unwrap_or_else(|| io::Error::other(e.to_string()));
+                Error::io("read", path, source)
+            })?;
+            let p = entry.path();
+            if entry.file_type().is_some_and(|t| t.is_file())
+                && p.extension().is_some_and(|x| x == "mqa")
+            {
+                found.push(p.to_string_lossy().into_owned());
+            }
+        }
+        if found.is_empty() {
+            return Err(Error::Usage(format!(
+                "`{path}` holds no policy files (*.mqa)"
+            )));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

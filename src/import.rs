@@ -9,13 +9,16 @@
 //! language forbids, an empty temp entry) becomes a `#` comment in the text
 //! and an [`Unexpressible`] item for the caller to report.
 
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::validate;
 use crate::semantics::{Acl, AuthzMap, DestKind, Location, Right, RightSet, EVERYONE};
 use crate::source::{SourceFile, SourceId};
+use crate::syntax;
+use crate::xml::ConfigDoc;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Part of the map cannot be written in the policy language.
-pub const NOT_IMPORTABLE: crate::diagnostics::Code = crate::diagnostics::Code {
+pub(crate) const NOT_IMPORTABLE: crate::diagnostics::Code = crate::diagnostics::Code {
     id: "MQA320",
     name: "not-importable",
 };
@@ -45,6 +48,76 @@ pub enum Place {
     Composite,
 }
 
+/// The element of the plugin a defaultEntry or temp item is about.
+fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
+    doc.plugin_elements()
+        .iter()
+        .find(|e| e.local == local)
+        .map(|e| e.start_tag)
+}
+
+/// A warning for each part of the map an import left out, located at its
+/// entry (or the defaultEntry or temp element) in the configuration.
+pub(crate) fn unexpressible(imported: &Imported, doc: &ConfigDoc) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for u in &imported.unexpressible {
+        let help = if u.place == Place::Composite {
+            "a policy compiles each pattern to one entry, so entries equal in value may differ from the configuration's; `mqauthz diff` shows every such change"
+        } else {
+            "it is left out of the policy as a comment; the imported policy grants less than the configuration"
+        };
+        let d = Diagnostic::new(NOT_IMPORTABLE, Severity::Warning, u.message.clone()).help(help);
+        let d = match (u.place, u.location) {
+            (Place::Entry(_), Some(loc)) => d.primary(loc.source, loc.span, "not imported"),
+            (Place::Default, _) => match element_span(doc, "defaultEntry") {
+                Some(span) => doc.locate(d, span, "not imported"),
+                None => d,
+            },
+            (Place::Temp, _) => match element_span(doc, "tempDestinationAuthorizationEntry") {
+                Some(span) => doc.locate(d, span, "not imported"),
+                None => d,
+            },
+            _ => d,
+        };
+        out.push(d);
+    }
+    out
+}
+
+/// An error when every entry naming someone other than everyone grants to
+/// principals of another class than groups (`groupClass`): the imported
+/// policy would deny every group what the map grants, so `import` refuses.
+pub(crate) fn only_other_classes(map: &AuthzMap) -> Option<Diagnostic> {
+    let named: Vec<&Acl> = map
+        .entries
+        .iter()
+        .map(|e| &e.acl)
+        .chain(map.default_entry.iter())
+        .filter(|acl| {
+            Right::ALL
+                .into_iter()
+                .any(|r| acl.get(r).groups.iter().any(|g| g != EVERYONE))
+        })
+        .collect();
+    let all_other = !named.is_empty()
+        && named
+            .iter()
+            .all(|acl| crate::semantics::principal::class_of(acl).is_some());
+    if !all_other {
+        return None;
+    }
+    let d = Diagnostic::new(
+        NOT_IMPORTABLE,
+        Severity::Error,
+        "no group of the map could be imported: every entry grants to principals of another class (`groupClass`), so the policy would deny every group what the map grants",
+    )
+    .help("the map grants only to principals the policy language cannot name (see the warnings); keep the configuration's map, or write grants for the groups its principals correspond to");
+    Some(match map.entries.first().and_then(|e| e.location) {
+        Some(loc) => d.primary(loc.source, loc.span, "first entry"),
+        None => d,
+    })
+}
+
 /// The result of an import.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Imported {
@@ -54,41 +127,28 @@ pub struct Imported {
     pub unexpressible: Vec<Unexpressible>,
 }
 
-/// Characters a bare pattern may hold besides `.`, `*` and `>`.
-fn bare_pattern_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_$:/@~-".contains(c)
-}
-
-fn quote(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
 /// A pattern as it must be written in a policy, or why it cannot be.
-pub fn write_pattern(pattern: &str) -> Result<String, String> {
-    let bare_ok = validate::pattern(pattern, false).is_empty()
-        && pattern
-            .chars()
-            .all(|c| bare_pattern_char(c) || ".*>".contains(c))
-        && !crate::syntax::is_keyword(pattern);
+pub(crate) fn write_pattern(pattern: &str) -> Result<String, String> {
+    let bare_ok = syntax::is_bare_pattern(pattern) && validate::pattern(pattern, false).is_empty();
     if bare_ok {
         return Ok(pattern.to_string());
     }
     match validate::pattern(pattern, true).first() {
-        None => Ok(quote(pattern)),
+        None => Ok(syntax::quote(pattern)),
         Some(p) => Err(p.message.clone()),
     }
 }
 
 /// A principal as it must be written in a policy, or why it cannot be.
-pub fn write_principal(group: &str) -> Result<String, String> {
+pub(crate) fn write_principal(group: &str) -> Result<String, String> {
     if group == EVERYONE {
         return Ok("everyone".to_string());
     }
     if group == "everyone" {
-        return Ok(quote(group));
+        return Ok(syntax::quote(group));
     }
     match validate::group_name(group).first() {
-        None => Ok(crate::model::quote_if_needed(group)),
+        None => Ok(syntax::write_name(group)),
         Some(p) => Err(p.message.clone()),
     }
 }
@@ -340,7 +400,7 @@ fn render(b: &Builder) -> String {
     if !b.groups.is_empty() {
         out.push('\n');
         for g in &b.groups {
-            out.push_str(&format!("group {}\n", crate::model::quote_if_needed(g)));
+            out.push_str(&format!("group {}\n", syntax::write_name(g)));
         }
     }
     if !b.buckets.is_empty() {

@@ -10,13 +10,18 @@
 //! 4. [`analysis`]: assertions and the rule catalogue;
 //! 5. [`compile`] and [`xml`]: policy → map → `<authorizationPlugin>`, read
 //!    and merge broker configurations;
-//! 6. [`diff`], [`review`], [`explain`] and [`import`]: compare, render,
+//! 6. [`diff`], [`review`], `explain` and [`import`]: compare, render,
 //!    answer questions and recover policies;
 //! 7. [`cli`]: the command line.
+//!
+//! Public are the modules the binary, the tests and the benchmarks use; the
+//! rest of the crate is `pub(crate)`.
 //!
 //! [`pipeline`] assembles the stages once for every command: load an input
 //! (a policy or a broker configuration, told by content), check it, compile
 //! it once; [`load`] reads files and runs the front end (stages 1–2).
+
+#![warn(unreachable_pub)]
 
 pub mod analysis;
 pub mod ast;
@@ -25,9 +30,9 @@ pub mod compile;
 pub mod diagnostics;
 pub mod diff;
 pub mod error;
-pub mod explain;
+pub(crate) mod explain;
 pub mod fmt;
-pub mod fsutil;
+pub(crate) mod fsutil;
 pub mod import;
 pub mod load;
 pub mod model;
@@ -36,6 +41,6 @@ pub mod review;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
-pub mod textdiff;
-pub mod util;
+pub(crate) mod textdiff;
+pub(crate) mod util;
 pub mod xml;

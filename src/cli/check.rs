@@ -10,7 +10,7 @@ use crate::source::Sources;
 
 /// Options shared by every command that analyses a policy.
 #[derive(Debug, Clone, clap::Args)]
-pub struct LintArgs {
+pub(super) struct LintArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
@@ -37,7 +37,7 @@ pub struct LintArgs {
 
 impl LintArgs {
     /// Build analysis options; the broker facts are filled in by the caller.
-    pub fn options(&self) -> Result<Options, Error> {
+    pub(super) fn options(&self) -> Result<Options, Error> {
         let version = Version::parse(&self.activemq_version)
             .map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?;
         let mut options = Options {
@@ -71,7 +71,8 @@ impl LintArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Policy files to check (`-` reads standard input)
+    /// Policy files to check, or folders to search for `*.mqa` files
+    /// (respecting .gitignore); `-` reads standard input
     #[arg(required = true, value_name = "POLICY")]
     policies: Vec<String>,
     /// Output format
@@ -81,7 +82,7 @@ pub struct Args {
     lint: LintArgs,
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
     let mut all = Vec::new();
@@ -90,7 +91,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         options.broker = facts;
         all.extend(diagnostics);
     }
-    for path in &args.policies {
+    let policies = crate::fsutil::policy_files(&args.policies)?;
+    for path in &policies {
         let diagnostics =
             pipeline::analyse(&mut sources, path, &options, Goal::Findings)?.diagnostics;
         if all.is_empty() {
@@ -100,6 +102,10 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         }
     }
     let all = super::sorted(all);
-    write_diagnostics(io.out, args.format, &all, &sources, io.out_color)?;
+    let closing = super::Closing {
+        files: policies.len(),
+        deny_warnings: args.lint.deny_warnings,
+    };
+    write_diagnostics(io.out, args.format, &all, &sources, io.out_color, closing)?;
     Ok(status_of(&all, args.lint.deny_warnings))
 }

@@ -12,7 +12,7 @@ use crate::xml::{self, EmitOptions, MergeOptions, MergeOutput};
 use std::path::Path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Emit {
+pub(super) enum Emit {
     /// the same form as the configuration (AWS JSON stays JSON)
     Auto,
     /// plain XML, also for an AWS JSON configuration
@@ -40,6 +40,12 @@ pub struct Args {
     /// Output form for AWS JSON configurations
     #[arg(long, value_enum, default_value_t = Emit::Auto)]
     emit: Emit,
+    /// Print only errors (no warnings, no count of notes)
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print the notes too (by default only their number; `mqauthz check` shows them)
+    #[arg(short, long)]
+    verbose: bool,
     /// Replace an authorizationPlugin that holds another map type (LDAP...)
     #[arg(long, requires = "into")]
     replace_other_map: bool,
@@ -51,7 +57,7 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
     let doc = match &args.into {
@@ -67,8 +73,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         },
         None => None,
     };
-    // compiled once: the map serves the rules and the output
-    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::FindingsAndMap)?;
+    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::Findings)?;
     let mut diagnostics = analysed.diagnostics;
     if let Some(doc) = &doc {
         diagnostics.extend(crate::analysis::crosscheck::users(
@@ -76,23 +81,22 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             doc,
         ));
     }
-    drop(analysed.front);
     let diagnostics = super::sorted(diagnostics);
     let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success
         || has_errors(&diagnostics);
-    if !diagnostics.is_empty() {
-        io.report(&diagnostics, &sources);
-    }
-    // reported: not kept while the output is built
-    drop(diagnostics);
-    let Some(map) = analysed.map.filter(|_| !refuse) else {
+    // reported, and not kept while the map is compiled
+    report_findings(io, diagnostics, &sources, &args);
+    if refuse {
         let _ = writeln!(
             io.err,
             "error: `{}` has errors; nothing was written",
             load::display_name(&args.policy)
         );
         return Ok(ExitStatus::Findings);
-    };
+    }
+    let map = compile::compile(&analysed.front.policy);
+    // the model is not kept while the output is built
+    drop(analysed.front);
     let header = compile::header(&load::display_name(&args.policy), &map);
 
     let Some(doc) = doc else {
@@ -145,8 +149,13 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             let _ = writeln!(io.err, "{into} is up to date");
             return Ok(ExitStatus::Success);
         }
-        let diff =
-            crate::textdiff::unified(current_xml, &merged_xml, into, &format!("{into} (merged)"));
+        let diff = crate::textdiff::unified_colored(
+            current_xml,
+            &merged_xml,
+            into,
+            &format!("{into} (merged)"),
+            io.out_color,
+        );
         io.out
             .write_all(diff.as_bytes())
             .map_err(|e| Error::io("write", "<stdout>", e))?;
@@ -168,6 +177,52 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         return Ok(ExitStatus::Success);
     }
     write_product(io, args.output.as_deref(), &merged)
+}
+
+/// The policy's findings on stderr: errors and warnings (errors only with
+/// `--quiet`), and of the notes only how many there are and the command that
+/// shows them (all of them with `--verbose`). A large policy's notes would
+/// otherwise bury the output of every compile.
+fn report_findings(io: &mut Io, diagnostics: Vec<Diagnostic>, sources: &Sources, args: &Args) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    if args.verbose {
+        io.report(&diagnostics, sources);
+        return;
+    }
+    let summary = crate::diagnostics::render::summary(&diagnostics);
+    // warnings that fail the run are shown even when quiet
+    let floor = if args.quiet && !args.lint.deny_warnings {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let total = diagnostics.len();
+    let shown: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(|d| d.severity <= floor)
+        .collect();
+    for piece in shown.chunks(super::RENDER_PIECE) {
+        let text = crate::diagnostics::render::human(piece, sources, io.err_color);
+        let _ = io.err.write_all(text.as_bytes());
+    }
+    if args.quiet {
+        return;
+    }
+    if let Some(summary) = summary {
+        let _ = writeln!(io.err, "{summary}");
+    }
+    let hidden = total - shown.len();
+    if hidden > 0 {
+        let _ = writeln!(
+            io.err,
+            "{hidden} {} not shown: `mqauthz check {}` shows {} (or `compile -v`)",
+            if hidden == 1 { "note" } else { "notes" },
+            args.policy,
+            if hidden == 1 { "it" } else { "them" }
+        );
+    }
 }
 
 fn refuse_merge(

@@ -3,15 +3,10 @@
 
 use super::load_or_report;
 use super::{ExitStatus, Io};
-use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::import::{import, Place};
+use crate::import::{import, only_other_classes, unexpressible};
 use crate::pipeline::Loaded;
-use crate::semantics::Right;
 use crate::source::Sources;
-use crate::xml::ConfigDoc;
-
-use crate::import::NOT_IMPORTABLE;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,15 +15,7 @@ pub struct Args {
     config: String,
 }
 
-/// The element of the plugin a defaultEntry or temp item is about.
-fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
-    doc.plugin_elements()
-        .iter()
-        .find(|e| e.local == local)
-        .map(|e| e.start_tag)
-}
-
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let Some(loaded) = load_or_report(io, &mut sources, &args.config)? else {
         return Ok(ExitStatus::Error);
@@ -56,61 +43,10 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     };
     let imported = import(&map);
     let mut diagnostics = findings;
-    for u in &imported.unexpressible {
-        let help = if u.place == Place::Composite {
-            "a policy compiles each pattern to one entry, so entries equal in value may differ from the configuration's; `mqauthz diff` shows every such change"
-        } else {
-            "it is left out of the policy as a comment; the imported policy grants less than the configuration"
-        };
-        let d = Diagnostic::new(NOT_IMPORTABLE, Severity::Warning, u.message.clone()).help(help);
-        let d = match (u.place, u.location) {
-            (Place::Entry(_), Some(loc)) => d.primary(loc.source, loc.span, "not imported"),
-            (Place::Default, _) => match element_span(&doc, "defaultEntry") {
-                Some(span) => doc.locate(d, span, "not imported"),
-                None => d,
-            },
-            (Place::Temp, _) => match element_span(&doc, "tempDestinationAuthorizationEntry") {
-                Some(span) => doc.locate(d, span, "not imported"),
-                None => d,
-            },
-            _ => d,
-        };
-        diagnostics.push(d);
-    }
-    // the acls naming someone other than everyone: do all of them grant to
-    // principals of another class than groups?
-    let named: Vec<&crate::semantics::Acl> = map
-        .entries
-        .iter()
-        .map(|e| &e.acl)
-        .chain(map.default_entry.iter())
-        .filter(|acl| {
-            Right::ALL.into_iter().any(|r| {
-                acl.get(r)
-                    .groups
-                    .iter()
-                    .any(|g| g != crate::semantics::EVERYONE)
-            })
-        })
-        .collect();
-    let all_foreign = !named.is_empty()
-        && named
-            .iter()
-            .all(|acl| crate::semantics::principal::class_of(acl).is_some());
-    let refused = all_foreign;
-    if refused {
-        let d = Diagnostic::new(
-            NOT_IMPORTABLE,
-            Severity::Error,
-            "no group of the map could be imported: every entry grants to principals of another class (`groupClass`), so the policy would deny every group what the map grants",
-        )
-        .help("the map grants only to principals the policy language cannot name (see the warnings); keep the configuration's map, or write grants for the groups its principals correspond to");
-        let d = match map.entries.first().and_then(|e| e.location) {
-            Some(loc) => d.primary(loc.source, loc.span, "first entry"),
-            None => d,
-        };
-        diagnostics.push(d);
-    }
+    diagnostics.extend(unexpressible(&imported, &doc));
+    let refusal = only_other_classes(&map);
+    let refused = refusal.is_some();
+    diagnostics.extend(refusal);
     let diagnostics = super::sorted(diagnostics);
     if !diagnostics.is_empty() {
         io.report(&diagnostics, &sources);

@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::pipeline::{self, Goal};
 use crate::source::Sources;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 /// How a run ended; mapped to the process exit code in `main`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +61,8 @@ pub enum Color {
 #[derive(Debug, Parser)]
 #[command(name = "mqauthz", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
-    /// When to use colour: auto (a terminal and no NO_COLOR), always, never
+    /// When to use colour: auto (a terminal, unless NO_COLOR is set or
+    /// TERM=dumb; CLICOLOR_FORCE forces it), always, never
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     #[command(subcommand)]
@@ -93,7 +94,7 @@ pub enum Command {
 }
 
 /// The streams a command writes to, and whether each is a colour terminal.
-pub struct Io<'a> {
+pub(crate) struct Io<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
     pub out_color: bool,
@@ -102,7 +103,7 @@ pub struct Io<'a> {
 
 impl Io<'_> {
     /// Print diagnostics to stderr (for commands whose product is not them).
-    pub fn report(&mut self, diagnostics: &[Diagnostic], sources: &Sources) {
+    pub(crate) fn report(&mut self, diagnostics: &[Diagnostic], sources: &Sources) {
         // a piece at a time: each finding renders on its own
         for piece in diagnostics.chunks(RENDER_PIECE) {
             let text = render::human(piece, sources, self.err_color);
@@ -114,11 +115,19 @@ impl Io<'_> {
     }
 }
 
-fn use_color(choice: Color, is_terminal: bool) -> bool {
+/// Whether to colour a stream. `auto` asks anstream, which follows the
+/// conventions: `NO_COLOR` (set and not empty) turns colour off,
+/// `CLICOLOR_FORCE` turns it on even when the stream is not a terminal,
+/// `CLICOLOR=0` and `TERM=dumb` turn it off, and otherwise a terminal gets
+/// colour.
+fn use_color<S: anstream::stream::RawStream>(choice: Color, stream: &S) -> bool {
     match choice {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Color::Auto => !matches!(
+            anstream::AutoStream::choice(stream),
+            anstream::ColorChoice::Never
+        ),
     }
 }
 
@@ -126,8 +135,8 @@ fn use_color(choice: Color, is_terminal: bool) -> bool {
 pub fn run(cli: Cli) -> ExitStatus {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let out_color = use_color(cli.color, stdout.is_terminal());
-    let err_color = use_color(cli.color, stderr.is_terminal());
+    let out_color = use_color(cli.color, &stdout);
+    let err_color = use_color(cli.color, &stderr);
     let mut out = stdout.lock();
     let mut err = stderr.lock();
     let mut io = Io {
@@ -165,14 +174,23 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
 
 /// Render diagnostics in the chosen format to `out`.
 /// Findings rendered per write.
-const RENDER_PIECE: usize = 512;
+pub(crate) const RENDER_PIECE: usize = 512;
 
-pub fn write_diagnostics(
+/// What the closing summary of human output says: how many files were
+/// looked at, and whether warnings fail the run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Closing {
+    pub files: usize,
+    pub deny_warnings: bool,
+}
+
+pub(crate) fn write_diagnostics(
     out: &mut dyn Write,
     format: Format,
     diagnostics: &[Diagnostic],
     sources: &Sources,
     color: bool,
+    closing: Closing,
 ) -> Result<(), Error> {
     let write = |out: &mut dyn Write, text: &str| {
         out.write_all(text.as_bytes())
@@ -186,11 +204,19 @@ pub fn write_diagnostics(
                 write(out, &render::human(piece, sources, color))?;
             }
             let mut s = String::new();
-            if let Some(summary) = render::summary(diagnostics) {
+            if let Some(summary) =
+                render::closing(diagnostics, closing.files, closing.deny_warnings)
+            {
                 s.push_str(&summary);
                 s.push('\n');
             }
             s
+        }
+        Format::Github => {
+            for piece in diagnostics.chunks(RENDER_PIECE) {
+                write(out, &render::github(piece, sources))?;
+            }
+            String::new()
         }
         Format::Concise => {
             for piece in diagnostics.chunks(RENDER_PIECE) {
@@ -205,7 +231,7 @@ pub fn write_diagnostics(
 }
 
 /// Exit status for a set of diagnostics.
-pub fn status_of(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitStatus {
+pub(crate) fn status_of(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitStatus {
     let failing = diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
     });
@@ -235,7 +261,7 @@ fn load_or_report(
 }
 
 /// Sort diagnostics for output.
-pub fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics::sort(&mut diagnostics);
     diagnostics
 }

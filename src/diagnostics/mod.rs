@@ -3,7 +3,7 @@
 //! they turn spans into lines and columns.
 
 pub mod codes;
-pub mod render;
+pub(crate) mod render;
 
 use crate::source::{SourceId, Span};
 use serde::Serialize;
@@ -42,6 +42,13 @@ pub struct Code {
     pub name: &'static str,
 }
 
+impl Code {
+    /// The code's family, from the code table ([`codes::TABLE`]).
+    pub fn family(self) -> Option<codes::Family> {
+        codes::family(self)
+    }
+}
+
 /// A span in a source file, with an optional message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
@@ -49,6 +56,32 @@ pub struct Label {
     pub span: Span,
     pub message: Option<String>,
     pub primary: bool,
+}
+
+/// How many principals or destinations a message names before it says
+/// "and N more", and how many secondary labels a diagnostic carries.
+pub const SHOWN: usize = 3;
+
+/// The principals or destinations a message names: the first few shown and
+/// how many there are in all, so that a message stays short however large
+/// the policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub shown: Vec<String>,
+    pub total: usize,
+}
+
+impl Named {
+    /// `` `a`, `b`, `c` and 12 more `` (or `` `a`, `b` `` when all are shown).
+    pub fn text(&self) -> String {
+        let names: Vec<String> = self.shown.iter().map(|n| format!("`{n}`")).collect();
+        let more = self.total.saturating_sub(self.shown.len());
+        if more == 0 {
+            names.join(", ")
+        } else {
+            format!("{} and {more} more", names.join(", "))
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +92,10 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// The names the message lists, when it lists some (bounded).
+    pub named: Option<Named>,
+    /// Secondary labels left out to keep the diagnostic short.
+    pub labels_omitted: usize,
 }
 
 impl Diagnostic {
@@ -70,6 +107,8 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             notes: Vec::new(),
+            named: None,
+            labels_omitted: 0,
         }
     }
 
@@ -94,7 +133,12 @@ impl Diagnostic {
     }
 
     /// A secondary label: another party to the problem.
-    pub fn secondary(mut self, source: SourceId, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn secondary(
+        mut self,
+        source: SourceId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         let message = message.into();
         self.labels.push(Label {
             source,
@@ -112,6 +156,18 @@ impl Diagnostic {
 
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+
+    /// Record the names the message lists: the shown ones and the total.
+    pub fn named(mut self, named: Named) -> Self {
+        self.named = Some(named);
+        self
+    }
+
+    /// Record how many secondary labels were left out.
+    pub fn labels_omitted(mut self, n: usize) -> Self {
+        self.labels_omitted = n;
         self
     }
 
@@ -140,14 +196,14 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 /// Counts by severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
 }
 
 impl Counts {
-    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+    pub(crate) fn of(diagnostics: &[Diagnostic]) -> Counts {
         let mut c = Counts::default();
         for d in diagnostics {
             match d.severity {

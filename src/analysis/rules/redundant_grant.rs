@@ -7,7 +7,7 @@ use crate::model::Who;
 use crate::semantics::{Right, RightSet};
 use std::collections::BTreeSet;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA201",
         name: "redundant-grant",
@@ -44,7 +44,7 @@ grant ops read on queue ORDERS.>
 "#,
 };
 
-pub struct RedundantGrant;
+pub(crate) struct RedundantGrant;
 
 /// Redundant rights of one item, and the items covering them.
 struct Found {
@@ -136,7 +136,7 @@ fn report_grant(
                 d = d.secondary(policy.source, t.span, format!("{holder} it here"));
             }
         }
-        d
+        d.labels_omitted(seen.len().saturating_sub(3))
     };
     if !has_temp && found.iter().all(full) && removable(&mut (0..found.len()).map(|k| (k, rights)))
     {
@@ -313,13 +313,15 @@ impl CompositeGuard {
     /// Do the entries `ids` (of kind `kind`) together cover `p`?
     fn covers(&self, ids: &[usize], kind: crate::semantics::DestKind, p: &Pattern) -> bool {
         let mut set = PatternSet::new();
+        let mut any = false;
         for &i in ids {
             let e = &self.map.entries[i];
             if e.kind == kind {
                 set.insert(&Pattern::parse(&e.pattern), ());
+                any = true;
             }
         }
-        !set.is_empty() && set.union_covers(p).is_ok()
+        any && set.union_covers(p).is_ok()
     }
 
     fn removable(

@@ -1,0 +1,26 @@
+//! The integration tests, one binary with a module per area (one link
+//! instead of one per file). `support` is shared with the benchmarks.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod activemq_assertions;
+mod broker_compiled;
+mod broker_ground_truth;
+mod compile_cli;
+mod completions_man;
+mod corpus;
+mod diagnostics_cli;
+mod diff_review;
+mod differential;
+mod editor_grammar;
+mod explain;
+mod github_action;
+mod group_class;
+mod hostile;
+mod language;
+mod pre_commit;
+mod props_language;
+mod rules;
+mod xml_merge;
+mod xml_robust;
