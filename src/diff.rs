@@ -878,6 +878,175 @@ fn order(c: &Change) -> (bool, &str, DestKind, Right, Direction, &str, &str) {
     )
 }
 
+/// A user, as the per-user difference sees them: the groups held and
+/// whether `*` (everyone) matches them.
+#[derive(Clone, Debug)]
+pub struct DiffUser {
+    pub name: String,
+    pub groups: Vec<String>,
+    pub everyone: bool,
+}
+
+/// One user's change on queues or topics (`diff --members`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UserChange {
+    pub user: String,
+    #[serde(serialize_with = "ser_display")]
+    pub right: Right,
+    #[serde(serialize_with = "ser_display")]
+    pub kind: DestKind,
+    pub change: Direction,
+    pub pattern: String,
+    pub example: String,
+}
+
+/// One user's change on temporary destinations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UserTempChange {
+    pub user: String,
+    #[serde(serialize_with = "ser_display")]
+    pub right: Right,
+    pub change: Direction,
+}
+
+/// Who gains or loses what, per user.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UserDiff {
+    pub changes: Vec<UserChange>,
+    pub temp: Vec<UserTempChange>,
+}
+
+/// `map` with users for principals: each entry's right lists the users who
+/// hold it through one of their groups, or through `*` when it reaches
+/// them. `open`: a configuration without an authorizationPlugin, where every
+/// authenticated user may do everything. A named group of an entry with a
+/// `groupClass` matches no user's group (they hold ActiveMQ's group
+/// principals); `*` still does.
+pub(crate) fn user_map(map: &AuthzMap, users: &[DiffUser], open: bool) -> AuthzMap {
+    let convert = |acl: &Acl| -> Acl {
+        let list = |groups: &crate::semantics::GroupList| {
+            let names = users.iter().filter(|u| {
+                groups.groups.iter().any(|g| {
+                    if g == EVERYONE {
+                        u.everyone || open
+                    } else {
+                        acl.group_class.is_none() && u.groups.iter().any(|ug| ug == g)
+                    }
+                })
+            });
+            crate::semantics::GroupList::from_groups(names.map(|u| u.name.as_str()))
+        };
+        Acl {
+            read: list(&acl.read),
+            write: list(&acl.write),
+            admin: list(&acl.admin),
+            group_class: None,
+        }
+    };
+    AuthzMap {
+        entries: map
+            .entries
+            .iter()
+            .map(|e| crate::semantics::Entry {
+                kind: e.kind,
+                pattern: e.pattern.clone(),
+                acl: convert(&e.acl),
+                id: e.id,
+                provenance: Vec::new(),
+                location: None,
+            })
+            .collect(),
+        default_entry: map.default_entry.as_ref().map(convert),
+        temp: match &map.temp {
+            Some(acl) => Some(convert(acl)),
+            // open temp: every user, written out so that it compares
+            None => {
+                let all =
+                    crate::semantics::GroupList::from_groups(users.iter().map(|u| u.name.as_str()));
+                Some(Acl {
+                    read: all.clone(),
+                    write: all.clone(),
+                    admin: all,
+                    group_class: None,
+                })
+            }
+        },
+    }
+}
+
+/// The per-user difference of two user maps ([`user_map`]).
+pub(crate) fn diff_users(old: &AuthzMap, new: &AuthzMap) -> UserDiff {
+    let d = diff(old, new);
+    let mut changes: Vec<UserChange> = d
+        .changes
+        .into_iter()
+        .map(|c| UserChange {
+            user: c.group,
+            right: c.right,
+            kind: c.kind,
+            change: c.change,
+            pattern: c.pattern,
+            example: c.example,
+        })
+        .collect();
+    changes.sort_by(|a, b| {
+        (&a.user, a.kind, a.right, a.change, &a.pattern, &a.example)
+            .cmp(&(&b.user, b.kind, b.right, b.change, &b.pattern, &b.example))
+    });
+    let mut temp: Vec<UserTempChange> = d
+        .temp
+        .into_iter()
+        .map(|c| UserTempChange {
+            user: c.group,
+            right: c.right,
+            change: c.change,
+        })
+        .collect();
+    temp.sort_by(|a, b| (&a.user, a.right, a.change).cmp(&(&b.user, b.right, b.change)));
+    UserDiff { changes, temp }
+}
+
+/// The per-user section of the text form; `gap`: a blank line first (after
+/// the group changes).
+pub(crate) fn write_users_text(
+    d: &UserDiff,
+    color: bool,
+    gap: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let gap = if gap { "\n" } else { "" };
+    if d.changes.is_empty() && d.temp.is_empty() {
+        return writeln!(out, "{gap}per user: no user gains or loses anything");
+    }
+    writeln!(out, "{gap}per user:")?;
+    let paint = |dir: Direction| -> (&'static str, &'static str) {
+        match (color, dir) {
+            (false, _) => ("", ""),
+            (true, Direction::Gained) => ("\x1b[32m", "\x1b[0m"),
+            (true, Direction::Lost) => ("\x1b[31m", "\x1b[0m"),
+        }
+    };
+    for c in &d.changes {
+        let (sign, verb) = sign_verb(c.change);
+        let (on, off) = paint(c.change);
+        writeln!(
+            out,
+            "{on}{sign} user {} {verb} {} on {} {} (e.g. {}){off}",
+            c.user, c.right, c.kind, c.pattern, c.example
+        )?;
+    }
+    for c in &d.temp {
+        let (sign, verb) = sign_verb(c.change);
+        let (on, off) = paint(c.change);
+        writeln!(
+            out,
+            "{on}{sign} user {} {verb} {} on temp{off}",
+            c.user, c.right
+        )?;
+    }
+    Ok(())
+}
+
 /// The human form of a difference, written line by line to `out`: one line
 /// per change, `+` for gains and `-` for losses, green and red when `color`.
 pub(crate) fn write_text(
@@ -927,18 +1096,26 @@ fn sign_verb(d: Direction) -> (&'static str, &'static str) {
 }
 
 /// The JSON form (schema version 1, see `docs/diff-json.md`), written to
-/// `out` as it is serialised.
-pub(crate) fn write_json(d: &MapDiff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// `out` as it is serialised; with `users`, the per-user section of `diff
+/// --members`.
+pub(crate) fn write_json_with_users(
+    d: &MapDiff,
+    users: Option<&UserDiff>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Doc<'d> {
         version: u32,
         changes: &'d [Change],
         temp: &'d [TempChange],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        users: Option<&'d UserDiff>,
     }
     let doc = Doc {
         version: 1,
         changes: &d.changes,
         temp: &d.temp,
+        users,
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
     out.write_all(b"\n")

@@ -10,9 +10,11 @@
 //! 4. [`analysis`]: assertions and the rule catalogue;
 //! 5. [`compile`] and [`xml`]: policy → map → `<authorizationPlugin>`, read
 //!    and merge broker configurations;
-//! 6. [`diff`], [`review`], `explain` and [`import`]: compare, render,
+//! 6. [`diff`], [`review`], [`explain`] and [`import`]: compare, render,
 //!    answer questions and recover policies;
-//! 7. [`cli`]: the command line.
+//! 7. [`audit`]: the broker security practices, checked from broker files
+//!    (with [`membership`]: who holds which group);
+//! 8. [`cli`]: the command line.
 //!
 //! Public are the modules the binary, the tests and the benchmarks use; the
 //! rest of the crate is `pub(crate)`.
@@ -25,16 +27,18 @@
 
 pub mod analysis;
 pub mod ast;
+pub mod audit;
 pub mod cli;
 pub mod compile;
 pub mod diagnostics;
 pub mod diff;
 pub mod error;
-pub(crate) mod explain;
+pub mod explain;
 pub mod fmt;
 pub(crate) mod fsutil;
 pub mod import;
 pub mod load;
+pub mod membership;
 pub mod model;
 pub mod pipeline;
 pub mod review;

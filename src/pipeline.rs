@@ -13,6 +13,7 @@ use crate::compile;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::load::{self, Front};
+use crate::membership::Membership;
 use crate::semantics::AuthzMap;
 use crate::source::Sources;
 use crate::xml::{self, ConfigDoc};
@@ -190,6 +191,29 @@ pub fn broker_facts(
     match load_config(sources, path)? {
         Ok(doc) => Ok((facts_of(&doc), Vec::new())),
         Err(d) => Ok((BrokerFacts::default(), d)),
+    }
+}
+
+/// Read the membership files of `--members` (each told by content and file
+/// name, passwords masked) into one membership: a user named in several
+/// holds the union of the groups. `Err(diagnostics)` when a file is
+/// malformed; every file is read before the diagnostics are returned.
+pub fn load_members(
+    sources: &mut Sources,
+    paths: &[String],
+) -> Result<Result<Membership, Vec<Diagnostic>>, Error> {
+    let mut all = Membership::default();
+    let mut diagnostics = Vec::new();
+    for path in paths {
+        match crate::membership::load(sources, path)? {
+            Ok(m) => all.merge(m),
+            Err(d) => diagnostics.extend(d),
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(Ok(all))
+    } else {
+        Ok(Err(diagnostics))
     }
 }
 

@@ -4,7 +4,6 @@
 //! once, for all rules.
 
 pub mod assertions;
-pub(crate) mod crosscheck;
 pub mod index;
 pub mod registry;
 pub(crate) mod rules;
@@ -84,6 +83,9 @@ pub struct Options {
     pub broker: BrokerFacts,
     /// Severity per rule name, overriding the default; `None` turns it off.
     pub overrides: BTreeMap<&'static str, Option<Severity>>,
+    /// Who holds which group (`--members`); the membership rules run only
+    /// when it is given.
+    pub members: Option<std::sync::Arc<crate::membership::Membership>>,
 }
 
 impl Default for Options {
@@ -93,6 +95,7 @@ impl Default for Options {
             target: Target::Activemq,
             broker: BrokerFacts::default(),
             overrides: BTreeMap::new(),
+            members: None,
         }
     }
 }
@@ -175,11 +178,42 @@ pub(crate) fn finding(meta: &RuleMeta, message: impl Into<String>) -> Diagnostic
     Diagnostic::new(meta.code, meta.severity, message)
 }
 
+/// Which command runs a rule of the catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// `check` (and every command that analyses a policy) runs it on a
+    /// policy's model.
+    Policy,
+    /// `mqauthz audit` runs it on broker files (see [`crate::audit`]).
+    Audit,
+}
+
 /// A rule of the catalogue.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Report findings; severity is set from `meta` and overridden later.
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>);
+    /// Which command runs the rule.
+    fn scope(&self) -> Scope {
+        Scope::Policy
+    }
+}
+
+/// A rule of `mqauthz audit` in the catalogue: its documentation and default
+/// severity. Audit rules read broker files, not a policy, so they report
+/// from [`crate::audit`] and find nothing on a policy.
+pub struct AuditRule(pub &'static RuleMeta);
+
+impl Rule for AuditRule {
+    fn meta(&self) -> &'static RuleMeta {
+        self.0
+    }
+
+    fn check(&self, _cx: &Context, _out: &mut Vec<Diagnostic>) {}
+
+    fn scope(&self) -> Scope {
+        Scope::Audit
+    }
 }
 
 /// Run the assertions and every enabled rule. `diagnostics` of earlier stages
@@ -199,7 +233,7 @@ pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
     assertions::check(policy, &index, &mut out);
     for rule in registry::RULES {
         let meta = rule.meta();
-        if meta.code == rules::unused_allow::META.code {
+        if meta.code == rules::unused_allow::META.code || rule.scope() != Scope::Policy {
             continue;
         }
         let severity = match options.overrides.get(meta.code.name) {
@@ -271,7 +305,8 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
     // in place: the findings are not copied to a second vector
     found.retain(|d| {
         if is_rule(d.code) {
-            if let Some(label) = d.primary_label() {
+            // only findings located in the policy: a membership file's are not
+            if let Some(label) = d.primary_label().filter(|l| l.source == policy.source) {
                 let at = label.span.start;
                 let upto = statements.partition_point(|(s, _)| s.start <= at);
                 // statements do not nest: only the last one starting before

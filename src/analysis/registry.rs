@@ -3,7 +3,8 @@
 //! firing fixture.
 
 use super::rules::*;
-use super::Rule;
+use super::{AuditRule, Rule};
+use crate::audit::{jetty, maps, selfhosted};
 
 pub static RULES: &[&dyn Rule] = &[
     &redundant_grant::RedundantGrant,
@@ -18,6 +19,21 @@ pub static RULES: &[&dyn Rule] = &[
     &webconsole_group::WebconsoleGroupMissing,
     &amazon_mq_group_name::AmazonMqGroupName,
     &unused_allow::UnusedAllow,
+    &group_without_members::GroupWithoutMembers,
+    &member_of_unknown_group::MemberOfUnknownGroup,
+    &user_without_access::UserWithoutAccess,
+    // `mqauthz audit` (crate::audit)
+    &AuditRule(&selfhosted::NO_AUTHENTICATION),
+    &AuditRule(&selfhosted::ANONYMOUS_ACCESS_ALLOWED),
+    &AuditRule(&maps::NO_AUTHORIZATION_MAP),
+    &AuditRule(&selfhosted::INLINE_PASSWORD),
+    &AuditRule(&selfhosted::DEFAULT_CREDENTIALS),
+    &AuditRule(&selfhosted::PLAINTEXT_TRANSPORT),
+    &AuditRule(&selfhosted::UNUSED_TRANSPORT_CONNECTOR),
+    &AuditRule(&selfhosted::JMX_REMOTE_CONNECTOR),
+    &AuditRule(&jetty::CONSOLE_UNAUTHENTICATED),
+    &AuditRule(&jetty::CONSOLE_ON_ALL_INTERFACES),
+    &AuditRule(&jetty::FILESERVER_WEBAPP),
 ];
 
 /// A rule by name (`redundant-grant`) or code (`MQA201`).
@@ -29,8 +45,8 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
 }
 
 /// Every code that is not a rule's, in the code table's order: the language
-/// core, broker configurations, configuration cross-checks and import. With
-/// [`RULES`] they are the whole catalogue.
+/// core, broker configurations, import and audit's inputs. With [`RULES`]
+/// they are the whole catalogue.
 pub fn other_codes() -> Vec<crate::diagnostics::Code> {
     crate::diagnostics::codes::TABLE
         .iter()

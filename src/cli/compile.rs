@@ -73,14 +73,27 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         },
         None => None,
     };
-    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::Findings)?;
-    let mut diagnostics = analysed.diagnostics;
-    if let Some(doc) = &doc {
-        diagnostics.extend(crate::analysis::crosscheck::users(
-            &analysed.front.policy,
-            doc,
-        ));
+    if !args.lint.members.is_empty() {
+        match pipeline::load_members(&mut sources, &args.lint.members)? {
+            Ok(m) => options.members = Some(std::sync::Arc::new(m)),
+            Err(d) => {
+                io.report(&super::sorted(d), &sources);
+                return Ok(ExitStatus::Findings);
+            }
+        }
     }
+    if options.members.is_none() && doc.as_ref().is_some_and(|d| !d.facts().users.is_empty()) {
+        // the configuration's users: the membership rules check them against
+        // the policy (read again, with passwords masked, for the messages)
+        let into = args.into.as_deref().unwrap_or_default();
+        if into != "-" {
+            if let Ok(members) = pipeline::load_members(&mut sources, &[into.to_string()])? {
+                options.members = Some(std::sync::Arc::new(members));
+            }
+        }
+    }
+    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::Findings)?;
+    let diagnostics = analysed.diagnostics;
     let diagnostics = super::sorted(diagnostics);
     let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success
         || has_errors(&diagnostics);

@@ -1,6 +1,7 @@
 //! The command line: argument definitions and dispatch. Each command writes
 //! its product to `out` and everything else to `err`.
 
+mod audit;
 mod check;
 mod compile;
 mod completions;
@@ -87,6 +88,8 @@ pub enum Command {
     Review(review::Args),
     /// List the analysis rules, or print one rule's documentation
     Rules(rules::Args),
+    /// Check a broker's files against the security practices (Amazon MQ or self-hosted)
+    Audit(audit::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(completions::Args),
     /// Print or write the manual pages
@@ -160,6 +163,7 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
         Command::Import(args) => import::run(args, io),
         Command::Review(args) => review::run(args, io),
         Command::Rules(args) => rules::run(args, io),
+        Command::Audit(args) => audit::run(args, io),
         Command::Completions(args) => completions::run(args, io),
         Command::Man(args) => man::run(args, io),
     };
@@ -251,7 +255,18 @@ fn load_or_report(
     sources: &mut Sources,
     path: &str,
 ) -> Result<Option<pipeline::Loaded>, Error> {
-    match pipeline::load(sources, path, &Options::default(), Goal::FindingsAndMap)? {
+    load_or_report_with(io, sources, path, &Options::default())
+}
+
+/// [`load_or_report`] with analysis options (`--members` for the
+/// membership rules).
+fn load_or_report_with(
+    io: &mut Io,
+    sources: &mut Sources,
+    path: &str,
+    options: &Options,
+) -> Result<Option<pipeline::Loaded>, Error> {
+    match pipeline::load(sources, path, options, Goal::FindingsAndMap)? {
         Ok(loaded) => Ok(Some(loaded)),
         Err(d) => {
             io.report(&sorted(d), sources);

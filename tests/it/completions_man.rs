@@ -9,7 +9,7 @@ use crate::support::tools;
 use std::process::Command;
 
 /// The commands of `mqauthz --help`, in its order.
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 11] = [
     "check",
     "compile",
     "explain",
@@ -18,6 +18,7 @@ const COMMANDS: [&str; 10] = [
     "import",
     "review",
     "rules",
+    "audit",
     "completions",
     "man",
 ];

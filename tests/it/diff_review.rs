@@ -633,6 +633,7 @@ proptest! {
             declared: Vec::new(),
             findings: Vec::new(),
             assertions: None,
+            users: None,
         };
         let r = mqauthz::review::review(&input);
         let everyone = |kind: &str, right: &str| -> Vec<String> {

@@ -5,8 +5,11 @@
 mod support;
 
 mod activemq_assertions;
+mod audit;
+mod audit_broker;
 mod broker_compiled;
 mod broker_ground_truth;
+mod broker_members;
 mod compile_cli;
 mod completions_man;
 mod corpus;
@@ -19,8 +22,10 @@ mod github_action;
 mod group_class;
 mod hostile;
 mod language;
+mod membership;
 mod pre_commit;
 mod props_language;
+mod props_membership;
 mod rules;
 mod xml_merge;
 mod xml_robust;
