@@ -977,9 +977,13 @@ pub(crate) fn user_map(map: &AuthzMap, users: &[DiffUser], open: bool) -> AuthzM
 /// The per-user difference of two user maps ([`user_map`]).
 pub(crate) fn diff_users(old: &AuthzMap, new: &AuthzMap) -> UserDiff {
     let d = diff(old, new);
+    // Composite destinations are reported per group only: a user map merges
+    // entries whose groups differ but whose users coincide, which ActiveMQ
+    // does not (it compares the entries' group lists).
     let mut changes: Vec<UserChange> = d
         .changes
         .into_iter()
+        .filter(|c| !c.composite)
         .map(|c| UserChange {
             user: c.group,
             right: c.right,

@@ -43,14 +43,14 @@ fn explain_names_the_principal_kind() {
     assert_eq!(holder["group"], "role admin");
     assert_eq!(holder["class"], ROLE);
 
-    // `*` is everyone whatever the class
+    // `*` is everyone whatever the class: the group `admin` reads as everyone
     let out = mqauthz(&[
         "explain",
         KARAF,
         "topic",
         "ActiveMQ.Advisory.Connection",
         "--group",
-        "apps",
+        "admin",
     ]);
     let t = text(&out.stdout);
     assert!(t.contains("read   yes"), "{t}");
