@@ -30,9 +30,28 @@
 use crate::semantics::coverage::PatternSet;
 use crate::semantics::eval::FxMap;
 use crate::semantics::pattern::{Literals, Pattern};
-use crate::semantics::{Acl, AuthzMap, DestKind, Right, EVERYONE};
+use crate::semantics::{Acl, AuthzMap, DestKind, Location, Right, RightSet, EVERYONE};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+pub mod markdown;
+
+/// The grant behind a change, on the side that grants the access (NEW for a
+/// gain, OLD for a loss). Not part of the text and JSON forms.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    /// Not known (a map built without locations).
+    #[default]
+    Unknown,
+    /// A grant statement of a policy, or an entry of a configuration.
+    At(Location),
+    /// The configuration's `defaultEntry`.
+    DefaultEntry,
+    /// The temp entry (`grant ... on temp`, `tempDestinationAuthorizationEntry`).
+    TempEntry,
+    /// No temp entry: temporary destinations are open to every user.
+    NoTempEntry,
+}
 
 /// Whether a change adds or removes access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -73,6 +92,9 @@ pub struct Change {
     /// `pattern` then lists the patterns the example's components match.
     #[serde(skip_serializing_if = "is_false")]
     pub composite: bool,
+    /// The grant behind it, on the granting side.
+    #[serde(skip)]
+    pub grant: Origin,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -92,6 +114,9 @@ pub struct TempChange {
     pub right: Right,
     /// Gained or lost.
     pub change: Direction,
+    /// The temp entry behind it, on the granting side.
+    #[serde(skip)]
+    pub grant: Origin,
 }
 
 fn ser_display<T: std::fmt::Display, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
@@ -262,6 +287,21 @@ pub(crate) struct Prepared {
     ids: Vec<u32>,
     /// Holders of each right on temporary destinations.
     temp: [Vec<u32>; 3],
+    /// Whether the map has a temp entry.
+    has_temp: bool,
+    /// Which grant gave which principal which rights, per entry made by
+    /// more than one statement (see [`Grant::source`]), sorted by principal
+    /// within an entry.
+    provenance: Vec<(u32, RightSet, Location)>,
+}
+
+/// Where an entry of a [`Prepared`] map came from.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    /// An entry: its location, and its range in [`Prepared::provenance`].
+    Entry(Option<Location>, u32, u32),
+    /// The defaultEntry.
+    Default,
 }
 
 /// The value class of the defaultEntry in [`Prepared::classes`].
@@ -275,6 +315,8 @@ struct Grant {
     pattern: Pattern,
     /// Start of read, write and admin, and the end of admin.
     holders: [u32; 4],
+    /// Where it came from.
+    source: Source,
 }
 
 impl Prepared {
@@ -290,20 +332,34 @@ impl Prepared {
         );
         let mut class_of: FxMap<ValueKey<'_>, u32> = FxMap::default();
         let mut ids: Vec<u32> = Vec::new();
-        let mut grant = |pattern: &str, acl: &Acl, ids: &mut Vec<u32>| -> Option<Grant> {
-            let mut holders = [ids.len() as u32; 4];
-            for r in Right::ALL {
-                names.holding(acl, r, ids);
-                holders[r.index() + 1] = ids.len() as u32;
-            }
-            // an entry granting nothing takes no part
-            (holders[0] != holders[3]).then(|| Grant {
-                pattern: Pattern::parse_shared(pattern, &mut names.literals),
-                holders,
-            })
-        };
+        let mut provenance: Vec<(u32, RightSet, Location)> = Vec::new();
+        let grant =
+            |pattern: &str, acl: &Acl, ids: &mut Vec<u32>, names: &mut Names| -> Option<Grant> {
+                let mut holders = [ids.len() as u32; 4];
+                for r in Right::ALL {
+                    names.holding(acl, r, ids);
+                    holders[r.index() + 1] = ids.len() as u32;
+                }
+                // an entry granting nothing takes no part
+                (holders[0] != holders[3]).then(|| Grant {
+                    pattern: Pattern::parse_shared(pattern, &mut names.literals),
+                    holders,
+                    source: Source::Default,
+                })
+            };
         for e in &map.entries {
-            if let Some(g) = grant(&e.pattern, &e.acl, &mut ids) {
+            if let Some(mut g) = grant(&e.pattern, &e.acl, &mut ids, names) {
+                let start = provenance.len();
+                // an entry made by one statement (most are) needs no list:
+                // its location is every principal's grant
+                let one_place = e.provenance.iter().all(|p| Some(p.location) == e.location);
+                for p in e.provenance.iter().filter(|_| !one_place) {
+                    let id = names.of(&p.group, &e.acl);
+                    provenance.push((id, p.rights, p.location));
+                }
+                // stable: a principal's first grant comes first
+                provenance[start..].sort_by_key(|(id, _, _)| *id);
+                g.source = Source::Entry(e.location, start as u32, provenance.len() as u32);
                 let value = (
                     &e.acl.read,
                     &e.acl.write,
@@ -317,10 +373,11 @@ impl Prepared {
             }
         }
         if let Some(d) = &map.default_entry {
-            if let Some(g) = grant(">", d, &mut ids) {
+            if let Some(g) = grant(">", d, &mut ids, names) {
                 entries[0].push(Grant {
                     pattern: g.pattern.clone(),
                     holders: g.holders,
+                    source: g.source,
                 });
                 entries[1].push(g);
                 classes[0].push(DEFAULT_CLASS);
@@ -334,6 +391,7 @@ impl Prepared {
             list.shrink_to_fit();
         }
         ids.shrink_to_fit();
+        provenance.shrink_to_fit();
         // no temp entry: every authenticated user
         let temp = Right::ALL.map(|r| {
             let mut out = Vec::new();
@@ -348,6 +406,34 @@ impl Prepared {
             classes,
             ids,
             temp,
+            has_temp: map.temp.is_some(),
+            provenance,
+        }
+    }
+
+    /// The grant that gave principal `group` the `right` through `g`.
+    fn origin(&self, g: &Grant, group: u32, right: Right) -> Origin {
+        let (location, start, end) = match g.source {
+            Source::Default => return Origin::DefaultEntry,
+            Source::Entry(location, start, end) => (location, start as usize, end as usize),
+        };
+        let list = &self.provenance[start..end];
+        let first = list.partition_point(|(id, _, _)| *id < group);
+        let own = list[first..]
+            .iter()
+            .take_while(|(id, _, _)| *id == group)
+            .find(|(_, rights, _)| rights.contains(right));
+        match own.map(|(_, _, at)| *at).or(location) {
+            Some(at) => Origin::At(at),
+            None => Origin::Unknown,
+        }
+    }
+
+    fn temp_origin(&self) -> Origin {
+        if self.has_temp {
+            Origin::TempEntry
+        } else {
+            Origin::NoTempEntry
         }
     }
 
@@ -359,7 +445,11 @@ impl Prepared {
 
 /// One side's patterns for a (right, kind), each with the principals holding it.
 struct Side<'p> {
-    set: PatternSet<&'p [u32]>,
+    /// Each pattern with its holders and its entry's index.
+    set: PatternSet<(&'p [u32], u32)>,
+    /// The map of the side and the kind, for the grants behind a change.
+    prepared: &'p Prepared,
+    kind: DestKind,
     /// Per principal number: does it hold any pattern here?
     holds_any: Vec<bool>,
     /// The patterns everyone (`*`) holds here.
@@ -372,10 +462,10 @@ impl<'p> Side<'p> {
         let mut set = PatternSet::new();
         let mut everyone = PatternSet::new();
         let mut holds_any = vec![false; names.names.len()];
-        for g in &side.entries[kind.index()] {
+        for (i, g) in side.entries[kind.index()].iter().enumerate() {
             let holders = side.holders(g, r);
             if !holders.is_empty() {
-                set.insert(&g.pattern, holders);
+                set.insert(&g.pattern, (holders, i as u32));
                 for h in holders.iter() {
                     holds_any[*h as usize] = true;
                 }
@@ -386,6 +476,8 @@ impl<'p> Side<'p> {
         }
         Side {
             set,
+            prepared: side,
+            kind,
             holds_any,
             everyone,
         }
@@ -395,7 +487,7 @@ impl<'p> Side<'p> {
     /// here, if any. The readable [`Pattern::example`] is preferred when it
     /// is one.
     fn uncovered(&self, group: u32, p: &Pattern) -> Option<String> {
-        let holds = |h: &&[u32]| {
+        let holds = |(h, _): &(&[u32], u32)| {
             h.first() == Some(&STAR) || (group != STAR && h.binary_search(&group).is_ok())
         };
         let own = group != STAR && self.holds_any[group as usize];
@@ -439,9 +531,9 @@ fn one_way(
 ) {
     // Every (principal, pattern) `from` grants, ordered by the principal's
     // name and then the pattern, each once (its first entry's raw text).
-    let items: Vec<(&Pattern, &&[u32])> = from.set.iter().collect();
+    let items: Vec<(&Pattern, &(&[u32], u32))> = from.set.iter().collect();
     let mut grants: Vec<(u32, u32)> = Vec::new();
-    for (i, (_, holders)) in items.iter().enumerate() {
+    for (i, (_, (holders, _))) in items.iter().enumerate() {
         grants.extend(holders.iter().map(|g| (*g, i as u32)));
     }
     grants.sort_unstable_by(|a, b| {
@@ -456,15 +548,17 @@ fn one_way(
         let n = rest.iter().take_while(|(g, _)| *g == group).count();
         let (mine, after) = rest.split_at(n);
         rest = after;
-        let mut list: Vec<(&Pattern, String)> = Vec::new();
+        let mut list: Vec<(&Pattern, (String, u32))> = Vec::new();
         for (_, i) in mine {
-            let p = items[*i as usize].0;
+            let (p, (_, entry)) = items[*i as usize];
             if let Some(example) = to.uncovered(group, p) {
-                list.push((p, example));
+                list.push((p, (example, *entry)));
             }
         }
         let key = order_key(group, rank, kind, right, direction);
-        for (pattern, example) in fold(list) {
+        let entries = &from.prepared.entries[from.kind.index()];
+        for (pattern, (example, entry)) in fold(list) {
+            let grant = from.prepared.origin(&entries[entry as usize], group, right);
             let (shown_group, class) = shown_key(names.name(group));
             out.push((
                 key,
@@ -477,6 +571,7 @@ fn one_way(
                     pattern: pattern.raw().to_string(),
                     example,
                     composite: false,
+                    grant,
                 },
             ));
         }
@@ -625,6 +720,7 @@ fn composite_one_way(
                 pattern,
                 example,
                 composite: true,
+                grant: Origin::Unknown,
             },
         ));
     };
@@ -737,7 +833,7 @@ fn composite_one_way(
 
 /// Drop a changed pattern covered by the union of the other changed patterns
 /// of the same principal (so `ORDERS.>` is not followed by `ORDERS.IN`).
-fn fold(list: Vec<(&Pattern, String)>) -> Vec<(&Pattern, String)> {
+fn fold<T>(list: Vec<(&Pattern, T)>) -> Vec<(&Pattern, T)> {
     if list.len() < 2 {
         return list;
     }
@@ -775,7 +871,7 @@ fn temp_one_way(
     from: &[u32],
     to: &[u32],
     right: Right,
-    direction: Direction,
+    (direction, grant): (Direction, Origin),
     names: &Names,
     out: &mut Vec<TempChange>,
 ) {
@@ -789,6 +885,7 @@ fn temp_one_way(
                 class,
                 right,
                 change: direction,
+                grant,
             });
         }
     }
@@ -827,8 +924,10 @@ pub(crate) fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> Ma
     for right in Right::ALL {
         let r = right.index();
         let (o, n) = (&old.temp[r], &new.temp[r]);
-        temp_one_way(n, o, right, Direction::Gained, names, &mut temp);
-        temp_one_way(o, n, right, Direction::Lost, names, &mut temp);
+        let gained = (Direction::Gained, new.temp_origin());
+        let lost = (Direction::Lost, old.temp_origin());
+        temp_one_way(n, o, right, gained, names, &mut temp);
+        temp_one_way(o, n, right, lost, names, &mut temp);
     }
     // the order of [`order`], its first five fields packed in one number
     changes.sort_unstable_by(|(ka, a), (kb, b)| {
@@ -1208,6 +1307,63 @@ mod tests {
             assert!(d.changes.windows(2).all(|w| order(&w[0]) < order(&w[1])));
             assert_eq!(d.changes[0].group, EVERYONE);
         }
+    }
+
+    /// The line of the grant behind each change of a compiled policy.
+    fn lines(d: &MapDiff, file: &crate::source::SourceFile) -> Vec<(String, Right, usize)> {
+        d.changes
+            .iter()
+            .map(|c| match c.grant {
+                Origin::At(loc) => (
+                    c.group.clone(),
+                    c.right,
+                    file.line_col(loc.span.start as usize).line,
+                ),
+                other => panic!("{c:?}: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn changes_name_the_grant_behind_them() {
+        use crate::source::{SourceFile, SourceId};
+        let text = "group a\ngroup b\ngrant a read on queue X\ngrant b, a read, write on queue X\ngrant b admin on queue X.>\n";
+        let file = SourceFile::new("p.mqa", text);
+        let parsed = crate::syntax::parse(SourceId(0), &file);
+        let mut diagnostics = parsed.diagnostics;
+        let policy = crate::model::resolve(SourceId(0), &parsed.file, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let new = crate::compile::compile(&policy);
+        let d = diff(&AuthzMap::default(), &new);
+        assert_eq!(
+            lines(&d, &file),
+            vec![
+                ("a".to_string(), Right::Read, 3),
+                ("a".to_string(), Right::Write, 4),
+                ("b".to_string(), Right::Read, 4),
+                ("b".to_string(), Right::Write, 4),
+                ("b".to_string(), Right::Admin, 5),
+            ]
+        );
+        // a loss names the old side's grant
+        let back = diff(&new, &AuthzMap::default());
+        assert_eq!(lines(&back, &file), lines(&d, &file));
+        assert!(back.changes.iter().all(|c| c.change == Direction::Lost));
+        // temp: the entry, or its absence, of the granting side
+        let d = diff(&map(&[]), &open_map());
+        assert!(d.temp.is_empty());
+        let mut closed = map(&[]);
+        closed.temp = Some(acl("a", "a", "a"));
+        let d = diff(&closed, &map(&[]));
+        assert!(d
+            .temp
+            .iter()
+            .all(|c| (c.change == Direction::Gained) == (c.grant == Origin::NoTempEntry)));
+        let mut other = map(&[]);
+        other.temp = Some(acl("b", "b", "b"));
+        let d = diff(&closed, &other);
+        assert_eq!(d.temp.len(), 6);
+        assert!(d.temp.iter().all(|c| c.grant == Origin::TempEntry));
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //! [`Explanation`] from a loaded input; [`render_text`] and [`render_json`]
 //! print it (the JSON schema is docs/explain-json.md).
 
+use crate::diagnostics::{codes, Diagnostic};
 use crate::error::Error;
 use crate::model::{Policy, TargetKind};
 use crate::pipeline::Loaded;
 use crate::semantics::principal;
 use crate::semantics::{AuthzMap, DestKind, Entry, Location, Right, EVERYONE};
-use crate::source::Sources;
+use crate::source::{SourceFile, Sources, Span};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -294,6 +295,53 @@ fn temp_destination(dest: &str) -> Result<Vec<String>, Error> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// Check a destination given on the command line with the policy
+/// language's pattern checks (as a quoted pattern: a `*` inside a segment is
+/// a literal character), each component of a composite `A,B` on its own (a
+/// component may carry a `queue://` or `topic://` prefix, as in ActiveMQ).
+/// The destination is registered in `sources` as `<DEST>`, so that each
+/// problem points into the argument itself.
+pub(crate) fn check_destination(sources: &mut Sources, dest: &str) -> Vec<Diagnostic> {
+    use crate::model::validate;
+    let mut problems = Vec::new();
+    let composite = dest.contains(',');
+    let mut start = 0;
+    for part in dest.split(',') {
+        let lead = part.len() - part.trim_start().len();
+        let mut value = part.trim();
+        let mut at = start + lead;
+        if composite {
+            for prefix in ["queue://", "topic://", "temp-queue://", "temp-topic://"] {
+                if let Some(rest) = value.strip_prefix(prefix) {
+                    value = rest;
+                    at += prefix.len();
+                    break;
+                }
+            }
+        }
+        for p in validate::pattern(value, true) {
+            let span = match &p.range {
+                Some(r) => Span::new(at + r.start, at + r.end),
+                None => Span::new(at, at + value.len()),
+            };
+            problems.push((span, p));
+        }
+        start += part.len() + 1;
+    }
+    if problems.is_empty() {
+        return Vec::new();
+    }
+    let id = sources.add(SourceFile::new("<DEST>", dest));
+    problems
+        .into_iter()
+        .map(|(span, p)| {
+            Diagnostic::error(codes::INVALID_PATTERN, p.message)
+                .primary(id, span, "in the destination")
+                .help(p.help)
+        })
+        .collect()
 }
 
 /// Does a destination hold a wildcard segment?

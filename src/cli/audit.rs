@@ -102,6 +102,8 @@ impl Args {
 
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let options = args.options()?;
+    // MQAUTHZ_TODAY, when set, must be a date (engine-version-unsupported)
+    crate::audit::versions::Date::today().map_err(Error::Usage)?;
     let mut sources = Sources::new();
     let found = audit::run(&args.paths, &options, &mut sources)?;
     let closing = super::Closing {

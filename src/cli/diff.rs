@@ -19,6 +19,8 @@ pub(super) enum DiffFormat {
     Text,
     /// JSON, schema in docs/diff-json.md
     Json,
+    /// Markdown change review, for a pull-request comment
+    Md,
     /// GitHub Actions workflow commands: an `::error` annotation for each
     /// change that fails the run (`--fail-on`), a `::notice` for the others,
     /// at the grant of a NEW policy that gives the access
@@ -156,6 +158,14 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             None => Ok(()),
         }),
         DiffFormat::Json => write_json_with_users(&d, by_user.as_ref(), &mut out),
+        DiffFormat::Md => {
+            let sides = crate::diff::markdown::Sides {
+                old: &crate::load::display_name(&args.old),
+                new: &crate::load::display_name(&args.new),
+                sources: &sources,
+            };
+            out.write_all(crate::diff::markdown::render_markdown(&d, &sides).as_bytes())
+        }
         DiffFormat::Github => write_github(&d, &args, &mut out),
     }
     .and_then(|()| out.flush())

@@ -20,6 +20,8 @@ pub(super) enum What {
     Topic,
     /// all temporary queues and topics
     Temp,
+    /// the advisory topics, `topic ActiveMQ.Advisory.>` (as in a policy)
+    Advisory,
 }
 
 /// Output format of `explain`.
@@ -36,8 +38,8 @@ pub struct Args {
     /// A policy or a broker configuration
     #[arg(value_name = "POLICY|CONFIG")]
     input: String,
-    /// queue, topic or temp; leave out with --group or --user for everything
-    /// they may do
+    /// queue, topic, temp or advisory; leave out with --group or --user for
+    /// everything they may do
     #[arg(value_enum)]
     what: Option<What>,
     /// The destination (a name, a wildcard subscription such as `ORDERS.*`, or a composite `A,B`);
@@ -99,7 +101,7 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         .map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?;
     if args.what.is_none() && args.group.is_none() && args.user.is_none() {
         return Err(Error::Usage(
-            "say what to explain: queue DEST, topic DEST or temp; or --group G or --user NAME (with --members) for everything they may do".into(),
+            "say what to explain: queue DEST, topic DEST, temp or advisory; or --group G or --user NAME (with --members) for everything they may do".into(),
         ));
     }
     let mut sources = Sources::new();
@@ -114,6 +116,17 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             }
         }
     };
+    if let Some(dest) = args
+        .dest
+        .as_deref()
+        .filter(|_| args.what != Some(What::Advisory))
+    {
+        let problems = crate::explain::check_destination(&mut sources, dest);
+        if !problems.is_empty() {
+            io.report(&problems, &sources);
+            return Ok(ExitStatus::Error);
+        }
+    }
     let Some(loaded) = super::load_or_report(io, &mut sources, &args.input)? else {
         return Ok(ExitStatus::Findings);
     };
@@ -142,7 +155,20 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         Some(What::Temp) => Subject::Temp {
             name: args.dest.clone(),
         },
-        Some(what) => Subject::Destination {
+        Some(What::Advisory) => {
+            if args.dest.is_some() {
+                return Err(Error::Usage(
+                    "`advisory` names every advisory topic (`topic ActiveMQ.Advisory.>`) and takes no DEST; \
+                     for one advisory topic, ask `explain POLICY topic ActiveMQ.Advisory.NAME`"
+                        .into(),
+                ));
+            }
+            Subject::Destination {
+                kind: DestKind::Topic,
+                name: crate::model::ADVISORY_PATTERN.to_string(),
+            }
+        }
+        Some(what @ (What::Queue | What::Topic)) => Subject::Destination {
             kind: if what == What::Queue {
                 DestKind::Queue
             } else {

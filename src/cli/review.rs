@@ -136,9 +136,12 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         return Ok(ExitStatus::Findings);
     }
     match &args.output {
-        Some(path) => crate::fsutil::write_atomic(Path::new(path), text.as_bytes())
-            .map_err(|e| Error::io("write", path, e))?,
-        None => io
+        Some(path) if path != "-" => {
+            crate::fsutil::write_atomic(Path::new(path), text.as_bytes())
+                .map_err(|e| Error::io("write", path, e))?;
+            let _ = writeln!(io.err, "wrote {path}");
+        }
+        _ => io
             .out
             .write_all(text.as_bytes())
             .map_err(|e| Error::io("write", "<stdout>", e))?,

@@ -70,12 +70,25 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             )
         }
         None => {
+            // columns as wide as their widest cell
+            let rows: Vec<[String; 4]> = RULES
+                .iter()
+                .map(|rule| {
+                    let m = rule.meta();
+                    [
+                        m.code.id.to_string(),
+                        m.code.name.to_string(),
+                        m.severity.to_string(),
+                        m.summary.to_string(),
+                    ]
+                })
+                .collect();
+            let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+            let (w0, w1, w2) = (width(0), width(1), width(2));
             let mut s = String::new();
-            for rule in RULES {
-                let m = rule.meta();
+            for [id, name, severity, summary] in &rows {
                 s.push_str(&format!(
-                    "{}  {:<30} {:<8} {}\n",
-                    m.code.id, m.code.name, m.severity, m.summary
+                    "{id:<w0$}  {name:<w1$}  {severity:<w2$}  {summary}\n"
                 ));
             }
             s

@@ -6,6 +6,7 @@ mod support;
 
 mod activemq_assertions;
 mod audit;
+mod audit_aws;
 mod audit_broker;
 mod broker_compiled;
 mod broker_ground_truth;
