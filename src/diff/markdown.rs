@@ -588,6 +588,8 @@ mod tests {
             change,
             pattern: format!("Q{n:03}.>"),
             example: format!("Q{n:03}.X"),
+            class: None,
+            composite: false,
             grant: Origin::Unknown,
         };
         let mut d = MapDiff::default();
@@ -601,6 +603,7 @@ mod tests {
             group: EVERYONE.to_string(),
             right: Right::Read,
             change: Direction::Lost,
+            class: None,
             grant: Origin::NoTempEntry,
         });
         let whole = render_markdown_within(&d, &sides, LIMIT);
