@@ -32,6 +32,7 @@ use crate::semantics::eval::FxMap;
 use crate::semantics::pattern::{Literals, Pattern};
 use crate::semantics::{Acl, AuthzMap, DestKind, Location, Right, RightSet, EVERYONE};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 pub mod markdown;
 
@@ -65,9 +66,13 @@ pub enum Direction {
 /// One difference on queues or topics.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Change {
-    /// The principal: a group name, `*` for everyone. A group of an entry with
-    /// a non-default `groupClass` is written `name (class)`.
+    /// The principal: a group name, `*` for everyone. A principal of another
+    /// `groupClass` is written with its kind, `role admin`, `user alice`
+    /// (see [`Change::class`]).
     pub group: String,
+    /// The principal's class when it is not ActiveMQ's `GroupPrincipal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     /// The right that changed.
     #[serde(serialize_with = "ser_display")]
     pub right: Right,
@@ -78,11 +83,22 @@ pub struct Change {
     pub change: Direction,
     /// A pattern of the granting side whose destinations are (partly) new.
     pub pattern: String,
-    /// A concrete destination matched by `pattern` that changed.
+    /// A concrete destination matched by `pattern` that changed; for a
+    /// composite change, a composite destination.
     pub example: String,
+    /// The change shows only on composite destinations (`A.1,B.1`): each
+    /// component is still granted on its own, but no longer (or now) by
+    /// entries equal in value, which ActiveMQ requires of a composite.
+    /// `pattern` then lists the patterns the example's components match.
+    #[serde(skip_serializing_if = "is_false")]
+    pub composite: bool,
     /// The grant behind it, on the granting side.
     #[serde(skip)]
     pub grant: Origin,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One difference on temporary destinations.
@@ -90,6 +106,9 @@ pub struct Change {
 pub struct TempChange {
     /// The principal, as in [`Change::group`].
     pub group: String,
+    /// As [`Change::class`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     /// The right that changed.
     #[serde(serialize_with = "ser_display")]
     pub right: Right,
@@ -143,15 +162,20 @@ pub fn open_map() -> AuthzMap {
     }
 }
 
-/// The principal key of `name` in an entry with `acl`'s principal class.
+/// The principal key (see [`crate::semantics::principal`]) of `name` in an
+/// entry with `acl`'s principal class.
 pub(crate) fn principal(name: &str, acl: &Acl) -> String {
-    if name == EVERYONE {
-        return EVERYONE.to_string();
-    }
-    match &acl.group_class {
-        Some(class) => format!("{name} ({class})"),
-        None => name.to_string(),
-    }
+    crate::semantics::principal::key(name, crate::semantics::principal::class_of(acl)).into_owned()
+}
+
+/// A principal key as a change names it: the shown principal and its class
+/// when not ActiveMQ's `GroupPrincipal`.
+fn shown_key(key: &str) -> (String, Option<String>) {
+    let (_, class) = crate::semantics::principal::split(key);
+    (
+        crate::semantics::principal::display(key).into_owned(),
+        class.map(str::to_string),
+    )
 }
 
 /// How a principal is shown to people: `everyone` for `*`, and a group
@@ -207,11 +231,8 @@ impl Names {
 
     /// The principal key (see [`principal`]) of `name` in an entry with `acl`.
     fn of(&mut self, name: &str, acl: &Acl) -> u32 {
-        if name == EVERYONE || acl.group_class.is_none() {
-            self.id(name)
-        } else {
-            self.id(&principal(name, acl))
-        }
+        let class = crate::semantics::principal::class_of(acl);
+        self.id(&crate::semantics::principal::key(name, class))
     }
 
     /// Append the sorted numbers of the principals holding `right` in `acl`
@@ -258,6 +279,10 @@ pub(crate) struct Prepared {
     /// Queue entries, then topic entries, in map order; the defaultEntry
     /// (pattern `>`) is added at the end of both kinds.
     entries: [Vec<Grant>; 2],
+    /// Per entry of `entries`, its value class: entries equal in value
+    /// (`AuthorizationEntry.equals`) share one; [`DEFAULT_CLASS`] for the
+    /// defaultEntry.
+    classes: [Vec<u32>; 2],
     /// Every holder list, one after the other (see [`Grant::holders`]).
     ids: Vec<u32>,
     /// Holders of each right on temporary destinations.
@@ -279,6 +304,9 @@ enum Source {
     Default,
 }
 
+/// The value class of the defaultEntry in [`Prepared::classes`].
+const DEFAULT_CLASS: u32 = u32::MAX;
+
 /// One entry: its pattern and, per right, where the sorted numbers of its
 /// holders start in [`Prepared::ids`] (they end where the next right's, or
 /// the next entry's, start).
@@ -295,6 +323,14 @@ impl Prepared {
     /// Read `map`, numbering its principals in `names`.
     pub(crate) fn new(map: &AuthzMap, names: &mut Names) -> Prepared {
         let mut entries: [Vec<Grant>; 2] = [Vec::new(), Vec::new()];
+        let mut classes: [Vec<u32>; 2] = [Vec::new(), Vec::new()];
+        type ValueKey<'k> = (
+            &'k crate::semantics::GroupList,
+            &'k crate::semantics::GroupList,
+            &'k crate::semantics::GroupList,
+            &'k str,
+        );
+        let mut class_of: FxMap<ValueKey<'_>, u32> = FxMap::default();
         let mut ids: Vec<u32> = Vec::new();
         let mut provenance: Vec<(u32, RightSet, Location)> = Vec::new();
         let grant =
@@ -324,7 +360,16 @@ impl Prepared {
                 // stable: a principal's first grant comes first
                 provenance[start..].sort_by_key(|(id, _, _)| *id);
                 g.source = Source::Entry(e.location, start as u32, provenance.len() as u32);
+                let value = (
+                    &e.acl.read,
+                    &e.acl.write,
+                    &e.acl.admin,
+                    crate::semantics::eval::effective_group_class(&e.acl),
+                );
+                let next = class_of.len() as u32;
+                let class = *class_of.entry(value).or_insert(next);
                 entries[e.kind.index()].push(g);
+                classes[e.kind.index()].push(class);
             }
         }
         if let Some(d) = &map.default_entry {
@@ -335,7 +380,12 @@ impl Prepared {
                     source: g.source,
                 });
                 entries[1].push(g);
+                classes[0].push(DEFAULT_CLASS);
+                classes[1].push(DEFAULT_CLASS);
             }
+        }
+        for list in &mut classes {
+            list.shrink_to_fit();
         }
         for list in &mut entries {
             list.shrink_to_fit();
@@ -353,6 +403,7 @@ impl Prepared {
         });
         Prepared {
             entries,
+            classes,
             ids,
             temp,
             has_temp: map.temp.is_some(),
@@ -508,18 +559,274 @@ fn one_way(
         let entries = &from.prepared.entries[from.kind.index()];
         for (pattern, (example, entry)) in fold(list) {
             let grant = from.prepared.origin(&entries[entry as usize], group, right);
+            let (shown_group, class) = shown_key(names.name(group));
             out.push((
                 key,
                 Change {
-                    group: names.name(group).to_string(),
+                    group: shown_group,
+                    class,
                     right,
                     kind,
                     change: direction,
                     pattern: pattern.raw().to_string(),
                     example,
+                    composite: false,
                     grant,
                 },
             ));
+        }
+    }
+}
+
+/// A value class: its holders and its entries (kind, index).
+type Class<'p> = (&'p [u32], Vec<(DestKind, usize)>);
+
+/// One side's value classes for a right: per class, its holders and its
+/// entries (kind, index into [`Prepared::entries`]).
+struct Classes<'p> {
+    side: &'p Prepared,
+    /// Class id → (holders, entries), classes with holders only, by id.
+    by_id: BTreeMap<u32, Class<'p>>,
+    /// The defaultEntry's holders, if it has any.
+    default: Option<&'p [u32]>,
+}
+
+impl<'p> Classes<'p> {
+    fn new(side: &'p Prepared, right: Right) -> Classes<'p> {
+        let r = right.index();
+        let mut by_id: BTreeMap<u32, Class<'p>> = BTreeMap::new();
+        let mut default = None;
+        for kind in DestKind::ALL {
+            let k = kind.index();
+            for (i, g) in side.entries[k].iter().enumerate() {
+                let holders = side.holders(g, r);
+                if holders.is_empty() {
+                    continue;
+                }
+                let class = side.classes[k][i];
+                if class == DEFAULT_CLASS {
+                    default = Some(holders);
+                } else {
+                    by_id
+                        .entry(class)
+                        .or_insert_with(|| (holders, Vec::new()))
+                        .1
+                        .push((kind, i));
+                }
+            }
+        }
+        Classes {
+            side,
+            by_id,
+            default,
+        }
+    }
+
+    fn pattern(&self, (kind, i): (DestKind, usize)) -> &'p Pattern {
+        &self.side.entries[kind.index()][i].pattern
+    }
+}
+
+/// Does a holder list give the right to principal `group` (itself or as
+/// everyone)? For everyone (`*`), only `*` counts.
+fn holds_for(holders: &[u32], group: u32) -> bool {
+    holders.first() == Some(&STAR) || (group != STAR && holders.binary_search(&group).is_ok())
+}
+
+/// Can `name` stand as a component of a composite as it is? (Not when it
+/// would read differently: a comma, a `?`, surrounding blanks or a
+/// `queue://`-like prefix. Entry patterns with such names are too rare to
+/// be worth quoting; their composite changes are not reported.)
+fn plain_component(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains([',', '?'])
+        && name.trim_matches(crate::semantics::is_java_trim) == name
+        && !["queue://", "topic://", "temp-queue://", "temp-topic://"]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
+/// A composite destination's text: the first component's kind is the
+/// composite's, the others carry their kind as a prefix when it differs.
+fn composite_text(points: &[(DestKind, String)]) -> String {
+    let base = points.first().map_or(DestKind::Queue, |p| p.0);
+    points
+        .iter()
+        .map(|(k, n)| {
+            if *k == base {
+                n.clone()
+            } else {
+                format!("{k}://{n}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// What `from` grants on composite destinations that `to` does not, beyond
+/// what the destinations one by one show (`docs/semantics.md#composite-destinations`).
+///
+/// ActiveMQ grants a composite `k1,...,kn` to a principal when one value
+/// class of entries (entries equal in value) holding it matches every
+/// component, or the defaultEntry holds it. So a principal's composites on
+/// one side are the composites inside the destinations of one of its
+/// classes. A class `V` of `from` keeps all its composites on `to` exactly
+/// when a single class of `to` holding the principal covers all of `V`'s
+/// destinations (or `to`'s defaultEntry holds it): otherwise the composite
+/// of one destination of `V` missed by each candidate class is granted by
+/// `from` and not by `to`. Candidates are `to`'s classes overlapping one
+/// pattern of `V` (any class covering `V` overlaps it), so the work follows
+/// the overlaps, not pairs of classes. The defaultEntry also grants
+/// composites with a temporary component, which entries never match.
+///
+/// A class some of whose destinations `to` does not grant at all is left
+/// to the destination-by-destination changes, which report it already.
+#[allow(clippy::too_many_arguments)]
+fn composite_one_way(
+    from: &Classes,
+    to: &Classes,
+    right: Right,
+    direction: Direction,
+    names: &Names,
+    rank: &[u32],
+    out: &mut Vec<(u64, Change)>,
+) {
+    // `to`'s entries by pattern, per kind, each with its class
+    let mut to_sets: [PatternSet<u32>; 2] = [PatternSet::new(), PatternSet::new()];
+    for (class, (_, members)) in &to.by_id {
+        for m in members {
+            to_sets[m.0.index()].insert(to.pattern(*m), *class);
+        }
+    }
+    let default_holds = |g: u32| to.default.is_some_and(|h| holds_for(h, g));
+    // is the single destination granted to `g` on `to`?
+    let granted = |g: u32, (kind, name): &(DestKind, String)| {
+        default_holds(g)
+            || to_sets[kind.index()]
+                .matching(name)
+                .into_iter()
+                .any(|c| to.by_id.get(c).is_some_and(|(h, _)| holds_for(h, g)))
+    };
+    let mut emit = |g: u32, pattern: String, example: String, kind: DestKind| {
+        let (group, class) = shown_key(names.name(g));
+        out.push((
+            order_key(g, rank, kind, right, direction),
+            Change {
+                group,
+                class,
+                right,
+                kind,
+                change: direction,
+                pattern,
+                example,
+                composite: true,
+                grant: Origin::Unknown,
+            },
+        ));
+    };
+    // `to`'s classes' patterns per kind, built when first needed
+    let mut sets: FxMap<u32, [PatternSet<()>; 2]> = FxMap::default();
+    for (holders, members) in from.by_id.values() {
+        let first = members[0];
+        let p0 = from.pattern(first);
+        let mut candidates: Vec<u32> = to_sets[first.0.index()]
+            .overlapping(p0)
+            .into_iter()
+            .map(|(_, c)| *c)
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        // per candidate: `None` when it covers the class, else a destination
+        // of the class it misses and the pattern of the class matching it
+        let mut misses: FxMap<u32, Option<(DestKind, String, String)>> = FxMap::default();
+        let mut miss = |w: u32| -> Option<(DestKind, String, String)> {
+            if let Some(m) = misses.get(&w) {
+                return m.clone();
+            }
+            let set = sets.entry(w).or_insert_with(|| {
+                let mut s = [PatternSet::new(), PatternSet::new()];
+                for m in &to.by_id[&w].1 {
+                    s[m.0.index()].insert(to.pattern(*m), ());
+                }
+                s
+            });
+            let mut found = None;
+            for m in members {
+                let p = from.pattern(*m);
+                let s = &set[m.0.index()];
+                if s.covering(p).into_iter().any(|(q, _)| q.covers(p)) {
+                    continue;
+                }
+                if let Err(point) = s.union_covers(p) {
+                    found = Some((m.0, point, p.raw().to_string()));
+                    break;
+                }
+            }
+            misses.insert(w, found.clone());
+            found
+        };
+        for &g in holders.iter() {
+            if default_holds(g) {
+                continue;
+            }
+            // the principal's own holdings only; everyone's are reported once, for everyone
+            let relevant: Vec<u32> = candidates
+                .iter()
+                .copied()
+                .filter(|w| holds_for(to.by_id[w].0, g))
+                .collect();
+            let mut points: Vec<(DestKind, String)> = vec![(first.0, p0.example())];
+            let mut patterns: Vec<String> = vec![p0.raw().to_string()];
+            let mut covered = false;
+            for w in relevant {
+                match miss(w) {
+                    None => {
+                        covered = true;
+                        break;
+                    }
+                    Some((kind, point, pattern)) => {
+                        if !points.iter().any(|(k, n)| *k == kind && *n == point) {
+                            points.push((kind, point));
+                            patterns.push(pattern);
+                        }
+                    }
+                }
+            }
+            if covered
+                || !points.iter().all(|p| granted(g, p))
+                || !points.iter().all(|(_, n)| plain_component(n))
+            {
+                continue;
+            }
+            let pattern_points: Vec<(DestKind, String)> = points
+                .iter()
+                .zip(&patterns)
+                .map(|((k, _), p)| (*k, p.clone()))
+                .collect();
+            emit(
+                g,
+                composite_text(&pattern_points),
+                composite_text(&points),
+                first.0,
+            );
+        }
+    }
+    // the defaultEntry grants composites with a temporary component too
+    if let Some(holders) = from.default {
+        for &g in holders {
+            if default_holds(g) {
+                continue;
+            }
+            let point = (DestKind::Queue, "X".to_string());
+            if !granted(g, &point) {
+                continue;
+            }
+            emit(
+                g,
+                ">,temp-queue://>".to_string(),
+                "X,temp-queue://ID:X".to_string(),
+                DestKind::Queue,
+            );
         }
     }
 }
@@ -572,8 +879,10 @@ fn temp_one_way(
     for g in from {
         let held = to_star || (*g != STAR && to.binary_search(g).is_ok());
         if !held {
+            let (group, class) = shown_key(names.name(*g));
             out.push(TempChange {
-                group: names.name(*g).to_string(),
+                group,
+                class,
                 right,
                 change: direction,
                 grant,
@@ -605,6 +914,12 @@ pub(crate) fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> Ma
             dir(&o, &n, Direction::Lost);
         }
     }
+    for right in Right::ALL {
+        let o = Classes::new(old, right);
+        let n = Classes::new(new, right);
+        composite_one_way(&n, &o, right, Direction::Gained, names, &rank, &mut changes);
+        composite_one_way(&o, &n, right, Direction::Lost, names, &rank, &mut changes);
+    }
     let mut temp = Vec::new();
     for right in Right::ALL {
         let r = right.index();
@@ -620,6 +935,7 @@ pub(crate) fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> Ma
             .then_with(|| a.pattern.cmp(&b.pattern))
             .then_with(|| a.example.cmp(&b.example))
     });
+    changes.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
     let changes = changes.into_iter().map(|(_, c)| c).collect();
     temp.sort_by(|a, b| {
         (a.group != EVERYONE, &a.group, a.right, a.change).cmp(&(
@@ -796,6 +1112,9 @@ pub(crate) fn user_map(map: &AuthzMap, users: &[DiffUser], open: bool) -> UserMa
 /// The per-user difference of two user maps ([`user_map`]).
 pub(crate) fn diff_users(old: &UserMap, new: &UserMap) -> UserDiff {
     let d = diff(&old.map, &new.map);
+    // Composite destinations are reported per group only: a user map merges
+    // entries whose groups differ but whose users coincide, which ActiveMQ
+    // does not (it compares the entries' group lists).
     let temp_origin = |dir: Direction| {
         let open = match dir {
             Direction::Gained => new.open_temp,
@@ -810,6 +1129,7 @@ pub(crate) fn diff_users(old: &UserMap, new: &UserMap) -> UserDiff {
     let mut changes: Vec<UserChange> = d
         .changes
         .into_iter()
+        .filter(|c| !c.composite)
         .map(|c| UserChange {
             user: c.group,
             right: c.right,
@@ -896,9 +1216,10 @@ pub(crate) fn write_text(
     for c in &d.changes {
         let (sign, verb) = sign_verb(c.change);
         let (on, off) = paint(c.change);
+        let composite = if c.composite { "composite " } else { "" };
         writeln!(
             out,
-            "{on}{sign} {} {verb} {} on {} {} (e.g. {}){off}",
+            "{on}{sign} {} {verb} {} on {composite}{} {} (e.g. {}){off}",
             shown(&c.group),
             c.right,
             c.kind,
@@ -1092,6 +1413,69 @@ mod tests {
         let d = diff(&closed, &other);
         assert_eq!(d.temp.len(), 6);
         assert!(d.temp.iter().all(|c| c.grant == Origin::TempEntry));
+    }
+
+    #[test]
+    fn composite_only_changes() {
+        let q = DestKind::Queue;
+        // equal values on both queues: the composite is granted to a
+        let old = map(&[(q, "A.1", acl("a", "", "")), (q, "B.1", acl("a", "", ""))]);
+        // b joins A.1 only: A.1 and B.1 no longer equal in value
+        let new = map(&[(q, "A.1", acl("a,b", "", "")), (q, "B.1", acl("a", "", ""))]);
+        assert_eq!(old.acl_groups(q, "A.1,B.1", Right::Read).len(), 1);
+        assert!(new.acl_groups(q, "A.1,B.1", Right::Read).is_empty());
+        let d = diff(&old, &new);
+        let composite: Vec<&Change> = d.changes.iter().filter(|c| c.composite).collect();
+        assert_eq!(composite.len(), 1, "{d:#?}");
+        let c = composite[0];
+        assert_eq!((c.group.as_str(), c.change), ("a", Direction::Lost));
+        assert_eq!(c.example, "A.1,B.1");
+        assert_eq!(c.pattern, "A.1,B.1");
+        let mut text = Vec::new();
+        write_text(&d, false, &mut text).expect("write");
+        assert!(
+            String::from_utf8_lossy(&text).contains("- a loses read on composite queue A.1,B.1")
+        );
+        // b's own gain on A.1 is an ordinary change
+        assert!(d
+            .changes
+            .iter()
+            .any(|c| !c.composite && c.group == "b" && c.change == Direction::Gained));
+        // one entry covering both components keeps the composite
+        let wide = map(&[(q, "*.1", acl("a", "", "")), (q, "A.1", acl("a,b", "", ""))]);
+        assert!(diff(&old, &wide).changes.iter().all(|c| !c.composite));
+        // entries equal in value across kinds keep composites across kinds
+        let t = DestKind::Topic;
+        let mixed = map(&[(q, "A", acl("a", "", "")), (t, "T", acl("a", "", ""))]);
+        let split = map(&[(q, "A", acl("a", "", "")), (t, "T", acl("a", "a", ""))]);
+        let d = diff(&mixed, &split);
+        let c: Vec<&Change> = d.changes.iter().filter(|c| c.composite).collect();
+        assert_eq!(c.len(), 1, "{d:#?}");
+        assert_eq!(c[0].example, "A,topic://T");
+    }
+
+    #[test]
+    fn default_entry_grants_composites_with_temporary_components() {
+        let all = |g: &str| acl(g, g, g);
+        let mut old = map(&[]);
+        old.default_entry = Some(all("g"));
+        let new = map(&[
+            (DestKind::Queue, ">", all("g")),
+            (DestKind::Topic, ">", all("g")),
+        ]);
+        let d = diff(&old, &new);
+        assert!(d
+            .changes
+            .iter()
+            .all(|c| c.composite && c.change == Direction::Lost));
+        assert_eq!(d.changes.len(), 3, "{d:#?}");
+        let key = &d.changes[0].example;
+        assert!(old
+            .acl_groups(DestKind::Queue, key, Right::Read)
+            .contains("g"));
+        assert!(!new
+            .acl_groups(DestKind::Queue, key, Right::Read)
+            .contains("g"));
     }
 
     #[test]

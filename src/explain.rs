@@ -7,6 +7,7 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::error::Error;
 use crate::model::{Policy, TargetKind};
 use crate::pipeline::Loaded;
+use crate::semantics::principal;
 use crate::semantics::{AuthzMap, DestKind, Entry, Location, Right, EVERYONE};
 use crate::source::{SourceFile, Sources, Span};
 use serde::Serialize;
@@ -19,8 +20,9 @@ pub enum Subject {
     /// A queue or topic: a name, a wildcard subscription such as
     /// `ORDERS.*`, or a composite `A,B`.
     Destination { kind: DestKind, name: String },
-    /// All temporary queues and topics.
-    Temp,
+    /// Temporary queues and topics: all of them, or the one named (every
+    /// temporary destination is looked up through the temp entry).
+    Temp { name: Option<String> },
     /// Everything the group or user asked about may do (no destination).
     Everything,
 }
@@ -98,11 +100,16 @@ impl Grant {
     }
 }
 
-/// A group holding a right, and the grants that give it.
+/// A principal holding a right, and the grants that give it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Holder {
-    /// The ActiveMQ group name; `*` is everyone.
+    /// The ActiveMQ group name; `*` is everyone. A principal of an entry
+    /// whose `groupClass` is not ActiveMQ's `GroupPrincipal` is shown with
+    /// its kind: `role admin`, `user alice` (its class in `class`).
     pub group: String,
+    /// The principal's class, when it is not ActiveMQ's `GroupPrincipal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     pub grants: Vec<Grant>,
 }
 
@@ -122,6 +129,11 @@ pub struct RightAnswer {
     /// group asked about, only it and `*`; with a user, only their groups
     /// and `*` when it reaches them.
     pub groups: Vec<Holder>,
+    /// With a group asked about: principals of another class with the same
+    /// name that hold the right (`role admin` for `--group admin`). They are
+    /// not the group: ActiveMQ compares the principal's class too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub namesakes: Vec<String>,
 }
 
 fn right_str<S: serde::Serializer>(r: &Right, s: S) -> Result<S::Ok, S::Error> {
@@ -137,7 +149,8 @@ pub struct Explanation {
     pub input: String,
     /// `queue`, `topic` or `temp`.
     pub kind: &'static str,
-    /// The destination asked about; `None` for temp.
+    /// The destination asked about; for temp, the temporary destination
+    /// named, if any.
     pub destination: Option<String>,
     /// The group asked about.
     pub group: Option<String>,
@@ -153,6 +166,11 @@ pub struct Explanation {
     /// Nothing is granted on temp: every authenticated user may create,
     /// read and write temporary destinations.
     pub temp_ungranted: bool,
+    /// A temporary composite destination (`ID:1,queue://A`): its
+    /// components that are not temporary. ActiveMQ 5.17.2 checks the whole
+    /// composite against the temp entry only, so these are not checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unchecked_components: Vec<String>,
     /// `read`, `write`, `admin`, in that order (empty for `all`).
     pub rights: Vec<RightAnswer>,
     /// The user asked about, with their groups.
@@ -190,12 +208,13 @@ pub struct Permission {
     pub groups: Vec<Holder>,
 }
 
-/// The grants among `entries` that gave `group` the `right`, sorted as the
-/// text output lists them and without repeats.
-fn grants(sources: &Sources, entries: &[&Entry], group: &str, right: Right) -> Vec<Grant> {
+/// The grants among `entries` that gave the principal `key` the `right`,
+/// sorted as the text output lists them and without repeats.
+fn grants(sources: &Sources, entries: &[&Entry], key: &str, right: Right) -> Vec<Grant> {
     let mut out = Vec::new();
+    let group = principal::split(key).0;
     for e in entries {
-        if !e.acl.get(right).groups.contains(group) {
+        if !e.acl.holds(right, key) {
             continue;
         }
         let mut found = false;
@@ -241,6 +260,41 @@ fn temp_grants(
             }
         }
     }
+}
+
+/// Check a temporary destination's name; for a composite, its components
+/// that are not temporary (the temp entry alone decides for all of them).
+fn temp_destination(dest: &str) -> Result<Vec<String>, Error> {
+    let bad = || {
+        Error::Usage(format!(
+            "`{}` is not a temporary destination name; give one such as `ID:host-1234-1:1:1`, or leave it out to ask about every temporary destination",
+            dest.escape_debug()
+        ))
+    };
+    let name = dest.trim_matches(|c: char| c <= ' ');
+    let name = name.find('?').map_or(name, |q| &name[..q]);
+    if name.is_empty() {
+        return Err(bad());
+    }
+    if !name.contains(',') {
+        return Ok(Vec::new());
+    }
+    // A component without a prefix has the composite's own, temporary, type.
+    let mut tokens = name
+        .split(',')
+        .map(|t| t.trim_matches(|c: char| c <= ' '))
+        .filter(|t| !t.is_empty())
+        .peekable();
+    if tokens.peek().is_none() {
+        return Err(bad());
+    }
+    let mut out: Vec<String> = tokens
+        .filter(|t| t.starts_with("queue://") || t.starts_with("topic://"))
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
 
 /// Check a destination given on the command line with the policy
@@ -298,17 +352,30 @@ fn is_wildcard(dest: &str) -> bool {
     })
 }
 
-/// One right's answer from its holders.
+/// One right's answer from its holders (keyed by principal key).
 fn answer(
     right: Right,
     holders: BTreeMap<String, Vec<Grant>>,
     open: bool,
     question: &Question,
 ) -> RightAnswer {
+    // a group is a `GroupPrincipal`: its key is its name
+    let namesakes: Vec<String> = match &question.group {
+        Some(g) => holders
+            .keys()
+            .filter(|k| principal::split(k).0 == g && !principal::is_group(k))
+            .map(|k| principal::display(k).into_owned())
+            .collect(),
+        None => Vec::new(),
+    };
     let groups: Vec<Holder> = holders
         .into_iter()
         .filter(|(k, _)| question.relevant(k))
-        .map(|(group, grants)| Holder { group, grants })
+        .map(|(key, grants)| Holder {
+            group: principal::display(&key).into_owned(),
+            class: principal::split(&key).1.map(str::to_string),
+            grants,
+        })
         .collect();
     RightAnswer {
         right,
@@ -319,6 +386,7 @@ fn answer(
             (open && question.user.as_ref().is_none_or(|u| u.everyone)) || !groups.is_empty(),
         ),
         groups,
+        namesakes,
     }
 }
 
@@ -331,7 +399,7 @@ pub fn explain(
     question: &Question,
 ) -> Result<Explanation, Error> {
     let (kind, destination) = match &question.subject {
-        Subject::Temp => ("temp", None),
+        Subject::Temp { name } => ("temp", name.clone()),
         Subject::Everything => ("all", None),
         Subject::Destination { kind, name } => (kind.as_str(), Some(name.clone())),
     };
@@ -345,6 +413,7 @@ pub fn explain(
         wildcard: false,
         default_entry: false,
         temp_ungranted: false,
+        unchecked_components: Vec::new(),
         rights: Vec::new(),
         user: question.user.as_ref().map(|u| UserAnswer {
             name: u.name.clone(),
@@ -373,7 +442,10 @@ pub fn explain(
     let empty = AuthzMap::default();
     let map = loaded.map().unwrap_or(&empty);
     match &question.subject {
-        Subject::Temp => {
+        Subject::Temp { name } => {
+            if let Some(dest) = name {
+                x.unchecked_components = temp_destination(dest)?;
+            }
             for r in Right::ALL {
                 x.rights.push(match map.temp_groups(r) {
                     None => answer(r, BTreeMap::new(), true, question),
@@ -432,15 +504,15 @@ fn everything(
     for kind in DestKind::ALL {
         for e in map.entries.iter().filter(|e| e.kind == kind) {
             for r in Right::ALL {
+                // principals of another class are never the group or user asked about
                 let groups: Vec<Holder> = e
                     .acl
-                    .get(r)
-                    .groups
-                    .iter()
+                    .principals(r)
                     .filter(|g| question.relevant(g))
                     .map(|g| Holder {
-                        group: g.clone(),
-                        grants: grants(sources, &[e], g, r),
+                        group: g.to_string(),
+                        class: None,
+                        grants: grants(sources, &[e], &g, r),
                     })
                     .collect();
                 if !groups.is_empty() {
@@ -458,12 +530,11 @@ fn everything(
     if let Some(d) = &map.default_entry {
         for r in Right::ALL {
             let groups: Vec<Holder> = d
-                .get(r)
-                .groups
-                .iter()
+                .principals(r)
                 .filter(|g| question.relevant(g))
                 .map(|g| Holder {
-                    group: g.clone(),
+                    group: g.to_string(),
+                    class: None,
                     grants: Vec::new(),
                 })
                 .collect();
@@ -509,7 +580,11 @@ fn everything(
                     open: false,
                     groups: m
                         .into_iter()
-                        .map(|(group, grants)| Holder { group, grants })
+                        .map(|(group, grants)| Holder {
+                            group,
+                            class: None,
+                            grants,
+                        })
                         .collect(),
                 });
             }
@@ -567,12 +642,32 @@ pub fn render_text(x: &Explanation) -> String {
                 .unwrap_or_default();
             let _ = writeln!(out, "everything {whom} may do ({name})");
         }
-        (None, None) => {
-            let _ = writeln!(out, "{who}temporary queues and topics ({name})");
+        (_, None) if x.kind == "temp" => {
+            match &x.destination {
+                None => {
+                    let _ = writeln!(out, "{who}temporary queues and topics ({name})");
+                }
+                Some(dest) => {
+                    let _ = writeln!(out, "{who}temporary destination {dest} ({name})");
+                    let _ = writeln!(
+                        out,
+                        "every temporary destination is looked up through the temp entry, whatever its name"
+                    );
+                }
+            }
+            if !x.unchecked_components.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "a composite whose own type is temporary is checked against the temp entry only (ActiveMQ up to 5.19.8 and 6.2.7): {} {} not checked; 5.19.9, 6.2.8 and 6.3.0 also check each component",
+                    x.unchecked_components.join(", "),
+                    if x.unchecked_components.len() == 1 { "is" } else { "are" }
+                );
+            }
             if x.temp_ungranted {
                 let _ = writeln!(out, "nothing is granted on `temp`, so every authenticated user may create, read and write them");
             }
         }
+        (None, None) => {}
         (Some(dest), _) => {
             let _ = writeln!(out, "{who}{} {dest} ({name})", x.kind);
             if x.wildcard {
@@ -627,6 +722,12 @@ pub fn render_text(x: &Explanation) -> String {
                     (false, _) => "no",
                 };
                 let _ = writeln!(out, "{right:<6} {verdict}");
+                for n in &a.namesakes {
+                    let _ = writeln!(
+                        out,
+                        "         {n} holds it: a principal of another class, not the group"
+                    );
+                }
                 if x.user.is_some() {
                     holder_lines(&mut out, &a.groups);
                     continue;

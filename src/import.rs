@@ -43,6 +43,9 @@ pub enum Place {
     Default,
     /// The `tempDestinationAuthorizationEntry`.
     Temp,
+    /// Composite destinations: entries equal in value that a policy cannot
+    /// keep equal (or keep apart).
+    Composite,
 }
 
 /// The element of the plugin a defaultEntry or temp item is about.
@@ -58,8 +61,12 @@ fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
 pub(crate) fn unexpressible(imported: &Imported, doc: &ConfigDoc) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for u in &imported.unexpressible {
-        let d = Diagnostic::new(NOT_IMPORTABLE, Severity::Warning, u.message.clone())
-            .help("it is left out of the policy as a comment; the imported policy grants less than the configuration");
+        let help = if u.place == Place::Composite {
+            "a policy compiles each pattern to one entry, so entries equal in value may differ from the configuration's; `mqauthz diff` shows every such change"
+        } else {
+            "it is left out of the policy as a comment; the imported policy grants less than the configuration"
+        };
+        let d = Diagnostic::new(NOT_IMPORTABLE, Severity::Warning, u.message.clone()).help(help);
         let d = match (u.place, u.location) {
             (Place::Entry(_), Some(loc)) => d.primary(loc.source, loc.span, "not imported"),
             (Place::Default, _) => match element_span(doc, "defaultEntry") {
@@ -75,6 +82,40 @@ pub(crate) fn unexpressible(imported: &Imported, doc: &ConfigDoc) -> Vec<Diagnos
         out.push(d);
     }
     out
+}
+
+/// An error when every entry naming someone other than everyone grants to
+/// principals of another class than groups (`groupClass`): the imported
+/// policy would deny every group what the map grants, so `import` refuses.
+pub(crate) fn only_other_classes(map: &AuthzMap) -> Option<Diagnostic> {
+    let named: Vec<&Acl> = map
+        .entries
+        .iter()
+        .map(|e| &e.acl)
+        .chain(map.default_entry.iter())
+        .filter(|acl| {
+            Right::ALL
+                .into_iter()
+                .any(|r| acl.get(r).groups.iter().any(|g| g != EVERYONE))
+        })
+        .collect();
+    let all_other = !named.is_empty()
+        && named
+            .iter()
+            .all(|acl| crate::semantics::principal::class_of(acl).is_some());
+    if !all_other {
+        return None;
+    }
+    let d = Diagnostic::new(
+        NOT_IMPORTABLE,
+        Severity::Error,
+        "no group of the map could be imported: every entry grants to principals of another class (`groupClass`), so the policy would deny every group what the map grants",
+    )
+    .help("the map grants only to principals the policy language cannot name (see the warnings); keep the configuration's map, or write grants for the groups its principals correspond to");
+    Some(match map.entries.first().and_then(|e| e.location) {
+        Some(loc) => d.primary(loc.source, loc.span, "first entry"),
+        None => d,
+    })
 }
 
 /// The result of an import.
@@ -164,18 +205,40 @@ impl Builder {
         location: Option<Location>,
         what: &str,
     ) {
-        if let Some(class) = &acl.group_class {
-            self.skip(
-                place,
-                location,
-                what,
-                format!("its names are `{class}` principals, not groups"),
-            );
-            return;
+        let class = crate::semantics::principal::class_of(acl);
+        if let Some(class) = class {
+            // `*` is everyone whatever the class; the other names are not groups
+            let names: BTreeSet<String> = Right::ALL
+                .into_iter()
+                .flat_map(|r| acl.get(r).groups.iter())
+                .filter(|g| *g != EVERYONE)
+                .map(|g| {
+                    crate::semantics::principal::display(&crate::semantics::principal::key(
+                        g,
+                        Some(class),
+                    ))
+                    .into_owned()
+                })
+                .collect();
+            if !names.is_empty() {
+                let list: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
+                self.skip(
+                    place,
+                    location,
+                    what,
+                    format!(
+                        "its names are `{class}` principals ({}), not groups",
+                        list.join(", ")
+                    ),
+                );
+            }
         }
         let mut per: BTreeMap<Principal, RightSet> = BTreeMap::new();
         for right in Right::ALL {
             for g in &acl.get(right).groups {
+                if class.is_some() && g != EVERYONE {
+                    continue;
+                }
                 match write_principal(g) {
                     Ok(w) => {
                         let key = if g == EVERYONE {
@@ -263,10 +326,59 @@ pub fn import(map: &AuthzMap) -> Imported {
     }
     b.skipped.dedup();
     let text = render(&b);
+    // A policy compiles each pattern to one entry with sorted lists, so which
+    // entries are equal in value (what composite destinations depend on) may
+    // differ from the map's: say where.
+    if let Some(compiled) = compile_text(&text) {
+        let d = crate::diff::diff(map, &compiled);
+        for c in d.changes.iter().filter(|c| c.composite) {
+            let (verb, side) = match c.change {
+                crate::diff::Direction::Gained => ("gains", "the policy"),
+                crate::diff::Direction::Lost => ("loses", "the configuration"),
+            };
+            let what = format!("composite {} `{}`", c.kind, c.example.escape_debug());
+            let who = crate::diff::shown(&c.group);
+            let why = if c.example.contains("temp-queue://") {
+                format!(
+                    "{who} {verb} {} on it: the defaultEntry grants even composites with a temporary component, which no entry matches; grants on `>` do not",
+                    c.right
+                )
+            } else {
+                format!(
+                    "{who} {verb} {} on it: only {side} has entries equal in value for all of `{}`, which ActiveMQ requires of a composite",
+                    c.right,
+                    c.pattern.escape_debug()
+                )
+            };
+            b.comments.push(format!("{what}: {why}"));
+            b.skipped.push(Unexpressible {
+                message: format!("{what} means something else in the policy: {why}"),
+                location: None,
+                place: Place::Composite,
+            });
+        }
+    }
+    let text = render(&b);
     Imported {
         text: canonical(&text),
         unexpressible: b.skipped,
     }
+}
+
+/// The map a policy text compiles to, if it resolves without errors.
+fn compile_text(text: &str) -> Option<AuthzMap> {
+    let id = SourceId(0);
+    let file = SourceFile::new("imported.mqa", text);
+    let parsed = crate::syntax::parse(id, &file);
+    let mut diagnostics = parsed.diagnostics;
+    let policy = crate::model::resolve(id, &parsed.file, &mut diagnostics);
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diagnostics::Severity::Error)
+    {
+        return None;
+    }
+    Some(crate::compile::compile(&policy))
 }
 
 fn render(b: &Builder) -> String {

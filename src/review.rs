@@ -13,6 +13,7 @@ use crate::diff::{principal, shown};
 use crate::pipeline::Loaded;
 use crate::semantics::coverage::PatternSet;
 use crate::semantics::pattern::{Pattern, Seg};
+use crate::semantics::principal::display;
 use crate::semantics::{AuthzMap, DestKind, Right, EVERYONE};
 use crate::source::Sources;
 use serde::Serialize;
@@ -174,8 +175,12 @@ pub struct Access {
 /// One group's own access (every group also holds everyone's).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GroupReview {
-    /// The group name.
+    /// The group name; a principal of another `groupClass` is shown with its
+    /// kind (`role admin`, `user alice`).
     pub group: String,
+    /// The principal's class when it is not ActiveMQ's `GroupPrincipal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     /// Its description, if the policy gives one.
     pub description: Option<String>,
     /// Non-empty accesses only.
@@ -399,7 +404,7 @@ impl Index {
                     })
                     .is_ok();
                 Holder {
-                    group: shown(g).to_string(),
+                    group: shown(&display(g)).to_string(),
                     whole,
                 }
             })
@@ -457,7 +462,8 @@ pub fn review(input: &Input) -> Review {
     let groups = names
         .iter()
         .map(|g| GroupReview {
-            group: g.clone(),
+            group: display(g).into_owned(),
+            class: crate::semantics::principal::split(g).1.map(str::to_string),
             description: input.descriptions.get(g).cloned(),
             access: accesses(&index, g),
         })
@@ -488,7 +494,11 @@ pub fn review(input: &Input) -> Review {
                     .iter()
                     .map(|g| principal(g, acl))
                     .collect();
-                let mut v: Vec<String> = set.iter().filter(|g| *g != EVERYONE).cloned().collect();
+                let mut v: Vec<String> = set
+                    .iter()
+                    .filter(|g| *g != EVERYONE)
+                    .map(|g| display(g).into_owned())
+                    .collect();
                 if set.contains(EVERYONE) {
                     v.insert(0, "everyone".to_string());
                 }
@@ -821,12 +831,13 @@ pub(crate) fn render_text(r: &Review) -> String {
     }
     let groups: &[GroupReview] = if r.users.is_some() { &[] } else { &r.groups };
     for g in groups {
+        let word = if g.class.is_some() { "" } else { "group " };
         match &g.description {
             Some(d) => {
-                let _ = writeln!(out, "\ngroup {} ({d})", shown(&g.group));
+                let _ = writeln!(out, "\n{word}{} ({d})", shown(&g.group));
             }
             None => {
-                let _ = writeln!(out, "\ngroup {}", shown(&g.group));
+                let _ = writeln!(out, "\n{word}{}", shown(&g.group));
             }
         }
         text_access(&mut out, &g.access);

@@ -281,10 +281,11 @@ fn write_github(d: &MapDiff, args: &Args, out: &mut dyn Write) -> std::io::Resul
             .flatten()
             .map(|(f, a, b)| (f.as_str(), *a, *b));
         let message = format!(
-            "`{}` {} {} on {} {} (e.g. {})",
+            "`{}` {} {} on {}{} {} (e.g. {})",
             crate::diff::shown(&c.group),
             verb(c.change),
             c.right,
+            if c.composite { "composite " } else { "" },
             c.kind,
             c.pattern,
             c.example

@@ -42,7 +42,8 @@ pub struct Args {
     /// everything they may do
     #[arg(value_enum)]
     what: Option<What>,
-    /// The destination (a name, a wildcard subscription such as `ORDERS.*`, or a composite `A,B`)
+    /// The destination (a name, a wildcard subscription such as `ORDERS.*`, or a composite `A,B`);
+    /// for temp, optionally one temporary destination (`ID:...`)
     #[arg(value_name = "DEST", required_if_eq_any = [("what", "queue"), ("what", "topic")])]
     dest: Option<String>,
     /// Answer for one group only
@@ -154,7 +155,9 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     };
     let subject = match args.what {
         None => Subject::Everything,
-        Some(What::Temp) => Subject::Temp,
+        Some(What::Temp) => Subject::Temp {
+            name: args.dest.clone(),
+        },
         Some(What::Advisory) => {
             if args.dest.is_some() {
                 return Err(Error::Usage(

@@ -4,7 +4,7 @@
 use super::load_or_report;
 use super::{ExitStatus, Io};
 use crate::error::Error;
-use crate::import::{import, unexpressible};
+use crate::import::{import, only_other_classes, unexpressible};
 use crate::pipeline::Loaded;
 use crate::source::Sources;
 
@@ -48,9 +48,15 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let imported = import(&map);
     let mut diagnostics = findings;
     diagnostics.extend(unexpressible(&imported, &doc));
+    let refusal = only_other_classes(&map);
+    let refused = refusal.is_some();
+    diagnostics.extend(refusal);
     let diagnostics = super::sorted(diagnostics);
     if !diagnostics.is_empty() {
         io.report(&diagnostics, &sources);
+    }
+    if refused {
+        return Ok(ExitStatus::Findings);
     }
     io.out
         .write_all(imported.text.as_bytes())

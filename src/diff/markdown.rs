@@ -811,6 +811,8 @@ mod tests {
             change,
             pattern: format!("Q{n:03}.>"),
             example: format!("Q{n:03}.X"),
+            class: None,
+            composite: false,
             grant: Origin::Unknown,
         };
         let mut d = MapDiff::default();
@@ -824,6 +826,7 @@ mod tests {
             group: EVERYONE.to_string(),
             right: Right::Read,
             change: Direction::Lost,
+            class: None,
             grant: Origin::NoTempEntry,
         });
         let whole = render_markdown_within(&d, None, &sides, LIMIT);

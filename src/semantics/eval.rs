@@ -95,16 +95,18 @@ impl AuthzMap {
         }
     }
 
-    /// The groups allowed `right` on `key` (a concrete, wildcard or composite
-    /// name of `kind`), defaultEntry included. `*` is returned as `"*"`.
+    /// The principals allowed `right` on `key` (a concrete, wildcard or
+    /// composite name of `kind`), defaultEntry included, as keys
+    /// ([`super::principal`]): a group by its name, `*` as `"*"`, a principal
+    /// of another `groupClass` as `name,class`.
     pub fn acl_groups(&self, kind: DestKind, key: &str, right: Right) -> BTreeSet<String> {
         let mut out: BTreeSet<String> = self
             .matching_entries(kind, key)
             .into_iter()
-            .flat_map(|e| e.acl.get(right).groups.iter().cloned())
+            .flat_map(|e| e.acl.principals(right).map(|k| k.into_owned()))
             .collect();
         if let Some(d) = &self.default_entry {
-            out.extend(d.get(right).groups.iter().cloned());
+            out.extend(d.principals(right).map(|k| k.into_owned()));
         }
         out
     }
@@ -113,7 +115,9 @@ impl AuthzMap {
     /// when there is no `tempDestinationAuthorizationEntry` (open to every
     /// authenticated user).
     pub fn temp_groups(&self, right: Right) -> Option<BTreeSet<String>> {
-        self.temp.as_ref().map(|t| t.get(right).groups.clone())
+        self.temp
+            .as_ref()
+            .map(|t| t.principals(right).map(|k| k.into_owned()).collect())
     }
 }
 
@@ -271,15 +275,17 @@ impl<'a> Evaluator<'a> {
     pub fn new(map: &'a AuthzMap) -> Evaluator<'a> {
         let mut group_ids: BTreeMap<String, u32> = BTreeMap::new();
         let mut group_names: Vec<String> = Vec::new();
-        let mut intern = |gl: &GroupList| -> Vec<u32> {
-            let mut v: Vec<u32> = gl
-                .groups
-                .iter()
-                .map(|g| {
-                    *group_ids.entry(g.clone()).or_insert_with(|| {
-                        group_names.push(g.clone());
-                        (group_names.len() - 1) as u32
-                    })
+        let mut intern = |acl: &Acl, right: Right| -> Vec<u32> {
+            let mut v: Vec<u32> = acl
+                .principals(right)
+                .map(|g| match group_ids.get(g.as_ref()) {
+                    Some(id) => *id,
+                    None => {
+                        let id = group_names.len() as u32;
+                        group_names.push(g.clone().into_owned());
+                        group_ids.insert(g.into_owned(), id);
+                        id
+                    }
                 })
                 .collect();
             v.sort_unstable();
@@ -301,11 +307,7 @@ impl<'a> Evaluator<'a> {
                 Some(c) => *c,
                 None => {
                     let c = class_groups.len() as u32;
-                    class_groups.push([
-                        intern(&e.acl.read),
-                        intern(&e.acl.write),
-                        intern(&e.acl.admin),
-                    ]);
+                    class_groups.push(Right::ALL.map(|r| intern(&e.acl, r)));
                     class_of.insert(key, c);
                     c
                 }
@@ -313,7 +315,7 @@ impl<'a> Evaluator<'a> {
             trees[DestKind::index(e.kind)].insert(&e.pattern, class);
         }
         let default_groups = match &map.default_entry {
-            Some(d) => [intern(&d.read), intern(&d.write), intern(&d.admin)],
+            Some(d) => Right::ALL.map(|r| intern(d, r)),
             None => Default::default(),
         };
         for t in &mut trees {

@@ -17,6 +17,7 @@ pub mod coverage;
 pub mod eval;
 pub mod names;
 pub mod pattern;
+pub mod principal;
 
 pub use names::ADVISORY_PATTERN;
 pub use pattern::MAX_SEGMENTS;

@@ -170,6 +170,17 @@ pub fn plan(
     })
 }
 
+/// The first `groupClass` attribute in the authorization plugin naming a
+/// class other than ActiveMQ's `GroupPrincipal`: its span and value.
+fn foreign_group_class(doc: &ConfigDoc) -> Option<(crate::source::Span, String)> {
+    doc.plugin_elements().iter().find_map(|e| {
+        e.attrs
+            .iter()
+            .find(|a| a.local == "groupClass" && a.value != super::DEFAULT_GROUP_CLASS)
+            .map(|a| (a.span, a.value.clone()))
+    })
+}
+
 /// Where the fragment of the map goes in `doc`.
 fn locate(doc: &ConfigDoc, opts: &MergeOptions) -> Result<Place, Vec<Diagnostic>> {
     let xml = &*doc.xml;
@@ -190,6 +201,16 @@ fn locate(doc: &ConfigDoc, opts: &MergeOptions) -> Result<Place, Vec<Diagnostic>
             )
             .help("replacing it would drop that map; pass `--replace-other-map` if that is intended");
             return Err(vec![doc.locate(d, at, "would be replaced")]);
+        }
+        if let (Some((span, class)), false) = (foreign_group_class(doc), opts.replace_other_map) {
+            let d = Diagnostic::error(
+                PLUGIN_HOLDS_OTHER_MAP,
+                format!(
+                    "the existing map grants to `{class}` principals (`groupClass`), not to groups"
+                ),
+            )
+            .help("a compiled map grants to groups (ActiveMQ's GroupPrincipal); replacing it would change who the names mean. Allow replacing another map explicitly if that is intended");
+            return Err(vec![doc.locate(d, span, "would be replaced")]);
         }
         let el = doc.element(p);
         let start = el.span.start as usize;

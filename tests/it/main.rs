@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activemq_assertions;
 mod audit;
 mod audit_aws;
 mod audit_broker;
@@ -19,6 +20,7 @@ mod differential;
 mod editor_grammar;
 mod explain;
 mod github_action;
+mod group_class;
 mod hostile;
 mod language;
 mod membership;

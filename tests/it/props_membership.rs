@@ -191,7 +191,7 @@ proptest! {
                 name,
             })
             .collect();
-        subjects.push(Subject::Temp);
+        subjects.push(Subject::Temp { name: None });
         for groups in &users {
             // every group the user holds, the policy's and the stranger (the
             // library answers for any group name; the command line refuses

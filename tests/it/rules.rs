@@ -308,3 +308,92 @@ fn rules_command_lists_and_explains() {
     assert!(text(&out.stdout).contains("## Use instead"));
     assert_eq!(mqauthz(&["rules", "nope"]).status.code(), Some(2));
 }
+
+// ------------------------------------------ redundant-grant and composites
+
+mod redundant_composites {
+    use mqauthz::analysis::{run, Options};
+    use mqauthz::load;
+    use mqauthz::source::{SourceFile, Sources};
+    use proptest::prelude::*;
+
+    /// The compiled map of a policy text and the redundant-grant findings
+    /// that call a whole grant removable (0-based line of the grant).
+    fn analyse(text: &str) -> (mqauthz::semantics::AuthzMap, Vec<usize>) {
+        let mut sources = Sources::new();
+        let id = sources.add(SourceFile::new("p.mqa", text));
+        let front = load::front_end(&sources, id, Vec::new());
+        let file = sources.get(id).expect("source");
+        let map = mqauthz::compile::compile(&front.policy);
+        let lines = run(&front.policy, &Options::default())
+            .into_iter()
+            .filter(|d| {
+                d.code.name == "redundant-grant"
+                    && d.message == "grant never changes an access decision"
+            })
+            .filter_map(|d| d.primary_label().map(|l| l.span.start as usize))
+            .map(|at| file.line_col(at).line - 1)
+            .collect();
+        (map, lines)
+    }
+
+    fn grant() -> impl Strategy<Value = String> {
+        let who = prop::sample::select(vec!["a", "b", "everyone", "a, b"]);
+        let rights = prop::sample::select(vec!["read", "read", "read", "read, write"]);
+        let pattern = prop::sample::select(vec![
+            "ActiveMQ.Advisory.TempQueue",
+            "ActiveMQ.Advisory.TempTopic",
+            "ActiveMQ.Advisory.>",
+            "ActiveMQ.Advisory.*",
+            "ActiveMQ.>",
+            ">",
+        ]);
+        let targets = prop::collection::vec(pattern, 1..=2);
+        // (several `read` so that equal values, which composites need, are common)
+        (who, rights, targets)
+            .prop_map(|(w, r, t)| format!("grant {w} {r} on topic {}", t.join(", ")))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// A grant called removable is: taking it out changes no answer,
+        /// composite destinations included (the temporary destinations'
+        /// advisory topics every client reads as one composite).
+        #[test]
+        fn removable_grants_change_nothing(grants in prop::collection::vec(grant(), 1..6)) {
+            let text = format!("group a\ngroup b\n{}\n", grants.join("\n"));
+            let (map, lines) = analyse(&text);
+            for line in lines {
+                let without: String = text
+                    .lines()
+                    .enumerate()
+                    .filter(|(i, _)| *i != line)
+                    .map(|(_, l)| format!("{l}\n"))
+                    .collect();
+                let (smaller, _) = analyse(&without);
+                let d = mqauthz::diff::diff(&map, &smaller);
+                prop_assert!(d.is_empty(), "{}\nremoving line {}: {:#?}", text, line + 1, d);
+            }
+        }
+    }
+
+    #[test]
+    fn a_grant_the_temp_advisory_composite_needs_is_kept() {
+        let text = "group a\ngroup b\n\
+            grant a read on topic ActiveMQ.Advisory.TempQueue, ActiveMQ.Advisory.TempTopic\n\
+            grant b read on topic ActiveMQ.Advisory.TempQueue\n\
+            grant b read on topic ActiveMQ.Advisory.>\n";
+        let (map, lines) = analyse(text);
+        // without line 4, TempQueue and TempTopic are equal in value again
+        // and `a` may read the composite every client opens
+        let composite = "ActiveMQ.Advisory.TempQueue,ActiveMQ.Advisory.TempTopic";
+        let readers = map.acl_groups(
+            mqauthz::semantics::DestKind::Topic,
+            composite,
+            mqauthz::semantics::Right::Read,
+        );
+        assert!(!readers.contains("a"), "{readers:?}");
+        assert!(lines.is_empty(), "{lines:?}");
+    }
+}

@@ -21,8 +21,10 @@
 //   NULL                        (temp only) no tempDestinationAuthorizationEntry
 //   ERR  message                the lookup threw
 //
-// sorted by name; the match-all principal prints as "*". A map that cannot be
-// built answers every key with ERR.
+// sorted; the match-all principal prints as "*", a GroupPrincipal as its
+// name, a principal of another class as NAME\cCLASS (\c standing for a
+// comma). A map that cannot be built (a groupClass that cannot be loaded,
+// for one) answers every key with ERR.
 //
 // "java Oracle bench N" reads one map, warms up, then times N read lookups
 // cycling over its keys and prints "lookups_per_sec <rate>".
@@ -93,9 +95,22 @@ public class Oracle {
         if (f[at + 3] != UNSET) e.setAdmin(f[at + 3]);
     }
 
+    static final String GROUP_CLASS = "org.apache.activemq.jaas.GroupPrincipal";
+
+    // A principal as mqauthz keys it: "*" for the match-all principal, the
+    // name for a GroupPrincipal, otherwise the name and the class joined by
+    // "\c" (a comma; names never hold one, and the list is joined by commas).
+    static String principal(Object o) {
+        String name = ((Principal) o).getName();
+        Class<?> c = o.getClass();
+        if (c.isAnonymousClass() && c.getEnclosingClass() == DefaultAuthorizationMap.class) return "*";
+        if (c.getName().equals(GROUP_CLASS)) return escape(name);
+        return escape(name) + "\\c" + escape(c.getName());
+    }
+
     static String names(Set<Object> acl) {
         TreeSet<String> sorted = new TreeSet<>();
-        for (Object o : acl) sorted.add(escape(((Principal) o).getName()));
+        for (Object o : acl) sorted.add(principal(o));
         StringBuilder b = new StringBuilder();
         b.append(sorted.size()).append(':');
         boolean first = true;

@@ -47,13 +47,17 @@ pub fn setup_java() -> Result<Java, String> {
     }
     let classpath = cp.join(":");
     let classes = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/Oracle.java");
+    // Oracle.java and the principal classes it loads by name
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle");
+    let mut sources = Vec::new();
+    java_files(&root, &mut sources);
+    sources.sort();
     let out = Command::new("javac")
         .arg("-d")
         .arg(classes.path())
         .arg("-cp")
         .arg(&classpath)
-        .arg(&src)
+        .args(&sources)
         .output()
         .map_err(|e| format!("cannot run javac: {e}"))?;
     if !out.status.success() {
@@ -63,6 +67,21 @@ pub fn setup_java() -> Result<Java, String> {
         ));
     }
     Ok(Java { classes, classpath })
+}
+
+/// Every `.java` file under `dir`.
+fn java_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in read.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            java_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "java") {
+            out.push(p);
+        }
+    }
 }
 
 /// A field of the oracle's tab-separated input.
