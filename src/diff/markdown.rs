@@ -876,6 +876,8 @@ mod tests {
                 pattern: pattern.clone(),
                 example: example.clone(),
                 grant: Origin::Unknown,
+                class: None,
+                composite: false,
             });
             for u in ["u1", "u2", "u3"] {
                 users.changes.push(UserChange {
