@@ -30,7 +30,7 @@ pub struct Args {
     /// Write the result to this file (atomically) instead of standard output
     #[arg(short, long, value_name = "OUT", conflicts_with_all = ["in_place", "check"])]
     output: Option<String>,
-    /// Rewrite CONFIG itself (atomically, keeping its permissions)
+    /// Rewrite CONFIG itself (atomically, keeping its owner, group and mode)
     #[arg(long, requires = "into", conflicts_with = "check")]
     in_place: bool,
     /// Do not write; exit 1 and print a diff when CONFIG would change

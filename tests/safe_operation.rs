@@ -1,0 +1,198 @@
+//! Safe operation through the command line: files keep their owner, group
+//! and mode; new files honour the umask; failed writes name the user's path;
+//! a closed standard output ends quietly; passwords are never printed.
+
+mod support;
+use support::cli::{mqauthz, text};
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const SPRING: &str = "tests/fixtures/merge/spring-plugins.xml";
+const POLICY: &str = "examples/orders.mqa";
+
+fn manifest(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A fresh, empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("safe-operation")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch folder");
+    dir
+}
+
+fn copy_fixture(dir: &Path, rel: &str) -> PathBuf {
+    let from = manifest(rel);
+    let to = dir.join(from.file_name().expect("a file name"));
+    std::fs::copy(&from, &to).expect("copy fixture");
+    to
+}
+
+fn assert_exit(out: &Output, code: i32, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{what}: exit status\nstdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+/// Run the binary through `sh -c 'PRELUDE; exec mqauthz ARGS'`.
+fn mqauthz_sh(prelude: &str, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("{prelude}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_mqauthz"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run sh")
+}
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+fn owner_group_mode(p: &Path) -> (u32, u32, u32) {
+    let m = std::fs::metadata(p).expect("metadata");
+    (m.uid(), m.gid(), m.mode() & 0o7777)
+}
+
+#[test]
+fn in_place_keeps_owner_group_and_mode_as_root() {
+    assert!(
+        is_root(),
+        "this test gives a file to nobody:nogroup and needs root"
+    );
+    let dir = scratch("in-place-owner");
+    let config = copy_fixture(&dir, SPRING);
+    std::os::unix::fs::chown(&config, Some(65534), Some(65534)).expect("chown");
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let before = std::fs::read_to_string(&config).expect("read");
+    let cfg = config.to_str().expect("utf-8 path");
+    let out = mqauthz(&["compile", POLICY, "--into", cfg, "--in-place"]);
+    assert_exit(&out, 0, "compile --in-place");
+    let after = std::fs::read_to_string(&config).expect("read");
+    assert_ne!(before, after, "the map was merged");
+    assert!(after.contains("<authorizationPlugin>"), "{after}");
+    assert_eq!(owner_group_mode(&config), (65534, 65534, 0o640));
+}
+
+#[test]
+fn output_to_an_existing_file_keeps_owner_group_and_mode() {
+    assert!(is_root(), "this test gives a file away and needs root");
+    let dir = scratch("existing-output");
+    let config = copy_fixture(&dir, SPRING);
+    let out_file = dir.join("merged.xml");
+    std::fs::write(&out_file, "old").expect("write");
+    std::os::unix::fs::chown(&out_file, Some(65534), Some(65534)).expect("chown");
+    std::fs::set_permissions(&out_file, std::fs::Permissions::from_mode(0o604)).expect("chmod");
+    let out = mqauthz_sh(
+        "umask 077",
+        &[
+            "compile",
+            POLICY,
+            "--into",
+            config.to_str().expect("path"),
+            "-o",
+            out_file.to_str().expect("path"),
+        ],
+    );
+    assert_exit(&out, 0, "compile -o existing");
+    assert!(std::fs::read_to_string(&out_file)
+        .expect("read")
+        .contains("<authorizationPlugin>"));
+    assert_eq!(owner_group_mode(&out_file), (65534, 65534, 0o604));
+}
+
+#[test]
+fn new_output_files_honour_the_umask() {
+    let dir = scratch("umask");
+    let config = copy_fixture(&dir, SPRING);
+    for (umask, mode) in [("077", 0o600), ("022", 0o644), ("002", 0o664)] {
+        let out_file = dir.join(format!("merged-{umask}.xml"));
+        let out = mqauthz_sh(
+            &format!("umask {umask}"),
+            &[
+                "compile",
+                POLICY,
+                "--into",
+                config.to_str().expect("path"),
+                "-o",
+                out_file.to_str().expect("path"),
+            ],
+        );
+        assert_exit(&out, 0, "compile -o new");
+        let (_, _, got) = owner_group_mode(&out_file);
+        assert_eq!(got, mode, "umask {umask}: mode {got:o}");
+        // the fragment alone and the formatter's output too
+        let frag = dir.join(format!("fragment-{umask}.xml"));
+        let out = mqauthz_sh(
+            &format!("umask {umask}"),
+            &["compile", POLICY, "-o", frag.to_str().expect("path")],
+        );
+        assert_exit(&out, 0, "compile -o fragment");
+        assert_eq!(owner_group_mode(&frag).2, mode);
+    }
+}
+
+#[test]
+fn a_failed_write_names_the_users_path_not_the_temporary_file() {
+    let dir = scratch("failed-write");
+    let config = copy_fixture(&dir, SPRING);
+    // a folder that does not exist
+    let missing = dir.join("no-such-folder").join("merged.xml");
+    let out = mqauthz(&[
+        "compile",
+        POLICY,
+        "--into",
+        config.to_str().expect("path"),
+        "-o",
+        missing.to_str().expect("path"),
+    ]);
+    assert_exit(&out, 2, "write into a missing folder");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(missing.to_str().expect("path")),
+        "names the user's path: {err}"
+    );
+    assert!(!err.contains(".tmp"), "never the temporary file: {err}");
+
+    // a write that fails half-way: the file size limit is 0 bytes
+    let target = dir.join("limited.xml");
+    std::fs::write(&target, "original").expect("write");
+    let out = mqauthz_sh(
+        "trap '' XFSZ; ulimit -f 0",
+        &[
+            "compile",
+            POLICY,
+            "--into",
+            config.to_str().expect("path"),
+            "-o",
+            target.to_str().expect("path"),
+        ],
+    );
+    assert_exit(&out, 2, "write over the size limit");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(target.to_str().expect("path")),
+        "names the user's path: {err}"
+    );
+    assert!(!err.contains(".tmp"), "never the temporary file: {err}");
+    assert!(err.contains("File too large"), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).expect("read"), "original");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
