@@ -196,3 +196,80 @@ fn a_failed_write_names_the_users_path_not_the_temporary_file() {
         .collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
+
+/// A policy whose compiled map and findings are far larger than a pipe's
+/// buffer.
+fn big_policy(dir: &Path) -> PathBuf {
+    let mut text = String::from("group apps\ngroup ops\ngrant ops all on queue >, topic >\n");
+    text.push_str("grant everyone read, write, admin on advisory\n");
+    for i in 0..4000 {
+        // each also redundant under ops' grant: one finding per line
+        text.push_str(&format!("grant apps, ops read on queue APP.Q{i}\n"));
+    }
+    let p = dir.join("big.mqa");
+    std::fs::write(&p, text).expect("write policy");
+    p
+}
+
+/// No word of the closed pipe on standard error (the findings that
+/// `compile` reports there may stay).
+fn assert_quiet(out: &Output, what: &str) {
+    let err = text(&out.stderr);
+    let tail: String = err
+        .chars()
+        .rev()
+        .take(400)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert!(
+        !err.contains("error:") && !err.to_lowercase().contains("pipe"),
+        "{what}: quiet, but stderr ends with: {tail}"
+    );
+}
+
+/// Run `mqauthz ARGS` with a standard output whose reader is gone before
+/// anything is written.
+fn with_closed_stdout(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_mqauthz"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::from(writer))
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run mqauthz")
+}
+
+#[test]
+fn a_closed_standard_output_ends_quietly_with_status_0() {
+    let dir = scratch("closed-stdout");
+    let policy = big_policy(&dir);
+    let p = policy.to_str().expect("path");
+    for args in [
+        vec!["check", p],
+        vec!["check", p, "--format", "json"],
+        vec!["compile", p],
+        vec!["review", p],
+        vec!["explain", p, "queue", "APP.Q1"],
+        vec!["rules"],
+    ] {
+        let out = with_closed_stdout(&args);
+        assert_eq!(out.status.code(), Some(0), "{}: status", args.join(" "));
+        assert_quiet(&out, &args.join(" "));
+    }
+    // `| head`: the reader takes a little, then goes away
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg("set -o pipefail; \"$0\" check \"$1\" | head -n 3 >/dev/null")
+        .arg(env!("CARGO_BIN_EXE_mqauthz"))
+        .arg(p)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run bash");
+    assert_eq!(out.status.code(), Some(0), "check | head: status");
+    assert_eq!(text(&out.stderr), "", "quiet under | head");
+}

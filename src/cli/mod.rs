@@ -116,13 +116,51 @@ fn use_color(choice: Color, is_terminal: bool) -> bool {
     }
 }
 
+/// Standard output that notes when its reader has gone away (`| head`):
+/// the run then ends quietly with status 0.
+struct PipeOut<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> PipeOut<W> {
+    fn note<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &result {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                self.closed = true;
+            }
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for PipeOut<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.note(result)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let result = self.inner.write_all(buf);
+        self.note(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.note(result)
+    }
+}
+
 /// Run a parsed command line against real standard streams.
 pub fn run(cli: Cli) -> ExitStatus {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let out_color = use_color(cli.color, stdout.is_terminal());
     let err_color = use_color(cli.color, stderr.is_terminal());
-    let mut out = stdout.lock();
+    let mut out = PipeOut {
+        inner: stdout.lock(),
+        closed: false,
+    };
     let mut err = stderr.lock();
     let mut io = Io {
         out: &mut out,
@@ -130,13 +168,23 @@ pub fn run(cli: Cli) -> ExitStatus {
         out_color,
         err_color,
     };
-    let status = dispatch(cli.command, &mut io);
+    let result = dispatch(cli.command, &mut io);
     let _ = io.out.flush();
-    status
+    if out.closed {
+        // the reader of standard output went away: nothing more to say
+        return ExitStatus::Success;
+    }
+    match result {
+        Ok(status) => status,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            ExitStatus::Error
+        }
+    }
 }
 
-fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
-    let result = match command {
+fn dispatch(command: Command, io: &mut Io) -> Result<ExitStatus, Error> {
+    match command {
         Command::Check(args) => check::run(args, io),
         Command::Compile(args) => compile::run(args, io),
         Command::Explain(args) => explain::run(args, io),
@@ -145,13 +193,6 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
         Command::Import(args) => import::run(args, io),
         Command::Review(args) => review::run(args, io),
         Command::Rules(args) => rules::run(args, io),
-    };
-    match result {
-        Ok(status) => status,
-        Err(e) => {
-            let _ = writeln!(io.err, "error: {e}");
-            ExitStatus::Error
-        }
     }
 }
 
