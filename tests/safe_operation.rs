@@ -273,3 +273,49 @@ fn a_closed_standard_output_ends_quietly_with_status_0() {
     assert_eq!(out.status.code(), Some(0), "check | head: status");
     assert_eq!(text(&out.stderr), "", "quiet under | head");
 }
+
+#[test]
+fn passwords_are_masked_in_snippets_and_kept_in_the_merge() {
+    let dir = scratch("passwords");
+    let config = copy_fixture(&dir, SPRING);
+    let cfg = config.to_str().expect("path");
+    // the user `app` (password "secret") is in a group the policy does not
+    // name: the finding shows that user's line
+    let out = mqauthz(&["compile", POLICY, "--into", cfg]);
+    assert_exit(&out, 0, "compile --into");
+    let err = text(&out.stderr);
+    assert!(err.contains("MQA221"), "{err}");
+    assert!(
+        err.contains(r#"<authenticationUser username="app"   password="***"  groups="apps"/>"#),
+        "{err}"
+    );
+    assert!(!err.contains("secret"), "{err}");
+    // the marks still point at the user: under `<authenticationUser`
+    let line = err
+        .lines()
+        .position(|l| l.contains("password=\"***\""))
+        .expect("snippet line");
+    let marks = err.lines().nth(line + 1).expect("marks");
+    let snippet = err.lines().nth(line).expect("line");
+    let col = snippet.find("<authenticationUser").expect("element");
+    assert_eq!(marks.find('^'), Some(col), "{snippet}\n{marks}");
+    // the configuration itself is merged byte for byte, password included
+    assert!(text(&out.stdout).contains(r#"password="secret""#));
+
+    // in concise and JSON output no source text is printed at all
+    for format in ["concise", "json", "sarif"] {
+        let out = mqauthz(&["check", POLICY, "--config", cfg, "--format", format]);
+        assert!(!text(&out.stdout).contains("secret"), "{format}");
+    }
+
+    // the diff of `--check` masks them too
+    let xml = std::fs::read_to_string(&config)
+        .expect("read")
+        .replace("<plugins>", "<plugins>\n            <!-- hi -->");
+    std::fs::write(&config, xml).expect("write");
+    let out = mqauthz(&["compile", POLICY, "--into", cfg, "--check"]);
+    assert_exit(&out, 1, "compile --check");
+    let diff = text(&out.stdout);
+    assert!(diff.contains("password=\"***\""), "{diff}");
+    assert!(!diff.contains("secret"), "{diff}");
+}

@@ -147,6 +147,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         }
         let diff =
             crate::textdiff::unified(current_xml, &merged_xml, into, &format!("{into} (merged)"));
+        // the configuration's passwords are not shown
+        let diff = crate::diagnostics::mask::text(into, &diff);
         io.out
             .write_all(diff.as_bytes())
             .map_err(|e| Error::io("write", "<stdout>", e))?;
