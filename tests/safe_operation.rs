@@ -319,3 +319,41 @@ fn passwords_are_masked_in_snippets_and_kept_in_the_merge() {
     assert!(diff.contains("password=\"***\""), "{diff}");
     assert!(!diff.contains("secret"), "{diff}");
 }
+
+#[test]
+fn a_policy_that_grants_nothing_is_an_error_and_is_not_compiled() {
+    let dir = scratch("grants-nothing");
+    let empty = dir.join("empty.mqa");
+    std::fs::write(&empty, "").expect("write");
+    let e = empty.to_str().expect("path");
+    let out = mqauthz(&["check", "--deny-warnings", e]);
+    assert_exit(&out, 1, "check --deny-warnings of an empty policy");
+    assert!(text(&out.stdout).contains("policy-grants-nothing") || text(&out.stdout).contains("MQA216"));
+    let out = mqauthz(&["check", e]);
+    assert_exit(&out, 1, "check of an empty policy");
+
+    // compiled alone, or merged: refused, nothing written
+    let config = copy_fixture(&dir, SPRING);
+    let before = std::fs::read(&config).expect("read");
+    let target = dir.join("out.xml");
+    for args in [
+        vec!["compile", e],
+        vec!["compile", e, "-o", target.to_str().expect("path")],
+        vec!["compile", e, "--into", config.to_str().expect("path"), "--in-place"],
+        vec![
+            "compile",
+            "tests/fixtures/rules/policy-grants-nothing.mqa",
+            "--into",
+            config.to_str().expect("path"),
+            "-o",
+            target.to_str().expect("path"),
+        ],
+    ] {
+        let out = mqauthz(&args);
+        assert_exit(&out, 1, &args.join(" "));
+        assert!(text(&out.stdout).is_empty(), "{}", text(&out.stdout));
+        assert!(text(&out.stderr).contains("MQA216"), "{}", text(&out.stderr));
+        assert!(!target.exists(), "nothing written");
+        assert_eq!(std::fs::read(&config).expect("read"), before);
+    }
+}

@@ -112,12 +112,18 @@ pub struct MapFacts {
     /// The groups the map lets read the temporary destinations' advisory
     /// topics.
     pub temp_advisory_readers: BTreeSet<String>,
+    /// No right on any queue or topic for anybody (`policy-grants-nothing`).
+    pub grants_nothing: bool,
+    /// Something is granted on advisory topics.
+    pub advisory_granted: bool,
 }
 
 impl MapFacts {
     pub fn of(map: &AuthzMap) -> MapFacts {
         MapFacts {
             temp_advisory_readers: rules::advisory_access::temp_advisory_readers(map),
+            grants_nothing: rules::grants_nothing::grants_nothing(map),
+            advisory_granted: rules::grants_nothing::advisory_granted(map),
         }
     }
 }

@@ -18,6 +18,7 @@ pub static RULES: &[&dyn Rule] = &[
     &webconsole_group::WebconsoleGroupMissing,
     &amazon_mq_group_name::AmazonMqGroupName,
     &unused_allow::UnusedAllow,
+    &grants_nothing::PolicyGrantsNothing,
 ];
 
 /// A rule by name (`redundant-grant`) or code (`MQA201`).

@@ -5,6 +5,7 @@ pub mod advisory_on_queue;
 pub mod amazon_mq_group_name;
 pub mod case_collision;
 pub mod create_needs_admin;
+pub mod grants_nothing;
 pub mod narrow_grant;
 pub mod overbroad_grant;
 pub mod redundant_grant;
