@@ -31,4 +31,5 @@ pub mod source;
 pub mod syntax;
 pub mod textdiff;
 pub mod util;
+pub mod verify;
 pub mod xml;

@@ -328,7 +328,9 @@ fn a_policy_that_grants_nothing_is_an_error_and_is_not_compiled() {
     let e = empty.to_str().expect("path");
     let out = mqauthz(&["check", "--deny-warnings", e]);
     assert_exit(&out, 1, "check --deny-warnings of an empty policy");
-    assert!(text(&out.stdout).contains("policy-grants-nothing") || text(&out.stdout).contains("MQA216"));
+    assert!(
+        text(&out.stdout).contains("policy-grants-nothing") || text(&out.stdout).contains("MQA216")
+    );
     let out = mqauthz(&["check", e]);
     assert_exit(&out, 1, "check of an empty policy");
 
@@ -339,7 +341,13 @@ fn a_policy_that_grants_nothing_is_an_error_and_is_not_compiled() {
     for args in [
         vec!["compile", e],
         vec!["compile", e, "-o", target.to_str().expect("path")],
-        vec!["compile", e, "--into", config.to_str().expect("path"), "--in-place"],
+        vec![
+            "compile",
+            e,
+            "--into",
+            config.to_str().expect("path"),
+            "--in-place",
+        ],
         vec![
             "compile",
             "tests/fixtures/rules/policy-grants-nothing.mqa",
@@ -352,8 +360,73 @@ fn a_policy_that_grants_nothing_is_an_error_and_is_not_compiled() {
         let out = mqauthz(&args);
         assert_exit(&out, 1, &args.join(" "));
         assert!(text(&out.stdout).is_empty(), "{}", text(&out.stdout));
-        assert!(text(&out.stderr).contains("MQA216"), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("MQA216"),
+            "{}",
+            text(&out.stderr)
+        );
         assert!(!target.exists(), "nothing written");
         assert_eq!(std::fs::read(&config).expect("read"), before);
+    }
+}
+
+/// `mqauthz ARGS` with a fault injected into the emitter.
+fn mqauthz_faulty(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mqauthz"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("MQAUTHZ_FAULT_INJECT", "emit-drop-entry")
+        .output()
+        .expect("run mqauthz")
+}
+
+#[test]
+fn compile_validates_its_output_before_writing() {
+    let dir = scratch("translation-validation");
+    let config = copy_fixture(&dir, SPRING);
+    let json = copy_fixture(&dir, "tests/fixtures/merge/aws-describe.json");
+    let before = std::fs::read(&config).expect("read");
+    let target = dir.join("out.xml");
+    let (c, j, t) = (
+        config.to_str().expect("path"),
+        json.to_str().expect("path"),
+        target.to_str().expect("path"),
+    );
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["compile", POLICY],
+        vec!["compile", POLICY, "-o", t],
+        vec!["compile", POLICY, "--into", c],
+        vec!["compile", POLICY, "--into", c, "-o", t],
+        vec!["compile", POLICY, "--into", c, "--in-place"],
+        vec!["compile", POLICY, "--into", c, "--check"],
+        vec!["compile", POLICY, "--into", j, "-o", t],
+        vec!["compile", POLICY, "--into", j, "--emit", "xml"],
+    ];
+    for args in &runs {
+        // without the fault, every run succeeds or reports staleness
+        let good = mqauthz(args);
+        assert!(
+            matches!(good.status.code(), Some(0) | Some(1)),
+            "{}: {}",
+            args.join(" "),
+            text(&good.stderr)
+        );
+        let _ = std::fs::remove_file(&target);
+        std::fs::write(&config, &before).expect("restore");
+        let out = mqauthz_faulty(args);
+        let what = args.join(" ");
+        assert_exit(&out, 2, &what);
+        let err = text(&out.stderr);
+        assert!(err.contains("internal error"), "{what}: {err}");
+        // the witness: the first entry of orders.mqa, `queue >` of admins
+        assert!(
+            err.contains("group `admins` would lose") && err.contains("(pattern `>`)"),
+            "{what}: {err}"
+        );
+        assert!(err.contains("nothing was written"), "{what}: {err}");
+        assert!(text(&out.stdout).is_empty(), "{what}: stdout");
+        assert!(!target.exists(), "{what}: nothing written");
+        assert_eq!(std::fs::read(&config).expect("read"), before, "{what}");
     }
 }

@@ -7,6 +7,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::load;
 use crate::source::Sources;
+use crate::verify;
 use crate::xml::{self, EmitOptions, MergeOptions, MergeOutput};
 use std::path::Path;
 
@@ -103,6 +104,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
                 ..EmitOptions::default()
             },
         );
+        validate(&map, verify::Output::Fragment(&text))?;
         return write_product(io, args.output.as_deref(), &text);
     };
     let into = args.into.as_deref().unwrap_or_default();
@@ -131,6 +133,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         },
         (Err(d), _) => return refuse_merge(io, &sources, d, into),
     };
+    // what is written (or shown by --check) is what the policy means
+    validate(&map, verify::Output::Config(&merged))?;
     let current_xml = if doc.is_json() {
         &doc.xml
     } else {
@@ -170,6 +174,16 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         return Ok(ExitStatus::Success);
     }
     write_product(io, args.output.as_deref(), &merged)
+}
+
+/// Translation validation: the output, read back as the broker reads it,
+/// must mean what the policy means; else nothing is written (exit 2).
+fn validate(map: &crate::semantics::AuthzMap, output: verify::Output) -> Result<(), Error> {
+    verify::check(map, output).map_err(|mismatch| {
+        Error::Internal(format!(
+            "{mismatch}; nothing was written. This is a bug in mqauthz: please report it with the policy"
+        ))
+    })
 }
 
 fn refuse_merge(

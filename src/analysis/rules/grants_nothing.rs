@@ -13,7 +13,8 @@ pub static META: RuleMeta = RuleMeta {
         name: "policy-grants-nothing",
     },
     severity: Severity::Error,
-    summary: "the policy grants no right on any queue or topic to anybody, so every client is refused",
+    summary:
+        "the policy grants no right on any queue or topic to anybody, so every client is refused",
     docs: r#"## What it does
 Reports a policy, or an authorization map, that grants no right (read, write or admin) on any
 queue or topic to any group, `everyone` included. Advisory topics and temporary destinations do
