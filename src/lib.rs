@@ -10,8 +10,13 @@
 //! 4. [`analysis`]: assertions and the rule catalogue;
 //! 5. [`compile`] and [`xml`]: policy → map → `<authorizationPlugin>`, read
 //!    and merge broker configurations;
-//! 6. [`diff`], [`review`] and [`import`]: compare, render and recover policies;
+//! 6. [`diff`], [`review`], [`explain`] and [`import`]: compare, render,
+//!    answer questions and recover policies;
 //! 7. [`cli`]: the command line.
+//!
+//! [`pipeline`] assembles the stages once for every command: load an input
+//! (a policy or a broker configuration, told by content), check it, compile
+//! it once; [`load`] reads files and runs the front end (stages 1–2).
 
 pub mod analysis;
 pub mod ast;
@@ -20,11 +25,13 @@ pub mod compile;
 pub mod diagnostics;
 pub mod diff;
 pub mod error;
+pub mod explain;
 pub mod fmt;
 pub mod fsutil;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod pipeline;
 pub mod review;
 pub mod semantics;
 pub mod source;

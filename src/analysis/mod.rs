@@ -153,14 +153,20 @@ pub trait Rule: Sync {
 }
 
 /// Run the assertions and every enabled rule. `diagnostics` of earlier stages
-/// are not included.
+/// are not included. The policy is compiled for the rules that read the map;
+/// with the map at hand, [`run_with`] takes its facts instead.
 pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
     let facts = MapFacts::of(&crate::compile::compile(policy));
+    run_with(policy, &facts, options)
+}
+
+/// [`run`] with the facts of the policy's compiled map.
+pub fn run_with(policy: &Policy, facts: &MapFacts, options: &Options) -> Vec<Diagnostic> {
     let index = AccessIndex::new(policy);
     let cx = Context {
         policy,
         index: &index,
-        map: &facts,
+        map: facts,
         options,
     };
     let mut out = Vec::new();

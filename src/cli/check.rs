@@ -1,11 +1,11 @@
 //! `mqauthz check POLICY...`
 
 use super::{status_of, write_diagnostics, ExitStatus, Io};
-use crate::analysis::{self, registry, Options, Target, Version};
+use crate::analysis::{registry, Options, Target, Version};
 use crate::diagnostics::render::Format;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::Severity;
 use crate::error::Error;
-use crate::load;
+use crate::pipeline::{self, Goal};
 use crate::source::Sources;
 
 /// Options shared by every command that analyses a policy.
@@ -81,40 +81,18 @@ pub struct Args {
     lint: LintArgs,
 }
 
-/// Front end + analysis of one policy file; the policy is analysed only when
-/// it resolved without errors. The returned front end holds no syntax tree.
-pub fn analyse(
-    sources: &mut Sources,
-    path: &str,
-    options: &Options,
-) -> Result<(load::Front, Vec<Diagnostic>), Error> {
-    let mut front = load::policy(sources, path)?;
-    // the syntax tree is for the formatter; analyses use the model
-    front.ast = Default::default();
-    let mut diagnostics = front.diagnostics.clone();
-    if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        let found = analysis::run(&front.policy, options);
-        // the findings are many: moved, not copied, when nothing precedes them
-        if diagnostics.is_empty() {
-            diagnostics = found;
-        } else {
-            diagnostics.extend(found);
-        }
-    }
-    Ok((front, diagnostics))
-}
-
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
     let mut all = Vec::new();
     if let Some(config) = &args.lint.config {
-        let (facts, diagnostics) = super::config::broker_facts(&mut sources, config)?;
+        let (facts, diagnostics) = pipeline::broker_facts(&mut sources, config)?;
         options.broker = facts;
         all.extend(diagnostics);
     }
     for path in &args.policies {
-        let (_, diagnostics) = analyse(&mut sources, path, &options)?;
+        let diagnostics =
+            pipeline::analyse(&mut sources, path, &options, Goal::Findings)?.diagnostics;
         if all.is_empty() {
             all = diagnostics;
         } else {

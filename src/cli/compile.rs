@@ -1,11 +1,12 @@
 //! `mqauthz compile POLICY [--into CONFIG [-o OUT | --in-place | --check]]`
 
-use super::check::{analyse, LintArgs};
-use super::{config, status_of, ExitStatus, Io};
+use super::check::LintArgs;
+use super::{status_of, ExitStatus, Io};
 use crate::compile;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::load;
+use crate::pipeline::{self, Goal};
 use crate::source::Sources;
 use crate::verify;
 use crate::xml::{self, EmitOptions, MergeOptions, MergeOutput};
@@ -54,11 +55,10 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
-    let mut diagnostics = Vec::new();
     let doc = match &args.into {
-        Some(path) => match config::load(&mut sources, path)? {
+        Some(path) => match pipeline::load_config(&mut sources, path)? {
             Ok(doc) => {
-                options.broker = config::facts_of(&doc);
+                options.broker = pipeline::facts_of(&doc);
                 Some(doc)
             }
             Err(d) => {
@@ -68,32 +68,32 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         },
         None => None,
     };
-    let (front, found) = analyse(&mut sources, &args.policy, &options)?;
-    if diagnostics.is_empty() {
-        diagnostics = found;
-    } else {
-        diagnostics.extend(found);
-    }
+    // compiled once: the map serves the rules and the output
+    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::FindingsAndMap)?;
+    let mut diagnostics = analysed.diagnostics;
     if let Some(doc) = &doc {
-        diagnostics.extend(crate::analysis::crosscheck::users(&front.policy, doc));
+        diagnostics.extend(crate::analysis::crosscheck::users(
+            &analysed.front.policy,
+            doc,
+        ));
     }
+    drop(analysed.front);
     let diagnostics = super::sorted(diagnostics);
     let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success
         || has_errors(&diagnostics);
     if !diagnostics.is_empty() {
         io.report(&diagnostics, &sources);
     }
-    // reported: not kept while the map is compiled
+    // reported: not kept while the output is built
     drop(diagnostics);
-    if refuse {
+    let Some(map) = analysed.map.filter(|_| !refuse) else {
         let _ = writeln!(
             io.err,
             "error: `{}` has errors; nothing was written",
             load::display_name(&args.policy)
         );
         return Ok(ExitStatus::Findings);
-    }
-    let map = compile::compile(&front.policy);
+    };
     let header = compile::header(&load::display_name(&args.policy), &map);
 
     let Some(doc) = doc else {

@@ -1,9 +1,10 @@
 //! `mqauthz diff OLD NEW`: what changes in who may do what.
 
-use super::input::load_map_any;
 use super::{ExitStatus, Io};
+use crate::analysis::Options;
 use crate::diff::{diff_prepared, open_map, write_json, write_text, Names, Prepared};
 use crate::error::Error;
+use crate::pipeline::{self, Goal, Loaded};
 use crate::source::Sources;
 use std::io::Write;
 
@@ -53,20 +54,30 @@ pub(super) fn load_side(
     io: &mut Io,
     names: &mut Names,
 ) -> Result<Option<(Prepared, bool)>, Error> {
-    let loaded = match load_map_any(sources, path)? {
+    let mut loaded = match pipeline::load(sources, path, &Options::default(), Goal::Map)? {
         Ok(loaded) => loaded,
         Err(d) => {
             io.report(&super::sorted(d), sources);
             return Ok(None);
         }
     };
-    if !loaded.findings.is_empty() {
-        io.report(&super::sorted(loaded.findings), sources);
+    let findings = loaded.take_findings();
+    if !findings.is_empty() {
+        io.report(&super::sorted(findings), sources);
     }
-    Ok(Some(match loaded.map {
-        Some(map) => (Prepared::new(&map, names), false),
-        None => (Prepared::new(&open_map(), names), true),
-    }))
+    let open = matches!(loaded, Loaded::Config { map: None, .. });
+    // the document and the model are not kept: only what the comparison needs
+    let map = match loaded {
+        Loaded::Policy { map, front, .. } => {
+            drop(front);
+            map
+        }
+        Loaded::Config { map, doc, .. } => {
+            drop(doc);
+            map.unwrap_or_else(open_map)
+        }
+    };
+    Ok(Some((Prepared::new(&map, names), open)))
 }
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
@@ -83,7 +94,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             let _ = writeln!(
                 io.err,
                 "note: {} has no authorizationPlugin: every authenticated user may do everything",
-                super::input::name(path)
+                crate::load::display_name(path)
             );
         }
     }

@@ -1,11 +1,12 @@
 //! `mqauthz import CONFIG`: a policy meaning what a configuration's
 //! authorization map means.
 
-use super::input::{load_or_report, Loaded};
+use super::load_or_report;
 use super::{ExitStatus, Io};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::import::{import, Place};
+use crate::pipeline::Loaded;
 use crate::source::Sources;
 use crate::xml::ConfigDoc;
 
@@ -38,7 +39,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         Loaded::Policy { .. } => {
             return Err(Error::Usage(format!(
             "{} is a policy; import reads a broker configuration (`mqauthz fmt` formats policies)",
-            super::input::name(&args.config)
+            crate::load::display_name(&args.config)
         )))
         }
     };
@@ -48,7 +49,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             io.err,
             "{} has no authorizationPlugin: every authenticated user may do everything, and there is no policy to import.\n\
              The nearest policy is `grant everyone all on queue >, topic >` (it shuts out users without any group).",
-            super::input::name(&args.config)
+            crate::load::display_name(&args.config)
         );
         return Ok(ExitStatus::Findings);
     };

@@ -3,18 +3,18 @@
 
 mod check;
 mod compile;
-mod config;
 mod diff;
 mod explain;
 mod fmt;
 mod import;
-mod input;
 mod review;
 mod rules;
 
+use crate::analysis::Options;
 use crate::diagnostics::render::{self, Format};
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::error::Error;
+use crate::pipeline::{self, Goal};
 use crate::source::Sources;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -246,6 +246,24 @@ pub fn status_of(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitStatus 
         ExitStatus::Findings
     } else {
         ExitStatus::Success
+    }
+}
+
+/// Load a policy or a configuration through the pipeline with default
+/// analysis options; when the input cannot be used its diagnostics are
+/// reported on `io` and `None` is returned, and the caller picks the exit
+/// status.
+fn load_or_report(
+    io: &mut Io,
+    sources: &mut Sources,
+    path: &str,
+) -> Result<Option<pipeline::Loaded>, Error> {
+    match pipeline::load(sources, path, &Options::default(), Goal::FindingsAndMap)? {
+        Ok(loaded) => Ok(Some(loaded)),
+        Err(d) => {
+            io.report(&sorted(d), sources);
+            Ok(None)
+        }
     }
 }
 

@@ -1,10 +1,11 @@
 //! `mqauthz review POLICY|CONFIG`: effective permissions for a pull request.
 
-use super::input::{load_or_report, Loaded};
+use super::load_or_report;
 use super::{ExitStatus, Io};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::diff::open_map;
 use crate::error::Error;
+use crate::pipeline::Loaded;
 use crate::review::{render_json, render_markdown, render_text, review, Finding, Input};
 use crate::source::Sources;
 use std::collections::BTreeMap;
