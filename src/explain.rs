@@ -9,7 +9,7 @@ use crate::pipeline::Loaded;
 use crate::semantics::{AuthzMap, DestKind, Entry, Location, Right, EVERYONE};
 use crate::source::Sources;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// What is asked about.
@@ -368,4 +368,56 @@ pub fn render_json(x: &Explanation) -> String {
     let mut s = serde_json::to_string_pretty(x).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The groups an input knows: a policy's declared groups; a configuration's
+/// groups named by its map (every entry, the defaultEntry and the temp
+/// entry) and held by its `simpleAuthenticationPlugin` users. `everyone`
+/// (`*`) is always known. `None` for a configuration without a map, where
+/// any group is as good as another.
+pub fn known_groups(loaded: &Loaded) -> Option<BTreeSet<String>> {
+    let mut known: BTreeSet<String> = ["everyone", EVERYONE].map(String::from).into();
+    match loaded {
+        Loaded::Policy { front, .. } => {
+            known.extend(front.policy.groups.iter().map(|g| g.name.clone()));
+        }
+        Loaded::Config { doc, map, .. } => {
+            let map = map.as_ref()?;
+            let acls = map
+                .entries
+                .iter()
+                .map(|e| &e.acl)
+                .chain(map.default_entry.as_ref())
+                .chain(map.temp.as_ref());
+            for acl in acls {
+                for r in Right::ALL {
+                    known.extend(acl.get(r).groups.iter().cloned());
+                }
+            }
+            for user in &doc.facts().users {
+                known.extend(user.groups.groups.iter().cloned());
+            }
+        }
+    }
+    Some(known)
+}
+
+/// `--group NAME` must name a group the input knows: a typo would otherwise
+/// answer "no" to everything. The error says what is close.
+pub fn check_group(loaded: &Loaded, name: &str, input: &str) -> Result<(), Error> {
+    let Some(known) = known_groups(loaded) else {
+        return Ok(());
+    };
+    if known.contains(name) {
+        return Ok(());
+    }
+    let hint = crate::util::did_you_mean(
+        name,
+        known.iter().map(String::as_str).filter(|g| *g != EVERYONE),
+    )
+    .map(|g| format!(" (did you mean `{g}`?)"))
+    .unwrap_or_default();
+    Err(Error::Usage(format!(
+        "unknown group `{name}` in `{input}`{hint}"
+    )))
 }

@@ -81,18 +81,46 @@ pub struct Args {
     lint: LintArgs,
 }
 
+/// What is reported about the configuration a policy is for (`check
+/// --config`, `compile --config` and `compile --into`).
+pub(super) fn config_findings(
+    _doc: &crate::xml::ConfigDoc,
+    _options: &crate::analysis::Options,
+) -> Vec<crate::diagnostics::Diagnostic> {
+    Vec::new()
+}
+
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
+    super::stdin_once(
+        args.policies
+            .iter()
+            .chain(args.lint.config.iter())
+            .map(String::as_str),
+    )?;
     let mut all = Vec::new();
     if let Some(config) = &args.lint.config {
-        let (facts, diagnostics) = pipeline::broker_facts(&mut sources, config)?;
-        options.broker = facts;
-        all.extend(diagnostics);
+        match pipeline::load_config(&mut sources, config)? {
+            Ok(doc) => {
+                options.broker = pipeline::facts_of(&doc);
+                all.extend(config_findings(&doc, &options));
+            }
+            Err(d) => all.extend(d),
+        }
     }
+    // every file is checked: one that cannot be read is reported on
+    // standard error and the others still make one document
+    let mut unreadable = ExitStatus::Success;
     for path in &args.policies {
-        let diagnostics =
-            pipeline::analyse(&mut sources, path, &options, Goal::Findings)?.diagnostics;
+        let diagnostics = match pipeline::analyse(&mut sources, path, &options, Goal::Findings) {
+            Ok(analysed) => analysed.diagnostics,
+            Err(e) => {
+                let _ = writeln!(io.err, "error: {e}");
+                unreadable = ExitStatus::Error;
+                continue;
+            }
+        };
         if all.is_empty() {
             all = diagnostics;
         } else {
@@ -101,5 +129,5 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     }
     let all = super::sorted(all);
     write_diagnostics(io.out, args.format, &all, &sources, io.out_color)?;
-    Ok(status_of(&all, args.lint.deny_warnings))
+    Ok(status_of(&all, args.lint.deny_warnings).worst(unreadable))
 }

@@ -53,24 +53,51 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 }
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    super::stdin_once(
+        std::iter::once(&args.policy)
+            .chain(args.into.iter())
+            .chain(args.lint.config.iter())
+            .map(String::as_str),
+    )?;
+    // input that is refused: under --check, whether CONFIG is up to date
+    // cannot be decided
+    let refused = if args.check {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Findings
+    };
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
-    let doc = match &args.into {
+    // the configuration the policy is for: --into, or --config for the
+    // fragment alone; it informs the rules and is checked as `check
+    // --config` checks it
+    let config = match (&args.into, &args.lint.config) {
+        (Some(into), Some(config)) if into != config => {
+            return Err(Error::Usage(format!(
+                "--config `{config}` and --into `{into}` name two configurations; --into alone is enough"
+            )))
+        }
+        (Some(path), _) | (None, Some(path)) => Some(path),
+        (None, None) => None,
+    };
+    let mut diagnostics = Vec::new();
+    let doc = match config {
         Some(path) => match pipeline::load_config(&mut sources, path)? {
             Ok(doc) => {
                 options.broker = pipeline::facts_of(&doc);
+                diagnostics.extend(super::check::config_findings(&doc, &options));
                 Some(doc)
             }
             Err(d) => {
                 io.report(&super::sorted(d), &sources);
-                return Ok(ExitStatus::Findings);
+                return Ok(refused);
             }
         },
         None => None,
     };
     // compiled once: the map serves the rules and the output
     let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::FindingsAndMap)?;
-    let mut diagnostics = analysed.diagnostics;
+    diagnostics.extend(analysed.diagnostics);
     if let Some(doc) = &doc {
         diagnostics.extend(crate::analysis::crosscheck::users(
             &analysed.front.policy,
@@ -92,11 +119,11 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             "error: `{}` has errors; nothing was written",
             load::display_name(&args.policy)
         );
-        return Ok(ExitStatus::Findings);
+        return Ok(refused);
     };
     let header = compile::header(&load::display_name(&args.policy), &map);
 
-    let Some(doc) = doc else {
+    let Some(doc) = doc.filter(|_| args.into.is_some()) else {
         let text = xml::fragment(
             &map,
             &EmitOptions {
@@ -129,9 +156,9 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         (Ok(m), false) => (m.clone(), m),
         (Ok(m), true) => match merge(MergeOutput::Xml) {
             Ok(x) => (m, x),
-            Err(d) => return refuse_merge(io, &sources, d, into),
+            Err(d) => return refuse_merge(io, &sources, d, into, refused),
         },
-        (Err(d), _) => return refuse_merge(io, &sources, d, into),
+        (Err(d), _) => return refuse_merge(io, &sources, d, into, refused),
     };
     // what is written (or shown by --check) is what the policy means
     validate(&map, verify::Output::Config(&merged))?;
@@ -191,13 +218,14 @@ fn refuse_merge(
     sources: &Sources,
     d: Vec<Diagnostic>,
     into: &str,
+    status: ExitStatus,
 ) -> Result<ExitStatus, Error> {
     io.report(&super::sorted(d), sources);
     let _ = writeln!(
         io.err,
         "error: cannot merge into `{into}`; nothing was written"
     );
-    Ok(ExitStatus::Findings)
+    Ok(status)
 }
 
 /// Write the product to `-o FILE` (atomically) or standard output.

@@ -81,6 +81,7 @@ pub(super) fn load_side(
 }
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    super::stdin_once([args.old.as_str(), args.new.as_str()])?;
     let mut sources = Sources::new();
     let mut names = Names::new();
     let Some((old, old_open)) = load_side(&mut sources, &args.old, io, &mut names)? else {

@@ -62,11 +62,14 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             name: args.dest.clone().unwrap_or_default(),
         },
     };
+    let name = crate::load::display_name(&args.input);
+    if let Some(group) = &args.group {
+        crate::explain::check_group(&loaded, group, &name)?;
+    }
     let question = Question {
         subject,
         group: args.group,
     };
-    let name = crate::load::display_name(&args.input);
     let x = explain(&sources, &loaded, &name, &question)?;
     let text = match args.format {
         ExplainFormat::Text => render_text(&x),

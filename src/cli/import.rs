@@ -30,7 +30,8 @@ fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let Some(loaded) = load_or_report(io, &mut sources, &args.config)? else {
-        return Ok(ExitStatus::Error);
+        // refused with located diagnostics
+        return Ok(ExitStatus::Findings);
     };
     let (doc, map, findings) = match loaded {
         Loaded::Config {

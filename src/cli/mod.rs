@@ -4,6 +4,7 @@
 mod check;
 mod compile;
 mod diff;
+mod exit;
 mod explain;
 mod fmt;
 mod import;
@@ -69,20 +70,28 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check policies: syntax, names, assertions and every analysis rule
+    #[command(after_help = exit::CHECK)]
     Check(check::Args),
     /// Compile a policy to an authorizationPlugin, or merge it into a broker configuration
+    #[command(after_help = exit::COMPILE)]
     Compile(compile::Args),
     /// Who may read, write or administer a destination, and through which grants
+    #[command(after_help = exit::EXPLAIN)]
     Explain(explain::Args),
     /// What changes in who may do what between two policies or configurations
+    #[command(after_help = exit::DIFF)]
     Diff(diff::Args),
     /// Rewrite policies in canonical form
+    #[command(after_help = exit::FMT)]
     Fmt(fmt::Args),
     /// Turn a broker configuration's authorization map into a policy
+    #[command(after_help = exit::IMPORT)]
     Import(import::Args),
     /// Effective permissions of a policy or configuration, for a pull request
+    #[command(after_help = exit::REVIEW)]
     Review(review::Args),
     /// List the analysis rules, or print one rule's documentation
+    #[command(after_help = exit::RULES)]
     Rules(rules::Args),
 }
 
@@ -265,6 +274,18 @@ fn load_or_report(
             Ok(None)
         }
     }
+}
+
+/// Standard input can be read once per command line: a second `-` among
+/// the inputs is refused (it would read nothing, silently).
+pub(crate) fn stdin_once<'a>(inputs: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
+    let n = inputs.into_iter().filter(|p| *p == "-").count();
+    if n > 1 {
+        return Err(Error::Usage(format!(
+            "standard input (`-`) is given {n} times; it can be read once per command line"
+        )));
+    }
+    Ok(())
 }
 
 /// Sort diagnostics for output.

@@ -66,7 +66,12 @@ fn base_name(path: &str) -> String {
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let Some(mut loaded) = load_or_report(io, &mut sources, &args.input)? else {
-        return Ok(ExitStatus::Error);
+        // refused with located diagnostics: `--check` could not decide
+        return Ok(if args.check.is_some() {
+            ExitStatus::Error
+        } else {
+            ExitStatus::Findings
+        });
     };
     let open = open_map();
     let findings = super::sorted(loaded.take_findings());
