@@ -12,7 +12,9 @@
 //!    and merge broker configurations;
 //! 6. [`diff`], [`review`], [`explain`] and [`import`]: compare, render,
 //!    answer questions and recover policies;
-//! 7. [`cli`]: the command line.
+//! 7. [`audit`]: the broker security practices, checked from broker files
+//!    (with [`membership`]: who holds which group);
+//! 8. [`cli`]: the command line.
 //!
 //! [`pipeline`] assembles the stages once for every command: load an input
 //! (a policy or a broker configuration, told by content), check it, compile
@@ -20,6 +22,7 @@
 
 pub mod analysis;
 pub mod ast;
+pub mod audit;
 pub mod cli;
 pub mod compile;
 pub mod diagnostics;
@@ -30,6 +33,7 @@ pub mod fmt;
 pub mod fsutil;
 pub mod import;
 pub mod load;
+pub mod membership;
 pub mod model;
 pub mod pipeline;
 pub mod review;

@@ -92,7 +92,7 @@ fn the_readme_table_and_every_help_agree() {
         .collect();
     assert_eq!(
         commands,
-        ["check", "compile", "explain", "diff", "fmt", "import", "review", "rules"],
+        ["check", "compile", "explain", "diff", "fmt", "import", "review", "rules", "audit"],
         "the README's exit-code table lists every command"
     );
     for row in &rows {

@@ -145,11 +145,42 @@ pub fn finding(meta: &RuleMeta, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(meta.code, meta.severity, message)
 }
 
+/// Which command runs a rule of the catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// `check` (and every command that analyses a policy) runs it on a
+    /// policy's model.
+    Policy,
+    /// `mqauthz audit` runs it on broker files (see [`crate::audit`]).
+    Audit,
+}
+
 /// A rule of the catalogue.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Report findings; severity is set from `meta` and overridden later.
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>);
+    /// Which command runs the rule.
+    fn scope(&self) -> Scope {
+        Scope::Policy
+    }
+}
+
+/// A rule of `mqauthz audit` in the catalogue: its documentation and default
+/// severity. Audit rules read broker files, not a policy, so they report
+/// from [`crate::audit`] and find nothing on a policy.
+pub struct AuditRule(pub &'static RuleMeta);
+
+impl Rule for AuditRule {
+    fn meta(&self) -> &'static RuleMeta {
+        self.0
+    }
+
+    fn check(&self, _cx: &Context, _out: &mut Vec<Diagnostic>) {}
+
+    fn scope(&self) -> Scope {
+        Scope::Audit
+    }
 }
 
 /// Run the assertions and every enabled rule. `diagnostics` of earlier stages
@@ -173,7 +204,7 @@ pub fn run_with(policy: &Policy, facts: &MapFacts, options: &Options) -> Vec<Dia
     assertions::check(policy, &index, &mut out);
     for rule in registry::RULES {
         let meta = rule.meta();
-        if meta.code == rules::unused_allow::META.code {
+        if meta.code == rules::unused_allow::META.code || rule.scope() != Scope::Policy {
             continue;
         }
         let severity = match options.overrides.get(meta.code.name) {

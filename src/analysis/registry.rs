@@ -3,7 +3,8 @@
 //! firing fixture.
 
 use super::rules::*;
-use super::Rule;
+use super::{AuditRule, Rule};
+use crate::audit::{jetty, maps, selfhosted};
 
 pub static RULES: &[&dyn Rule] = &[
     &redundant_grant::RedundantGrant,
@@ -19,6 +20,18 @@ pub static RULES: &[&dyn Rule] = &[
     &amazon_mq_group_name::AmazonMqGroupName,
     &unused_allow::UnusedAllow,
     &grants_nothing::PolicyGrantsNothing,
+    // `mqauthz audit` (crate::audit)
+    &AuditRule(&selfhosted::NO_AUTHENTICATION),
+    &AuditRule(&selfhosted::ANONYMOUS_ACCESS_ALLOWED),
+    &AuditRule(&maps::NO_AUTHORIZATION_MAP),
+    &AuditRule(&selfhosted::INLINE_PASSWORD),
+    &AuditRule(&selfhosted::DEFAULT_CREDENTIALS),
+    &AuditRule(&selfhosted::PLAINTEXT_TRANSPORT),
+    &AuditRule(&selfhosted::UNUSED_TRANSPORT_CONNECTOR),
+    &AuditRule(&selfhosted::JMX_REMOTE_CONNECTOR),
+    &AuditRule(&jetty::CONSOLE_UNAUTHENTICATED),
+    &AuditRule(&jetty::CONSOLE_ON_ALL_INTERFACES),
+    &AuditRule(&jetty::FILESERVER_WEBAPP),
 ];
 
 /// A rule by name (`redundant-grant`) or code (`MQA201`).
@@ -37,6 +50,7 @@ pub fn other_codes() -> Vec<crate::diagnostics::Code> {
         .iter()
         .chain(crate::xml::CODES.iter())
         .chain(super::crosscheck::CODES.iter())
+        .chain(crate::audit::CODES.iter())
         .copied()
         .chain(std::iter::once(crate::import::NOT_IMPORTABLE))
         .collect()

@@ -58,3 +58,9 @@ pub const REVIEW: &str = exit_status!(
 );
 
 pub const RULES: &str = exit_status!("listed", "never", "an unknown rule, bad arguments");
+
+pub const AUDIT: &str = exit_status!(
+    "nothing fails the run (warnings and notes alone)",
+    "findings that fail the run: errors, warnings under --deny-warnings, malformed input included",
+    "could not run: an unreadable or unrecognised input, bad arguments"
+);

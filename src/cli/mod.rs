@@ -1,6 +1,7 @@
 //! The command line: argument definitions and dispatch. Each command writes
 //! its product to `out` and everything else to `err`.
 
+mod audit;
 mod check;
 mod compile;
 mod diff;
@@ -93,6 +94,9 @@ pub enum Command {
     /// List the analysis rules, or print one rule's documentation
     #[command(after_help = exit::RULES)]
     Rules(rules::Args),
+    /// Check a broker's files against the security practices (Amazon MQ or self-hosted)
+    #[command(after_help = exit::AUDIT)]
+    Audit(audit::Args),
 }
 
 /// The streams a command writes to, and whether each is a colour terminal.
@@ -202,6 +206,7 @@ fn dispatch(command: Command, io: &mut Io) -> Result<ExitStatus, Error> {
         Command::Import(args) => import::run(args, io),
         Command::Review(args) => review::run(args, io),
         Command::Rules(args) => rules::run(args, io),
+        Command::Audit(args) => audit::run(args, io),
     }
 }
 

@@ -1,0 +1,106 @@
+//! `mqauthz audit [OPTIONS] PATH...`: the broker security practices,
+//! checked offline from broker files (docs/audit.md).
+
+use super::{status_of, write_diagnostics, ExitStatus, Io};
+use crate::analysis::{registry, Version};
+use crate::audit::{self, Protocol, Target};
+use crate::diagnostics::render::Format;
+use crate::diagnostics::Severity;
+use crate::error::Error;
+use crate::source::Sources;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Check a broker's files against the security practices: authentication,
+/// an authorization map, TLS, open ports and protocols, the console, known
+/// vulnerable versions.
+///
+/// A PATH is a file or a folder; a folder is read one level deep (and its
+/// conf/) for activemq.xml, jetty.xml, jetty-realm.properties,
+/// users.properties, groups.properties, credentials.properties, jmx.password
+/// and every *.json. Kinds are told by content: AWS CLI JSON (describe-broker,
+/// describe-security-groups, describe-configuration-revision, describe-user),
+/// broker configuration XML, jetty.xml; properties files by name.
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Broker files or folders (`-` reads standard input)
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// The protocols clients use (comma-separated): connectors and open ports
+    /// of other protocols are reported
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    protocols: Option<Vec<Protocol>>,
+    /// The ActiveMQ version a self-hosted broker runs (X.Y or X.Y.Z; a patch
+    /// level enables known-vulnerable-version)
+    #[arg(long, value_name = "VERSION")]
+    activemq_version: Option<String>,
+    /// The kind of broker [default: amazon-mq when AWS CLI JSON is given or a
+    /// configuration's root is <broker>, else self-hosted]
+    #[arg(long, value_enum)]
+    target: Option<Target>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit 1 on warnings too
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Turn a rule off (name or code; repeatable)
+    #[arg(long, value_name = "RULE")]
+    allow: Vec<String>,
+    /// Report a rule as a warning (repeatable)
+    #[arg(long, value_name = "RULE")]
+    warn: Vec<String>,
+    /// Report a rule as an error (repeatable)
+    #[arg(long, value_name = "RULE")]
+    deny: Vec<String>,
+}
+
+impl Args {
+    fn options(&self) -> Result<audit::Options, Error> {
+        let activemq_version = match &self.activemq_version {
+            Some(v) => Some((
+                v.trim().to_string(),
+                Version::parse(v).map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?,
+            )),
+            None => None,
+        };
+        let mut overrides = BTreeMap::new();
+        for (names, severity) in [
+            (&self.allow, None),
+            (&self.warn, Some(Severity::Warning)),
+            (&self.deny, Some(Severity::Error)),
+        ] {
+            for name in names {
+                let rule = registry::find(name).ok_or_else(|| {
+                    let hint = crate::util::did_you_mean(
+                        name,
+                        registry::RULES.iter().map(|r| r.meta().code.name),
+                    )
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                    Error::Usage(format!(
+                        "unknown rule `{name}`{hint}; `mqauthz rules` lists them"
+                    ))
+                })?;
+                overrides.insert(rule.meta().code.name, severity);
+            }
+        }
+        Ok(audit::Options {
+            protocols: self
+                .protocols
+                .as_ref()
+                .map(|p| p.iter().copied().collect::<BTreeSet<_>>()),
+            activemq_version,
+            target: self.target,
+            overrides,
+        })
+    }
+}
+
+pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    let options = args.options()?;
+    let mut sources = Sources::new();
+    let found = audit::run(&args.paths, &options, &mut sources)?;
+    write_diagnostics(io.out, args.format, &found, &sources, io.out_color)?;
+    Ok(status_of(&found, args.deny_warnings))
+}
