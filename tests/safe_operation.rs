@@ -431,3 +431,114 @@ fn compile_validates_its_output_before_writing() {
         assert_eq!(std::fs::read(&config).expect("read"), before, "{what}");
     }
 }
+
+#[test]
+fn merging_into_a_broker_without_authentication_is_refused() {
+    let dir = scratch("no-authentication");
+    let target = dir.join("merged.xml");
+    let t = target.to_str().expect("path");
+    let bean = dir.join("bean.xml");
+    std::fs::write(
+        &bean,
+        std::fs::read_to_string(manifest("tests/fixtures/merge/spring-plugins.xml"))
+            .expect("read")
+            .replace(
+                "<simpleAuthenticationPlugin>",
+                "<bean xmlns=\"http://www.springframework.org/schema/beans\" class=\"org.apache.activemq.security.JaasAuthenticationPlugin\"/>\n            <simpleAuthenticationPluginX>",
+            )
+            .replace("</simpleAuthenticationPlugin>", "</simpleAuthenticationPluginX>"),
+    )
+    .expect("write");
+    let no_auth = [
+        "tests/fixtures/merge/spring-no-plugins.xml",
+        // a commented-out plugin is a comment
+        "tests/fixtures/audit/no-authentication/activemq.xml",
+    ];
+    for config in no_auth {
+        let copy = copy_fixture(&dir, config);
+        let c = copy.to_str().expect("path");
+        let before = std::fs::read(&copy).expect("read");
+        for args in [
+            vec!["compile", POLICY, "--into", c],
+            vec!["compile", POLICY, "--into", c, "-o", t],
+            vec!["compile", POLICY, "--into", c, "--in-place"],
+            vec!["compile", POLICY, "--config", c, "-o", t],
+        ] {
+            let out = mqauthz(&args);
+            let what = args.join(" ");
+            assert_exit(&out, 1, &what);
+            let err = text(&out.stderr);
+            assert!(err.contains("error[MQA401]"), "{what}: {err}");
+            assert!(err.contains("refuses every client"), "{what}: {err}");
+            assert!(err.contains("nothing was written"), "{what}: {err}");
+            assert!(text(&out.stdout).is_empty(), "{what}");
+            assert!(!target.exists(), "{what}: nothing written");
+            assert_eq!(std::fs::read(&copy).expect("read"), before, "{what}");
+        }
+        // `--check`: could not decide
+        assert_exit(
+            &mqauthz(&["compile", POLICY, "--into", c, "--check"]),
+            2,
+            "--check",
+        );
+        // reported by check --config too
+        let out = mqauthz(&["check", POLICY, "--config", c, "--format", "concise"]);
+        assert_exit(&out, 1, "check --config");
+        assert!(text(&out.stdout).contains("error[MQA401] the broker authenticates nobody"));
+        // forced: authentication configured where mqauthz cannot see it
+        let out = mqauthz(&[
+            "compile",
+            POLICY,
+            "--into",
+            c,
+            "--allow",
+            "no-authentication",
+            "-o",
+            t,
+        ]);
+        assert_exit(&out, 0, "--allow no-authentication");
+        assert!(std::fs::read_to_string(&target)
+            .expect("read")
+            .contains("<authorizationPlugin>"));
+        std::fs::remove_file(&target).expect("remove");
+        let out = mqauthz(&["check", POLICY, "--config", c, "--allow", "MQA401"]);
+        assert_exit(&out, 0, "check --allow MQA401");
+        // as a warning it no longer refuses, unless warnings are denied
+        let out = mqauthz(&[
+            "compile",
+            POLICY,
+            "--into",
+            c,
+            "--warn",
+            "no-authentication",
+        ]);
+        assert_exit(&out, 0, "--warn no-authentication");
+        let out = mqauthz(&[
+            "compile",
+            POLICY,
+            "--into",
+            c,
+            "--warn",
+            "no-authentication",
+            "--deny-warnings",
+        ]);
+        assert_exit(&out, 1, "--warn no-authentication --deny-warnings");
+    }
+    // with an authentication plugin (an element or a bean), and on Amazon MQ
+    // (which always authenticates), nothing is said
+    for config in [
+        SPRING,
+        "tests/fixtures/audit/no-authentication.ok/activemq.xml",
+        bean.to_str().expect("path"),
+        "tests/fixtures/merge/amazonmq-no-plugins.xml",
+        "tests/fixtures/merge/aws-describe.json",
+    ] {
+        let out = mqauthz(&["compile", POLICY, "--into", config]);
+        assert_exit(&out, 0, config);
+        assert!(
+            !text(&out.stderr).contains("MQA401"),
+            "{config}: {}",
+            text(&out.stderr)
+        );
+    }
+}

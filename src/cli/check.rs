@@ -82,12 +82,39 @@ pub struct Args {
 }
 
 /// What is reported about the configuration a policy is for (`check
-/// --config`, `compile --config` and `compile --into`).
+/// --config`, `compile --config` and `compile --into`): `no-authentication`
+/// on a self-hosted configuration, since the policy's map, merged into a
+/// broker that authenticates nobody, refuses every client. Amazon MQ always
+/// authenticates. Severity overrides (`--allow no-authentication`) apply.
 pub(super) fn config_findings(
-    _doc: &crate::xml::ConfigDoc,
-    _options: &crate::analysis::Options,
+    doc: &crate::xml::ConfigDoc,
+    options: &Options,
 ) -> Vec<crate::diagnostics::Diagnostic> {
-    Vec::new()
+    use crate::audit::selfhosted::{no_authentication, NO_AUTHENTICATION};
+    use crate::xml::ConfigFormat;
+    let self_hosted = options.target == Target::Activemq
+        && matches!(doc.format, ConfigFormat::Spring | ConfigFormat::OtherRoot);
+    if !self_hosted {
+        return Vec::new();
+    }
+    let severity = match options.overrides.get(NO_AUTHENTICATION.code.name) {
+        Some(None) => return Vec::new(),
+        Some(Some(s)) => Some(*s),
+        None => None,
+    };
+    no_authentication(doc, true)
+        .map(|mut d| {
+            if let Some(s) = severity {
+                d.severity = s;
+            }
+            d.help = Some(format!(
+                "{} (or `--allow no-authentication` when authentication is configured where mqauthz cannot see it)",
+                d.help.unwrap_or_default()
+            ));
+            d
+        })
+        .into_iter()
+        .collect()
 }
 
 pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
