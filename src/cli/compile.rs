@@ -116,7 +116,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let Some(map) = analysed.map.filter(|_| !refuse) else {
         let _ = writeln!(
             io.err,
-            "error: `{}` has errors; nothing was written",
+            "error: `{}` is not compiled because of the errors above; nothing was written",
             load::display_name(&args.policy)
         );
         return Ok(refused);
