@@ -111,20 +111,50 @@ fn a_merged_map_without_authentication_refuses_everyone_and_with_it_admits_the_u
     let merged = merged.expect("merged configuration written");
     let broker = start(&merged);
     let port = broker.stomp_port();
-    let expect = |outcome: Result<Outcome, String>, allowed: bool, what: &str| match outcome {
-        Ok(o) if o.is_allowed() == allowed => {}
-        other => panic!(
-            "{what}: expected {}, got {other:?}\n{}",
-            if allowed { "allowed" } else { "denied" },
-            broker.log_tail(40)
+    let send = |user: &str, pass: &str, dest: &str| probe_send(port, user, pass, dest);
+    let read = |user: &str, pass: &str, dest: &str| probe_subscribe(port, user, pass, dest);
+    let cases = [
+        (
+            send("app", "app-pw", "/queue/APP.IN"),
+            true,
+            "app sends to APP.IN",
         ),
-    };
-    expect(probe_send(port, "app", "app-pw", "/queue/APP.IN"), true, "app sends to APP.IN");
-    expect(probe_subscribe(port, "app", "app-pw", "/queue/APP.IN"), true, "app reads APP.IN");
-    expect(probe_send(port, "app", "app-pw", "/temp-queue/reply"), true, "app uses temp");
-    expect(probe_send(port, "app", "app-pw", "/queue/OTHER"), false, "app sends to OTHER");
-    expect(probe_send(port, "idle", "idle-pw", "/queue/APP.IN"), false, "idle sends to APP.IN");
-    expect(probe_send(port, "app", "wrong", "/queue/APP.IN"), false, "a wrong password");
-    expect(probe_send(port, "", "", "/queue/APP.IN"), false, "anonymous");
+        (
+            read("app", "app-pw", "/queue/APP.IN"),
+            true,
+            "app reads APP.IN",
+        ),
+        (
+            send("app", "app-pw", "/temp-queue/reply"),
+            true,
+            "app uses temp",
+        ),
+        (
+            send("app", "app-pw", "/queue/OTHER"),
+            false,
+            "app sends to OTHER",
+        ),
+        (
+            send("idle", "idle-pw", "/queue/APP.IN"),
+            false,
+            "idle sends to APP.IN",
+        ),
+        (
+            send("app", "wrong", "/queue/APP.IN"),
+            false,
+            "a wrong password",
+        ),
+        (send("", "", "/queue/APP.IN"), false, "anonymous"),
+    ];
+    for (outcome, allowed, what) in cases {
+        match outcome {
+            Ok(o) if o.is_allowed() == allowed => {}
+            other => panic!(
+                "{what}: expected {}, got {other:?}\n{}",
+                if allowed { "allowed" } else { "denied" },
+                broker.log_tail(40)
+            ),
+        }
+    }
     broker.stop().expect("stop broker");
 }
