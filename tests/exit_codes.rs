@@ -266,6 +266,7 @@ fn standard_input_is_read_once() {
         vec!["check", "-", "-"],
         vec!["check", "-", "--config", "-"],
         vec!["fmt", "-", "-"],
+        vec!["audit", "-", "-"],
     ] {
         let out = with_stdin(&args, &xml);
         assert_eq!(status(&out), Some(2), "{}", args.join(" "));
