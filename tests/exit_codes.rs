@@ -86,13 +86,22 @@ fn the_readme_table_and_every_help_agree() {
                 .collect()
         })
         .collect();
-    let commands: Vec<String> = rows
+    let mut in_readme: Vec<String> = rows
         .iter()
         .map(|r| r[0].trim_matches('`').to_string())
         .collect();
+    in_readme.sort();
+    let mut commands: Vec<String> = {
+        use clap::CommandFactory;
+        mqauthz::cli::Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "help")
+            .collect()
+    };
+    commands.sort();
     assert_eq!(
-        commands,
-        ["check", "compile", "explain", "diff", "fmt", "import", "review", "rules", "audit"],
+        in_readme, commands,
         "the README's exit-code table lists every command"
     );
     for row in &rows {
