@@ -5,7 +5,7 @@
 
 use crate::model::{Policy, TargetKind, Who};
 use crate::semantics::{
-    Acl, AuthzMap, DestKind, Entry, GroupList, Location, Provenance, Right, RightSet, EVERYONE,
+    Acl, AuthzMap, DestKind, Entry, GroupList, Location, Provenance, RightSet, EVERYONE,
 };
 use std::collections::BTreeMap;
 
@@ -36,7 +36,7 @@ struct Building<'p> {
 impl<'p> Building<'p> {
     fn add(&mut self, group: &'p str, rights: RightSet, location: Location) {
         for r in rights.iter() {
-            self.groups[right_index(r)].push(group);
+            self.groups[r.index()].push(group);
         }
         self.provenance.push(Provenance {
             group: group.to_string(),
@@ -52,14 +52,6 @@ impl<'p> Building<'p> {
             admin: GroupList::from_groups(self.groups[2].iter().copied()),
             group_class: None,
         }
-    }
-}
-
-fn right_index(r: Right) -> usize {
-    match r {
-        Right::Read => 0,
-        Right::Write => 1,
-        Right::Admin => 2,
     }
 }
 

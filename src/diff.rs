@@ -259,21 +259,6 @@ struct Grant {
     holders: [u32; 4],
 }
 
-fn kind_index(kind: DestKind) -> usize {
-    match kind {
-        DestKind::Queue => 0,
-        DestKind::Topic => 1,
-    }
-}
-
-fn right_index(right: Right) -> usize {
-    match right {
-        Right::Read => 0,
-        Right::Write => 1,
-        Right::Admin => 2,
-    }
-}
-
 impl Prepared {
     /// Read `map`, numbering its principals in `names`.
     pub fn new(map: &AuthzMap, names: &mut Names) -> Prepared {
@@ -283,7 +268,7 @@ impl Prepared {
             let mut holders = [ids.len() as u32; 4];
             for r in Right::ALL {
                 names.holding(acl, r, ids);
-                holders[right_index(r) + 1] = ids.len() as u32;
+                holders[r.index() + 1] = ids.len() as u32;
             }
             // an entry granting nothing takes no part
             (holders[0] != holders[3]).then(|| Grant {
@@ -293,7 +278,7 @@ impl Prepared {
         };
         for e in &map.entries {
             if let Some(g) = grant(&e.pattern, &e.acl, &mut ids) {
-                entries[kind_index(e.kind)].push(g);
+                entries[e.kind.index()].push(g);
             }
         }
         if let Some(d) = &map.default_entry {
@@ -338,11 +323,11 @@ struct Side<'p> {
 
 impl<'p> Side<'p> {
     fn build(side: &'p Prepared, right: Right, kind: DestKind, names: &Names) -> Side<'p> {
-        let r = right_index(right);
+        let r = right.index();
         let mut set = PatternSet::new();
         let mut everyone = PatternSet::new();
         let mut holds_any = vec![false; names.names.len()];
-        for g in &side.entries[kind_index(kind)] {
+        for g in &side.entries[kind.index()] {
             let holders = side.holders(g, r);
             if !holders.is_empty() {
                 set.insert(&g.pattern, holders);
@@ -519,7 +504,7 @@ pub fn diff(old: &AuthzMap, new: &AuthzMap) -> MapDiff {
 pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> MapDiff {
     let rank = names.ranks();
     let mut changes = Vec::new();
-    for kind in [DestKind::Queue, DestKind::Topic] {
+    for kind in DestKind::ALL {
         for right in Right::ALL {
             let o = Side::build(old, right, kind, names);
             let n = Side::build(new, right, kind, names);
@@ -532,7 +517,7 @@ pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> MapDiff {
     }
     let mut temp = Vec::new();
     for right in Right::ALL {
-        let r = right_index(right);
+        let r = right.index();
         let (o, n) = (&old.temp[r], &new.temp[r]);
         temp_one_way(n, o, right, Direction::Gained, names, &mut temp);
         temp_one_way(o, n, right, Direction::Lost, names, &mut temp);
@@ -565,8 +550,8 @@ fn order_key(group: u32, rank: &[u32], kind: DestKind, right: Right, change: Dir
     };
     named << 63
         | u64::from(rank[group as usize]) << 16
-        | (kind_index(kind) as u64) << 8
-        | (right_index(right) as u64) << 4
+        | (kind.index() as u64) << 8
+        | (right.index() as u64) << 4
         | dir
 }
 

@@ -251,7 +251,7 @@ pub fn explain(
             x.temp_ungranted = map.temp.is_none();
         }
         Subject::Destination { kind, name: dest } => {
-            let max = crate::model::validate::MAX_SEGMENTS;
+            let max = crate::semantics::MAX_SEGMENTS;
             if dest.split(['.', ',']).count() > max {
                 return Err(Error::Usage(format!(
                     "the destination has more than {max} segments; no real destination has"

@@ -209,7 +209,7 @@ pub fn import(map: &AuthzMap) -> Imported {
         }
     }
     if let Some(d) = &map.default_entry {
-        for kind in [DestKind::Queue, DestKind::Topic] {
+        for kind in DestKind::ALL {
             b.acl(
                 d,
                 &Where::Kind(kind),

@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 pub const VERSION: u32 = 1;
 
 /// The pattern `advisory` stands for.
-const ADVISORY: &str = "ActiveMQ.Advisory.>";
+use crate::semantics::ADVISORY_PATTERN as ADVISORY;
 
 /// One finding in brief.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -167,7 +167,7 @@ struct Index {
 impl Index {
     fn new(map: &AuthzMap) -> Index {
         let mut sets = BTreeMap::new();
-        for kind in [DestKind::Queue, DestKind::Topic] {
+        for kind in DestKind::ALL {
             for right in Right::ALL {
                 let mut h = Holders {
                     set: PatternSet::new(),
@@ -285,7 +285,7 @@ impl Index {
 
 fn accesses(index: &Index, group: &str) -> Vec<Access> {
     let mut out = Vec::new();
-    for kind in [DestKind::Queue, DestKind::Topic] {
+    for kind in DestKind::ALL {
         for right in Right::ALL {
             let patterns = index.own(kind, right, group);
             if !patterns.is_empty() {

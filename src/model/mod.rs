@@ -11,7 +11,7 @@ use crate::semantics::{DestKind, Right, RightSet};
 use crate::source::{SourceId, Span};
 
 /// The pattern `advisory` stands for.
-pub const ADVISORY_PATTERN: &str = "ActiveMQ.Advisory.>";
+pub use crate::semantics::ADVISORY_PATTERN;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Policy {

@@ -25,9 +25,7 @@ fn problem(
     }
 }
 
-/// The most segments a destination pattern may have. Far beyond any real
-/// destination name, it bounds the depth of every walk over patterns.
-pub const MAX_SEGMENTS: usize = 256;
+pub use crate::semantics::MAX_SEGMENTS;
 
 /// Check a destination pattern as written (`quoted` tells whether it was a
 /// string). Returns every problem found.
@@ -63,8 +61,7 @@ pub fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
             "destination names hold printable characters only",
         ));
     }
-    let count = value.split('.').count();
-    if count > MAX_SEGMENTS {
+    if let Some(count) = crate::semantics::pattern::too_many_segments(value) {
         out.push(problem(
             format!("pattern has {count} segments, more than the {MAX_SEGMENTS} mqauthz accepts"),
             None,

@@ -149,7 +149,7 @@ impl<T> PatternSet<T> {
     }
 
     /// Release spare capacity once every pattern is stored.
-    pub fn shrink_to_fit(&mut self) {
+    pub(crate) fn shrink_to_fit(&mut self) {
         self.nodes.shrink_to_fit();
         self.items.shrink_to_fit();
         self.next.shrink_to_fit();
@@ -286,7 +286,7 @@ impl<T> PatternSet<T> {
     /// insertion order): those whose path of literals and `*` matches a
     /// prefix of `p` segment by segment, ending in a `>` or at `p`'s end.
     /// O(trie paths consistent with `p`), at most 2^d, never all items.
-    pub fn covering(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
+    pub(crate) fn covering(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
         let mut ids = Vec::new();
         self.visit_covering(p, false, &mut |i| {
             ids.push(i);
@@ -295,9 +295,10 @@ impl<T> PatternSet<T> {
         self.collect_ids(ids)
     }
 
+    #[cfg(test)]
     /// Like [`PatternSet::covering`], without the patterns equal to `p`
     /// (covering it and covered by it): those that cover it strictly.
-    pub fn covering_strictly(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
+    pub(crate) fn covering_strictly(&self, p: &Pattern) -> Vec<(&Pattern, &T)> {
         let mut ids = Vec::new();
         self.covering_strictly_ids(p, &mut ids);
         ids.into_iter().map(|i| self.item(i)).collect()
@@ -306,7 +307,7 @@ impl<T> PatternSet<T> {
     /// [`PatternSet::covering_strictly`] as item numbers (for
     /// [`PatternSet::item`]), sorted, written into `out` (cleared first) so
     /// that a caller asking for many patterns reuses one buffer.
-    pub fn covering_strictly_ids(&self, p: &Pattern, out: &mut Vec<u32>) {
+    pub(crate) fn covering_strictly_ids(&self, p: &Pattern, out: &mut Vec<u32>) {
         out.clear();
         self.visit_covering(p, true, &mut |i| {
             out.push(i);
@@ -325,7 +326,11 @@ impl<T> PatternSet<T> {
     /// Whether some stored pattern whose payload `keep` accepts covers `p`
     /// strictly. Stops at the first one found: O(trie paths consistent with
     /// `p`) plus the items looked at on the way.
-    pub fn any_covering_strictly_where(&self, p: &Pattern, keep: impl Fn(&T) -> bool) -> bool {
+    pub(crate) fn any_covering_strictly_where(
+        &self,
+        p: &Pattern,
+        keep: impl Fn(&T) -> bool,
+    ) -> bool {
         self.visit_covering(p, true, &mut |i| {
             let (q, t) = &self.items[i as usize];
             keep(t) && q.covers(p) && !p.covers(q)
@@ -428,7 +433,7 @@ impl<T> PatternSet<T> {
 
     /// [`PatternSet::union_covers`] over only the stored patterns whose
     /// payload `keep` accepts (to ask whether the others cover one of them).
-    pub fn union_covers_where(
+    pub(crate) fn union_covers_where(
         &self,
         p: &Pattern,
         keep: impl Fn(&T) -> bool,

@@ -7,11 +7,13 @@
 //!   each token may carry its own `queue://`, `topic://`, `temp-queue://` or
 //!   `temp-topic://` prefix ([`parse_key`]).
 //! * A plain key matches every entry of its kind whose pattern matches it by
-//!   rule F ([`matches_rule_f`]); the groups are the union over those entries.
+//!   rule F ([`matches_rule_f`], `docs/semantics.md#wildcard-keys-rule-f`); the
+//!   groups are the union over those entries (`docs/semantics.md#union-of-entries`).
 //! * A composite key matches the entries matched by *every* component, where
-//!   entries are compared by value ([`same_acl_value`]), not by identity.
+//!   entries are compared by value ([`same_acl_value`]), not by identity
+//!   (`docs/semantics.md#composite-destinations`).
 //! * The `defaultEntry`'s groups are added to every lookup, after the
-//!   intersection.
+//!   intersection (`docs/semantics.md#defaultentry`).
 //! * The group `*` is returned as the literal name `"*"`; see [`user_allowed`].
 //!
 //! ActiveMQ compares the raw role strings with `equals`, so in a composite
@@ -27,96 +29,18 @@ use super::{Acl, AuthzMap, DestKind, Entry, GroupList, Right, EVERYONE};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// ActiveMQ's default principal class for group names.
-pub const DEFAULT_GROUP_CLASS: &str = "org.apache.activemq.jaas.GroupPrincipal";
-
-/// One destination a key names: its namespace and physical name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct KeyComponent<'a> {
-    /// The namespace (a component's own prefix, or the key's kind).
-    pub kind: DestKind,
-    /// A `temp-queue://` or `temp-topic://` component of a composite. Entries
-    /// never live in the temporary namespaces of an [`AuthzMap`], so such a
-    /// component matches no entry.
-    pub temporary: bool,
-    /// The physical name: trimmed, prefix and options removed.
-    pub name: &'a str,
-}
-
-/// A lookup key after ActiveMQ's name normalisation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ParsedKey<'a> {
-    /// A plain name (a `queue://` prefix here is part of the name).
-    Single(KeyComponent<'a>),
-    /// A composite name: its distinct non-empty components.
-    Composite(Vec<KeyComponent<'a>>),
-}
-
-fn java_trim(s: &str) -> &str {
-    s.trim_matches(super::is_java_trim)
-}
-
-/// Normalise a destination name as `ActiveMQDestination.setPhysicalName`
-/// does: trim, cut the options from the first `?`, split composites.
-///
-/// Entry destination attributes (`queue="A, topic://B"`) are normalised the
-/// same way, one [`Entry`] per component.
-///
-/// An empty name is rejected by ActiveMQ; here it is looked up as the single
-/// empty segment. A composite with no non-empty component (`","`) makes
-/// ActiveMQ fail with an exception; here it has no components and matches no
-/// entry.
-pub fn parse_key(kind: DestKind, key: &str) -> ParsedKey<'_> {
-    let key = java_trim(key);
-    let name = match key.find('?') {
-        Some(q) => &key[..q],
-        None => key,
-    };
-    if !name.contains(',') {
-        return ParsedKey::Single(KeyComponent {
-            kind,
-            temporary: false,
-            name,
-        });
-    }
-    let mut out: Vec<KeyComponent<'_>> = Vec::new();
-    for token in name.split(',') {
-        let token = java_trim(token);
-        if token.is_empty() {
-            continue;
-        }
-        let (kind, temporary, rest) = if let Some(r) = token.strip_prefix("queue://") {
-            (DestKind::Queue, false, r)
-        } else if let Some(r) = token.strip_prefix("topic://") {
-            (DestKind::Topic, false, r)
-        } else if let Some(r) = token.strip_prefix("temp-queue://") {
-            (DestKind::Queue, true, r)
-        } else if let Some(r) = token.strip_prefix("temp-topic://") {
-            (DestKind::Topic, true, r)
-        } else {
-            (kind, false, token)
-        };
-        let c = KeyComponent {
-            kind,
-            temporary,
-            name: java_trim(rest),
-        };
-        if !out.contains(&c) {
-            out.push(c);
-        }
-    }
-    ParsedKey::Composite(out)
-}
+pub use super::names::{parse_key, KeyComponent, ParsedKey};
+pub use super::DEFAULT_GROUP_CLASS;
 
 /// The principal class an entry's names become (`None` is the default).
-pub fn effective_group_class(acl: &Acl) -> &str {
+pub(crate) fn effective_group_class(acl: &Acl) -> &str {
     acl.group_class.as_deref().unwrap_or(DEFAULT_GROUP_CLASS)
 }
 
 /// Entry equality as `AuthorizationEntry.equals` sees it: the three raw role
 /// strings, the parsed sets, and the principal class (an unset class equals
 /// the explicit default, since the map copies its class into every entry).
-pub fn same_acl_value(a: &Acl, b: &Acl) -> bool {
+pub(crate) fn same_acl_value(a: &Acl, b: &Acl) -> bool {
     a.read == b.read
         && a.write == b.write
         && a.admin == b.admin
@@ -342,21 +266,6 @@ pub struct Evaluator<'a> {
     group_ids: BTreeMap<String, u32>,
 }
 
-fn right_index(r: Right) -> usize {
-    match r {
-        Right::Read => 0,
-        Right::Write => 1,
-        Right::Admin => 2,
-    }
-}
-
-fn kind_index(k: DestKind) -> usize {
-    match k {
-        DestKind::Queue => 0,
-        DestKind::Topic => 1,
-    }
-}
-
 impl<'a> Evaluator<'a> {
     /// Index `map`. O(total pattern length + entries × depth).
     pub fn new(map: &'a AuthzMap) -> Evaluator<'a> {
@@ -401,7 +310,7 @@ impl<'a> Evaluator<'a> {
                     c
                 }
             };
-            trees[kind_index(e.kind)].insert(&e.pattern, class);
+            trees[DestKind::index(e.kind)].insert(&e.pattern, class);
         }
         let default_groups = match &map.default_entry {
             Some(d) => [intern(&d.read), intern(&d.write), intern(&d.admin)],
@@ -431,7 +340,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The id of a group name, if any entry mentions it.
-    pub fn group_id(&self, name: &str) -> Option<u32> {
+    pub(crate) fn group_id(&self, name: &str) -> Option<u32> {
         self.group_ids.get(name).copied()
     }
 
@@ -451,7 +360,7 @@ impl<'a> Evaluator<'a> {
             ParsedKey::Single(c) => self.collect_component(&c, scratch),
             ParsedKey::Composite(comps) => self.collect_composite(&comps, scratch),
         }
-        let ri = right_index(right);
+        let ri = Right::index(right);
         let stamp = scratch.stamp;
         let Scratch {
             classes,
@@ -518,7 +427,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         scratch.segs.push((start, c.name.len()));
-        let tree = &self.trees[kind_index(c.kind)];
+        let tree = &self.trees[DestKind::index(c.kind)];
         let segs = std::mem::take(&mut scratch.segs);
         let mut walk = Walk {
             tree,
@@ -813,7 +722,7 @@ mod tests {
                     2 => format!(" {a} , topic://{b} ?x=1"),
                     _ => format!("{a},temp-queue://{b}"),
                 };
-                for kind in [DestKind::Queue, DestKind::Topic] {
+                for kind in DestKind::ALL {
                     for right in Right::ALL {
                         let want = map.acl_groups(kind, &key, right);
                         proptest::prop_assert_eq!(&ev.acl_groups(kind, &key, right), &want);

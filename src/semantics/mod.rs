@@ -4,13 +4,22 @@
 //! [`AuthzMap`]: the entries of a `DefaultAuthorizationMap`, its optional
 //! `defaultEntry` and its optional `tempDestinationAuthorizationEntry`. The
 //! evaluator ([`eval`]) answers who may do what exactly as ActiveMQ 5.17+ does
-//! (rules M and F of the semantics notes), and [`pattern`] holds the pattern
+//! (`docs/semantics.md#matching-rule-m` and
+//! `docs/semantics.md#wildcard-keys-rule-f`), [`pattern`] holds the pattern
 //! algebra (`covers`, `overlaps`, union coverage with witnesses) the analyses
-//! are built on.
+//! are built on, and [`names`] reads destination names as ActiveMQ does.
+//!
+//! The facts of ActiveMQ that other modules use are defined here once: the
+//! default principal class, the advisory topics, the segment limit
+//! ([`pattern::MAX_SEGMENTS`]), the order of rights and kinds in arrays.
 
 pub mod coverage;
 pub mod eval;
+pub mod names;
 pub mod pattern;
+
+pub use names::ADVISORY_PATTERN;
+pub use pattern::MAX_SEGMENTS;
 
 use crate::source::{SourceId, Span};
 use std::collections::BTreeSet;
@@ -18,6 +27,10 @@ use std::fmt;
 
 /// The wildcard group name: every user holding at least one principal.
 pub const EVERYONE: &str = "*";
+
+/// ActiveMQ's default principal class for group names
+/// (`DefaultAuthorizationMap`'s `groupClass`).
+pub const DEFAULT_GROUP_CLASS: &str = "org.apache.activemq.jaas.GroupPrincipal";
 
 /// Destination namespaces that entries can name. Temporary destinations are
 /// not here: they never consult entries (see [`AuthzMap::temp`]).
@@ -28,6 +41,17 @@ pub enum DestKind {
 }
 
 impl DestKind {
+    /// Both kinds, in the order of [`DestKind::index`].
+    pub const ALL: [DestKind; 2] = [DestKind::Queue, DestKind::Topic];
+
+    /// The kind's place in arrays indexed by kind (queue, topic).
+    pub fn index(self) -> usize {
+        match self {
+            DestKind::Queue => 0,
+            DestKind::Topic => 1,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DestKind::Queue => "queue",
@@ -52,6 +76,15 @@ pub enum Right {
 
 impl Right {
     pub const ALL: [Right; 3] = [Right::Read, Right::Write, Right::Admin];
+
+    /// The right's place in arrays indexed by right (read, write, admin).
+    pub fn index(self) -> usize {
+        match self {
+            Right::Read => 0,
+            Right::Write => 1,
+            Right::Admin => 2,
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -99,7 +132,7 @@ impl RightSet {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
-    pub fn is_all(self) -> bool {
+    pub(crate) fn is_all(self) -> bool {
         self.0 == 7
     }
     pub fn iter(self) -> impl Iterator<Item = Right> {
@@ -172,7 +205,7 @@ impl GroupList {
 }
 
 /// `String.trim()` removes every char up to U+0020.
-pub fn is_java_trim(c: char) -> bool {
+pub(crate) fn is_java_trim(c: char) -> bool {
     c <= ' '
 }
 
@@ -208,17 +241,6 @@ impl Acl {
             Right::Write => &self.write,
             Right::Admin => &self.admin,
         }
-    }
-    pub fn get_mut(&mut self, right: Right) -> &mut GroupList {
-        match right {
-            Right::Read => &mut self.read,
-            Right::Write => &mut self.write,
-            Right::Admin => &mut self.admin,
-        }
-    }
-    /// Equality as `AuthorizationEntry.equals` sees it (raw strings and class).
-    pub fn same_value(&self, other: &Acl) -> bool {
-        self == other
     }
 }
 

@@ -1,8 +1,8 @@
 //! Destination patterns and their algebra.
 //!
 //! A [`Pattern`] is an entry's physical name read the way ActiveMQ's
-//! authorization map matches it against a *concrete* destination (rule M of
-//! the semantics notes): the name is split on every `.`, empty segments are
+//! authorization map matches it against a *concrete* destination
+//! (`docs/semantics.md#matching-rule-m`): the name is split on every `.`, empty segments are
 //! kept, a segment is a wildcard only when it is exactly `*` (one segment) or
 //! exactly `>` (zero or more further segments). A `>` that is not the last
 //! segment matches "at least one more segment" and ignores the rest, so it is
@@ -12,7 +12,8 @@
 //! universe of concrete destinations: non-empty sequences of segments, each
 //! segment any string other than `*` and `>`, over an unbounded alphabet.
 //!
-//! [`matches_rule_f`] is the other matching rule (rule F), used when the key
+//! [`matches_rule_f`] is the other matching rule
+//! (`docs/semantics.md#wildcard-keys-rule-f`), used when the key
 //! itself contains wildcard segments (wildcard subscriptions, literal
 //! wildcard names). It works on raw segments and is not an algebra.
 
@@ -47,6 +48,17 @@ struct Inner {
     raw: Box<str>,
 }
 
+/// The most segments a destination pattern may have. Far beyond any real
+/// destination name, it bounds the depth of every walk over patterns.
+pub const MAX_SEGMENTS: usize = 256;
+
+/// The number of segments of `raw` when it has more than [`MAX_SEGMENTS`]:
+/// such a name is refused before it is parsed.
+pub(crate) fn too_many_segments(raw: &str) -> Option<usize> {
+    let count = raw.split('.').count();
+    (count > MAX_SEGMENTS).then_some(count)
+}
+
 /// The literal used to fill `*` and `>` in examples and witnesses.
 const FILL: &str = "X";
 
@@ -74,7 +86,7 @@ impl Pattern {
 
     /// [`Pattern::parse`], sharing the literal segments with the other
     /// patterns read with `lits` (many patterns repeat the same few words).
-    pub fn parse_shared(raw: &str, lits: &mut Literals) -> Pattern {
+    pub(crate) fn parse_shared(raw: &str, lits: &mut Literals) -> Pattern {
         Pattern::parse_with(raw, |lit| lits.get(lit))
     }
 
@@ -103,7 +115,7 @@ impl Pattern {
     }
 
     /// Build a pattern from normalised parts. `raw` is set to the display form.
-    pub fn from_parts(segs: Vec<Seg>, tail: bool) -> Pattern {
+    pub(crate) fn from_parts(segs: Vec<Seg>, tail: bool) -> Pattern {
         let segs: Box<[Seg]> = segs.into();
         let p = Pattern(Arc::new(Inner {
             segs,
@@ -130,8 +142,9 @@ impl Pattern {
         self.0.tail
     }
 
+    #[cfg(test)]
     /// True when the pattern names exactly one concrete destination.
-    pub fn is_concrete(&self) -> bool {
+    pub(crate) fn is_concrete(&self) -> bool {
         !self.0.tail && self.0.segs.iter().all(|s| matches!(s, Seg::Lit(_)))
     }
 
@@ -145,7 +158,7 @@ impl Pattern {
     }
 
     /// Rule M on an already split destination.
-    pub fn matches_segments<'s, I>(&self, dest: I) -> bool
+    pub(crate) fn matches_segments<'s, I>(&self, dest: I) -> bool
     where
         I: IntoIterator<Item = &'s str>,
     {
@@ -341,11 +354,6 @@ fn split_into<'s>(s: &'s str, buf: &mut [&'s str]) -> Option<usize> {
         n += 1;
     }
     Some(n)
-}
-
-/// Rule F on already split segments.
-pub fn matches_rule_f_segments(p: &[&str], k: &[&str]) -> bool {
-    rule_f(p, k, 0, false)
 }
 
 fn rule_f(p: &[&str], k: &[&str], i: usize, deep: bool) -> bool {

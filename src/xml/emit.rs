@@ -35,17 +35,18 @@ impl Default for EmitOptions {
     }
 }
 
+#[cfg(test)]
 /// Escape an attribute value for a double-quoted attribute: `&`, `<`, `"`
 /// and every control character become references. `>` and `'` stay as they
 /// are (both are legal there), so `queue="ORDERS.>"` reads as written.
-pub fn escape_attr(value: &str) -> String {
+pub(crate) fn escape_attr(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     escape_attr_into(&mut out, value);
     out
 }
 
 /// [`escape_attr`], appending to `out`.
-pub fn escape_attr_into(out: &mut String, value: &str) {
+pub(crate) fn escape_attr_into(out: &mut String, value: &str) {
     // Printable ASCII other than `&`, `<` and `"` is written as it is.
     if value
         .bytes()
@@ -69,7 +70,7 @@ pub fn escape_attr_into(out: &mut String, value: &str) {
 
 /// Make text safe inside `<!-- -->`: no `--`, no trailing `-`, no control
 /// characters, one line.
-pub fn comment_text(text: &str) -> String {
+pub(crate) fn comment_text(text: &str) -> String {
     let mut s: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -183,7 +184,7 @@ impl Out<'_> {
 }
 
 /// About how many bytes the fragment of `map` takes.
-pub fn size_hint(map: &AuthzMap, opts: &EmitOptions) -> usize {
+pub(crate) fn size_hint(map: &AuthzMap, opts: &EmitOptions) -> usize {
     let line = opts.base_indent.len() + 4 * opts.indent_unit.len() + opts.line_end.len();
     let name = 24 + opts.prefix.as_deref().map_or(0, |p| p.len() + 1);
     let acl = |a: &Acl| {
@@ -219,7 +220,7 @@ pub fn fragment(map: &AuthzMap, opts: &EmitOptions) -> String {
 
 /// Append the fragment of `map` to `buf`; with `trim`, without the base
 /// indentation of its first line and the line end of its last.
-pub fn write_fragment(buf: &mut String, map: &AuthzMap, opts: &EmitOptions, trim: bool) {
+pub(crate) fn write_fragment(buf: &mut String, map: &AuthzMap, opts: &EmitOptions, trim: bool) {
     let mut o = Out {
         buf,
         opts,

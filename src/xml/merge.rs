@@ -8,8 +8,9 @@
 //! the element it goes into, so merging the same map twice gives the same
 //! bytes.
 
-use super::config::{line_indent, ConfigDoc, ConfigFormat, Element};
+use super::config::{ConfigDoc, ConfigFormat, Element};
 use super::emit::{size_hint, write_fragment, EmitOptions};
+use super::layout::line_indent;
 use super::PLUGIN_HOLDS_OTHER_MAP;
 use crate::diagnostics::Diagnostic;
 use crate::semantics::AuthzMap;
@@ -97,7 +98,7 @@ pub fn merge_with(
 
 /// The JSON `aws mq update-configuration --cli-input-json` accepts, with
 /// `xml` as its `Data`, keeping `ConfigurationId` (or `Id`) and `Description`.
-pub fn update_configuration_json(
+pub(crate) fn update_configuration_json(
     input: &serde_json::Map<String, serde_json::Value>,
     xml: &str,
 ) -> String {

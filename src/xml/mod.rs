@@ -5,15 +5,25 @@
 //!
 //! - [`config`] parses a configuration document (Spring `activemq.xml`,
 //!   Amazon MQ `<broker>`, or AWS CLI JSON with a base64 `Data` field) into
-//!   a small element tree with byte spans, refusing DTD entity tricks.
+//!   a small element tree with byte spans, refusing DTD entity tricks. The
+//!   XML is read in one quick-xml pass (`parse`), whose tags and attributes
+//!   are checked by one scanner (`tag`); `namespace` tracks declarations,
+//!   `layout` the line end and indentation a merge copies, `aws_json` the
+//!   JSON wrapper, `facts` what analyses use besides the map.
 //! - [`emit`] renders the `<authorizationPlugin>` fragment.
 //! - [`read`](mod@read) turns the plugin back into a map, as ActiveMQ reads it.
 //! - [`merge`](mod@merge) splices a fragment into the document.
 
+mod aws_json;
 pub mod config;
 pub mod emit;
+mod facts;
+mod layout;
 pub mod merge;
+mod namespace;
+mod parse;
 pub mod read;
+mod tag;
 
 use crate::diagnostics::Code;
 
@@ -26,7 +36,7 @@ pub use read::{read, read_map, ReadResult};
 pub const AMQ_NS: &str = "http://activemq.apache.org/schema/core";
 
 /// The principal class ActiveMQ uses when an entry names none.
-pub const DEFAULT_GROUP_CLASS: &str = "org.apache.activemq.jaas.GroupPrincipal";
+pub use crate::semantics::DEFAULT_GROUP_CLASS;
 
 /// The document is not well-formed XML.
 pub const MALFORMED_XML: Code = Code {

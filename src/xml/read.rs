@@ -1,17 +1,19 @@
 //! Reading the `<authorizationPlugin>` of a configuration into an
-//! [`AuthzMap`], value by value as ActiveMQ reads it (semantics notes §1.4).
+//! [`AuthzMap`], value by value as ActiveMQ reads it (`docs/semantics.md#union-of-entries`,
+//! `docs/semantics.md#defaultentry`, `docs/semantics.md#temporary-destinations`).
 //!
 //! Whatever cannot be modelled is reported with its span, never dropped
 //! silently: LDAP maps, bean references, `<destination>` children,
 //! `tempQueue`/`tempTopic`, the `entries` element, unknown children.
 
-use super::config::{children_in, split_destination, ConfigDoc, ConfigFacts, Element};
+use super::config::{children_in, ConfigDoc, ConfigFacts, Element};
 use super::{
     DEFAULT_GROUP_CLASS, INVALID_AUTHORIZATION_MAP, UNSUPPORTED_AUTHORIZATION_MAP,
     UNSUPPORTED_CONSTRUCT,
 };
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::model::validate::MAX_SEGMENTS;
+use crate::semantics::names::split_destination;
+use crate::semantics::MAX_SEGMENTS;
 use crate::semantics::{Acl, AuthzMap, DestKind, Entry, GroupList, Location};
 use crate::source::Span;
 
