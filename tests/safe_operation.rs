@@ -542,3 +542,38 @@ fn merging_into_a_broker_without_authentication_is_refused() {
         );
     }
 }
+
+#[test]
+fn a_configuration_map_that_grants_nothing_is_reported_by_audit() {
+    let dir = scratch("map-grants-nothing");
+    let config = |entries: &str| {
+        format!(
+            r#"<beans xmlns="http://www.springframework.org/schema/beans">
+  <broker xmlns="http://activemq.apache.org/schema/core" brokerName="b">
+    <plugins>
+      <jaasAuthenticationPlugin configuration="activemq"/>
+      <authorizationPlugin><map><authorizationMap><authorizationEntries>
+        {entries}
+      </authorizationEntries></authorizationMap></map></authorizationPlugin>
+    </plugins>
+  </broker>
+</beans>
+"#
+        )
+    };
+    let advisory = r#"<authorizationEntry topic="ActiveMQ.Advisory.>" read="apps" write="apps" admin="apps"/>"#;
+    let queue = r#"<authorizationEntry queue="APP.>" read="apps"/>"#;
+    for (name, entries, fires) in [
+        ("advisory-only", advisory.to_string(), true),
+        ("empty", String::new(), true),
+        ("one-queue", format!("{advisory}\n{queue}"), false),
+    ] {
+        let sub = dir.join(name);
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        let path = sub.join("activemq.xml");
+        std::fs::write(&path, config(&entries)).expect("write");
+        let out = mqauthz(&["audit", "--format", "concise", path.to_str().expect("path")]);
+        let found = text(&out.stdout);
+        assert_eq!(found.contains("error[MQA216]"), fires, "{name}: {found}");
+    }
+}
