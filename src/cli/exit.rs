@@ -1,6 +1,6 @@
 //! The exit codes of every command, one contract: shown at the end of each
 //! command's `--help`; the README's table repeats them (a test keeps the two
-//! equal).
+//! equal). `completions` and `man` state theirs after their own notes.
 
 macro_rules! exit_status {
     ($ok:expr, $findings:expr, $error:expr) => {

@@ -4,11 +4,13 @@
 mod audit;
 mod check;
 mod compile;
+mod completions;
 mod diff;
 mod exit;
 mod explain;
 mod fmt;
 mod import;
+mod man;
 mod review;
 mod rules;
 
@@ -97,6 +99,10 @@ pub enum Command {
     /// Check a broker's files against the security practices (Amazon MQ or self-hosted)
     #[command(after_help = exit::AUDIT)]
     Audit(audit::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(completions::Args),
+    /// Print or write the manual pages
+    Man(man::Args),
 }
 
 /// The streams a command writes to, and whether each is a colour terminal.
@@ -207,6 +213,8 @@ fn dispatch(command: Command, io: &mut Io) -> Result<ExitStatus, Error> {
         Command::Review(args) => review::run(args, io),
         Command::Rules(args) => rules::run(args, io),
         Command::Audit(args) => audit::run(args, io),
+        Command::Completions(args) => completions::run(args, io),
+        Command::Man(args) => man::run(args, io),
     }
 }
 

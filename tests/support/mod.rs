@@ -9,6 +9,7 @@
 //! - [`oracle`]: ActiveMQ's own `DefaultAuthorizationMap`, driven by `tests/oracle/Oracle.java`.
 //! - [`broker`]: start and stop a private broker on a free loopback port.
 //! - [`stomp`]: a minimal STOMP 1.2 client and one-connection-per-check probes.
+//! - [`tools`]: gates for tests that need pre-commit, npm packages, man, bash.
 
 #![allow(dead_code)]
 
@@ -17,3 +18,4 @@ pub mod cli;
 pub mod oracle;
 pub mod rng;
 pub mod stomp;
+pub mod tools;
