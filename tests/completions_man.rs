@@ -86,7 +86,7 @@ fn bash_completes_commands_options_and_values() {
     );
     assert_eq!(
         bash_complete(&["mqauthz", "check", "--format", ""]),
-        ["concise", "human", "json", "sarif"]
+        ["concise", "github", "human", "json", "sarif"]
     );
     assert_eq!(bash_complete(&["mqauthz", "completions", "f"]), ["fish"]);
     assert_eq!(

@@ -231,10 +231,12 @@ fn report_overlaps(
             );
         }
         if items.len() > 5 {
-            d = d.note(format!(
-                "{} more grants give the same access",
-                items.len() - 5
-            ));
+            d = d
+                .note(format!(
+                    "{} more grants give the same access",
+                    items.len() - 5
+                ))
+                .labels_omitted(items.len() - 5);
         }
         out.push(d.help(
             "grants only add: remove or narrow the grants marked here, or correct the assertion",

@@ -2,7 +2,7 @@
 //! into: the groups `simpleAuthenticationPlugin` users hold against the
 //! groups the policy names, both ways.
 
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Named, SHOWN};
 use crate::model::Policy;
 use crate::xml::ConfigDoc;
 use std::collections::{BTreeMap, BTreeSet};
@@ -55,15 +55,17 @@ pub fn users(policy: &Policy, doc: &ConfigDoc) -> Vec<Diagnostic> {
                 continue;
             }
             let (source, span) = doc.label_at(u.span);
-            let holders = held
-                .get(g.as_str())
-                .map(|v| v.join(", "))
-                .unwrap_or_default();
+            let users = held.get(g.as_str()).map(Vec::as_slice).unwrap_or_default();
+            let holders = Named {
+                shown: users.iter().take(SHOWN).map(|u| u.to_string()).collect(),
+                total: users.len(),
+            };
             out.push(
                 Diagnostic::warning(
                     USERS_WITHOUT_GRANTS,
-                    format!("group `{g}` of the broker's users is not in the policy, so its users ({holders}) get nothing from it"),
+                    format!("group `{g}` of the broker's users is not in the policy, so its users ({}) get nothing from it", holders.text().replace('`', "")),
                 )
+                .named(holders)
                 .primary(source, span, format!("`{}` is in `{g}`", u.username))
                 .help(format!("declare `group {g}` and grant it what it needs, or remove it from the users")),
             );

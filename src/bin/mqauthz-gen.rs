@@ -3,6 +3,7 @@
 //! ```text
 //! mqauthz-gen policy --grants 100000 --seed 1 > p.mqa
 //! mqauthz-gen worst  --grants 10000  --seed 1 > w.mqa
+//! mqauthz-gen shared --grants 10000  --seed 1 > s.mqa
 //! mqauthz-gen config --mb 10         --seed 1 > c.xml
 //! ```
 
@@ -12,7 +13,7 @@ mod gen;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: mqauthz-gen (policy|worst) --grants N [--seed S]\n       mqauthz-gen config --mb N [--seed S]";
+const USAGE: &str = "usage: mqauthz-gen (policy|worst|shared) --grants N [--seed S]\n       mqauthz-gen config --mb N [--seed S]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
     let text = match what.as_str() {
         "policy" => gen::policy(grants, seed),
         "worst" => gen::worst(grants, seed),
+        "shared" => gen::shared(grants, seed),
         "config" => gen::config(mb, seed),
         "-h" | "--help" => {
             println!("{USAGE}");

@@ -102,6 +102,18 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let options = args.options()?;
     let mut sources = Sources::new();
     let found = audit::run(&args.paths, &options, &mut sources)?;
-    write_diagnostics(io.out, args.format, &found, &sources, io.out_color)?;
+    // the files read (a folder holds several); the XML decoded from an AWS
+    // JSON's `Data` is part of its file
+    let files = (0..)
+        .map(|i| sources.get(crate::source::SourceId(i)))
+        .take_while(Option::is_some)
+        .flatten()
+        .filter(|f| !f.name.ends_with("#Data"))
+        .count();
+    let closing = super::Closing {
+        files,
+        deny_warnings: args.deny_warnings,
+    };
+    write_diagnostics(io.out, args.format, &found, &sources, io.out_color, closing)?;
     Ok(status_of(&found, args.deny_warnings))
 }

@@ -71,7 +71,8 @@ impl LintArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Policy files to check (`-` reads standard input)
+    /// Policy files to check, or folders to search for `*.mqa` files
+    /// (respecting .gitignore); `-` reads standard input
     #[arg(required = true, value_name = "POLICY")]
     policies: Vec<String>,
     /// Output format
@@ -136,10 +137,11 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             Err(d) => all.extend(d),
         }
     }
+    let policies = crate::fsutil::policy_files(&args.policies)?;
     // every file is checked: one that cannot be read is reported on
     // standard error and the others still make one document
     let mut unreadable = ExitStatus::Success;
-    for path in &args.policies {
+    for path in &policies {
         let diagnostics = match pipeline::analyse(&mut sources, path, &options, Goal::Findings) {
             Ok(analysed) => analysed.diagnostics,
             Err(e) => {
@@ -155,6 +157,10 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         }
     }
     let all = super::sorted(all);
-    write_diagnostics(io.out, args.format, &all, &sources, io.out_color)?;
+    let closing = super::Closing {
+        files: policies.len(),
+        deny_warnings: args.lint.deny_warnings,
+    };
+    write_diagnostics(io.out, args.format, &all, &sources, io.out_color, closing)?;
     Ok(status_of(&all, args.lint.deny_warnings).worst(unreadable))
 }

@@ -41,6 +41,12 @@ pub struct Args {
     /// Output form for AWS JSON configurations
     #[arg(long, value_enum, default_value_t = Emit::Auto)]
     emit: Emit,
+    /// Print only errors (no warnings, no count of notes)
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print the notes too (by default only their number; `mqauthz check` shows them)
+    #[arg(short, long)]
+    verbose: bool,
     /// Replace an authorizationPlugin that holds another map type (LDAP...)
     #[arg(long, requires = "into")]
     replace_other_map: bool,
@@ -104,20 +110,29 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             doc,
         ));
     }
+    let policy_source = analysed.front.id;
     drop(analysed.front);
     let diagnostics = super::sorted(diagnostics);
     let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success
         || has_errors(&diagnostics);
-    if !diagnostics.is_empty() {
-        io.report(&diagnostics, &sources);
-    }
-    // reported: not kept while the output is built
-    drop(diagnostics);
+    // the input that holds what refuses the run: the policy, else the
+    // configuration (`no-authentication`, say)
+    let in_policy = diagnostics.iter().any(|d| {
+        let fails = d.severity == Severity::Error
+            || (args.lint.deny_warnings && d.severity == Severity::Warning);
+        fails && d.primary_label().is_none_or(|l| l.source == policy_source)
+    });
+    let culprit = match config {
+        Some(config) if !in_policy => config.as_str(),
+        _ => args.policy.as_str(),
+    };
+    // reported, and not kept while the output is built
+    report_findings(io, diagnostics, &sources, &args);
     let Some(map) = analysed.map.filter(|_| !refuse) else {
         let _ = writeln!(
             io.err,
-            "error: `{}` is not compiled because of the errors above; nothing was written",
-            load::display_name(&args.policy)
+            "error: `{}` has errors; nothing was written",
+            load::display_name(culprit)
         );
         return Ok(refused);
     };
@@ -176,8 +191,13 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             let _ = writeln!(io.err, "{into} is up to date");
             return Ok(ExitStatus::Success);
         }
-        let diff =
-            crate::textdiff::unified(current_xml, &merged_xml, into, &format!("{into} (merged)"));
+        let diff = crate::textdiff::unified_colored(
+            current_xml,
+            &merged_xml,
+            into,
+            &format!("{into} (merged)"),
+            io.out_color,
+        );
         // the configuration's passwords are not shown
         let diff = crate::diagnostics::mask::text(into, &diff);
         io.out
@@ -211,6 +231,52 @@ fn validate(map: &crate::semantics::AuthzMap, output: verify::Output) -> Result<
             "{mismatch}; nothing was written. This is a bug in mqauthz: please report it with the policy"
         ))
     })
+}
+
+/// The policy's findings on stderr: errors and warnings (errors only with
+/// `--quiet`), and of the notes only how many there are and the command that
+/// shows them (all of them with `--verbose`). A large policy's notes would
+/// otherwise bury the output of every compile.
+fn report_findings(io: &mut Io, diagnostics: Vec<Diagnostic>, sources: &Sources, args: &Args) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    if args.verbose {
+        io.report(&diagnostics, sources);
+        return;
+    }
+    let summary = crate::diagnostics::render::summary(&diagnostics);
+    // warnings that fail the run are shown even when quiet
+    let floor = if args.quiet && !args.lint.deny_warnings {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let total = diagnostics.len();
+    let shown: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(|d| d.severity <= floor)
+        .collect();
+    for piece in shown.chunks(super::RENDER_PIECE) {
+        let text = crate::diagnostics::render::human(piece, sources, io.err_color);
+        let _ = io.err.write_all(text.as_bytes());
+    }
+    if args.quiet {
+        return;
+    }
+    if let Some(summary) = summary {
+        let _ = writeln!(io.err, "{summary}");
+    }
+    let hidden = total - shown.len();
+    if hidden > 0 {
+        let _ = writeln!(
+            io.err,
+            "{hidden} {} not shown: `mqauthz check {}` shows {} (or `compile -v`)",
+            if hidden == 1 { "note" } else { "notes" },
+            args.policy,
+            if hidden == 1 { "it" } else { "them" }
+        );
+    }
 }
 
 fn refuse_merge(

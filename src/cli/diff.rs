@@ -2,9 +2,10 @@
 
 use super::{ExitStatus, Io};
 use crate::analysis::Options;
-use crate::diff::{diff_prepared, open_map, write_json, write_text, Names, Prepared};
+use crate::diff::{diff_prepared, open_map, write_json, write_text, MapDiff, Names, Prepared};
 use crate::error::Error;
 use crate::pipeline::{self, Goal, Loaded};
+use crate::semantics::{DestKind, Right};
 use crate::source::Sources;
 use std::io::Write;
 
@@ -15,6 +16,10 @@ pub enum DiffFormat {
     Text,
     /// JSON, schema in docs/diff-json.md
     Json,
+    /// GitHub Actions workflow commands: an `::error` annotation for each
+    /// change that fails the run (`--fail-on`), a `::notice` for the others,
+    /// at the grant of a NEW policy that gives the access
+    Github,
 }
 
 /// Which differences make the command exit 1.
@@ -106,6 +111,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     match args.format {
         DiffFormat::Text => write_text(&d, io.out_color, &mut out),
         DiffFormat::Json => write_json(&d, &mut out),
+        DiffFormat::Github => write_github(&d, &args, &mut out),
     }
     .and_then(|()| out.flush())
     .map_err(|e| Error::io("write", "<stdout>", e))?;
@@ -119,4 +125,98 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Where a NEW policy grants a (group, right, kind, pattern): the file and
+/// the target's start and end (line, column). Configurations, and a policy
+/// on standard input, give no locations.
+type Places = std::collections::HashMap<(String, Right, DestKind, String), Place>;
+type Place = (String, (usize, usize), (usize, usize));
+
+fn grant_places(path: &str) -> Places {
+    let mut places = Places::new();
+    if path == "-" || !path.ends_with(".mqa") {
+        return places;
+    }
+    let mut sources = Sources::new();
+    let Ok(front) = crate::load::policy(&mut sources, path) else {
+        return places;
+    };
+    let policy = &front.policy;
+    let Some(file) = sources.get(policy.source) else {
+        return places;
+    };
+    for grant in &policy.grants {
+        for t in &grant.targets {
+            let crate::model::TargetKind::Dest { kind, pattern } = &t.kind else {
+                continue;
+            };
+            let a = file.line_col(t.span.start as usize);
+            let b = file.line_col(t.span.end as usize);
+            for p in &grant.principals {
+                let group = match p.who {
+                    crate::model::Who::Everyone => "*".to_string(),
+                    w => policy.group_name(w).to_string(),
+                };
+                for r in grant.right_set().iter() {
+                    places
+                        .entry((group.clone(), r, *kind, pattern.clone()))
+                        .or_insert_with(|| (file.name.clone(), (a.line, a.col), (b.line, b.col)));
+                }
+            }
+        }
+    }
+    places
+}
+
+/// The difference as GitHub Actions annotations.
+fn write_github(d: &MapDiff, args: &Args, out: &mut dyn Write) -> std::io::Result<()> {
+    use crate::diagnostics::render::github_command;
+    use crate::diff::Direction;
+    let failing = |dir: Direction| match args.fail_on {
+        FailOn::Any => true,
+        FailOn::NewAccess => dir == Direction::Gained,
+    };
+    let level = |dir: Direction| if failing(dir) { "error" } else { "notice" };
+    let title = |dir: Direction| match dir {
+        Direction::Gained => "access gained",
+        Direction::Lost => "access lost",
+    };
+    let verb = |dir: Direction| match dir {
+        Direction::Gained => "gains",
+        Direction::Lost => "loses",
+    };
+    let places = if d.has_gains() {
+        grant_places(&args.new)
+    } else {
+        Places::new()
+    };
+    for c in &d.changes {
+        let place = (c.change == Direction::Gained)
+            .then(|| places.get(&(c.group.clone(), c.right, c.kind, c.pattern.clone())))
+            .flatten()
+            .map(|(f, a, b)| (f.as_str(), *a, *b));
+        let message = format!(
+            "`{}` {} {} on {} {} (e.g. {})",
+            crate::diff::shown(&c.group),
+            verb(c.change),
+            c.right,
+            c.kind,
+            c.pattern,
+            c.example
+        );
+        out.write_all(
+            github_command(level(c.change), place, title(c.change), &message).as_bytes(),
+        )?;
+    }
+    for c in &d.temp {
+        let message = format!(
+            "`{}` {} {} on temp",
+            crate::diff::shown(&c.group),
+            verb(c.change),
+            c.right
+        );
+        out.write_all(github_command(level(c.change), None, title(c.change), &message).as_bytes())?;
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! `mqauthz fmt [--check] FILE...`
+//! `mqauthz fmt [--check | --diff] FILE...`
 
 use super::{ExitStatus, Io};
 use crate::error::Error;
@@ -10,6 +10,10 @@ pub struct Args {
     /// Do not write; list the files that are not formatted and exit 1
     #[arg(long)]
     check: bool,
+    /// Do not write; print a unified diff of each file that is not formatted
+    /// and exit 1
+    #[arg(long)]
+    diff: bool,
     /// Policy files to format (`-` formats standard input to standard output)
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
@@ -57,6 +61,23 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             continue;
         };
         let formatted = crate::fmt::format(file, &front.ast);
+        if args.diff {
+            let name = load::display_name(path);
+            let diff = crate::textdiff::unified_colored(
+                &file.text,
+                &formatted,
+                &name,
+                &format!("{name} (formatted)"),
+                io.out_color,
+            );
+            if !diff.is_empty() {
+                io.out
+                    .write_all(diff.as_bytes())
+                    .map_err(|e| Error::io("write", "<stdout>", e))?;
+                status = status.worst(ExitStatus::Findings);
+            }
+            continue;
+        }
         if path == "-" {
             if args.check {
                 if *formatted != *file.text {

@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::pipeline::{self, Goal};
 use crate::source::Sources;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 /// How a run ended; mapped to the process exit code in `main`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +63,8 @@ pub enum Color {
 #[derive(Debug, Parser)]
 #[command(name = "mqauthz", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
-    /// When to use colour: auto (a terminal and no NO_COLOR), always, never
+    /// When to use colour: auto (a terminal, unless NO_COLOR is set or
+    /// TERM=dumb; CLICOLOR_FORCE forces it), always, never
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     #[command(subcommand)]
@@ -127,11 +128,19 @@ impl Io<'_> {
     }
 }
 
-fn use_color(choice: Color, is_terminal: bool) -> bool {
+/// Whether to colour a stream. `auto` asks anstream, which follows the
+/// conventions: `NO_COLOR` (set and not empty) turns colour off,
+/// `CLICOLOR_FORCE` turns it on even when the stream is not a terminal,
+/// `CLICOLOR=0` and `TERM=dumb` turn it off, and otherwise a terminal gets
+/// colour.
+fn use_color<S: anstream::stream::RawStream>(choice: Color, stream: &S) -> bool {
     match choice {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Color::Auto => !matches!(
+            anstream::AutoStream::choice(stream),
+            anstream::ColorChoice::Never
+        ),
     }
 }
 
@@ -174,8 +183,8 @@ impl<W: Write> Write for PipeOut<W> {
 pub fn run(cli: Cli) -> ExitStatus {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let out_color = use_color(cli.color, stdout.is_terminal());
-    let err_color = use_color(cli.color, stderr.is_terminal());
+    let out_color = use_color(cli.color, &stdout);
+    let err_color = use_color(cli.color, &stderr);
     let mut out = PipeOut {
         inner: stdout.lock(),
         closed: false,
@@ -220,7 +229,15 @@ fn dispatch(command: Command, io: &mut Io) -> Result<ExitStatus, Error> {
 
 /// Render diagnostics in the chosen format to `out`.
 /// Findings rendered per write.
-const RENDER_PIECE: usize = 512;
+pub(crate) const RENDER_PIECE: usize = 512;
+
+/// What the closing summary of human output says: how many files were
+/// looked at, and whether warnings fail the run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Closing {
+    pub files: usize,
+    pub deny_warnings: bool,
+}
 
 pub fn write_diagnostics(
     out: &mut dyn Write,
@@ -228,6 +245,7 @@ pub fn write_diagnostics(
     diagnostics: &[Diagnostic],
     sources: &Sources,
     color: bool,
+    closing: Closing,
 ) -> Result<(), Error> {
     let write = |out: &mut dyn Write, text: &str| {
         out.write_all(text.as_bytes())
@@ -241,11 +259,19 @@ pub fn write_diagnostics(
                 write(out, &render::human(piece, sources, color))?;
             }
             let mut s = String::new();
-            if let Some(summary) = render::summary(diagnostics) {
+            if let Some(summary) =
+                render::closing(diagnostics, closing.files, closing.deny_warnings)
+            {
                 s.push_str(&summary);
                 s.push('\n');
             }
             s
+        }
+        Format::Github => {
+            for piece in diagnostics.chunks(RENDER_PIECE) {
+                write(out, &render::github(piece, sources))?;
+            }
+            String::new()
         }
         Format::Concise => {
             for piece in diagnostics.chunks(RENDER_PIECE) {

@@ -123,8 +123,13 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         if committed == text {
             return Ok(ExitStatus::Success);
         }
-        let diff =
-            crate::textdiff::unified(&committed, &text, check, &format!("{check} (current)"));
+        let diff = crate::textdiff::unified_colored(
+            &committed,
+            &text,
+            check,
+            &format!("{check} (current)"),
+            io.out_color,
+        );
         let _ = writeln!(io.err, "{check} is stale: the review has changed");
         io.out
             .write_all(diff.as_bytes())

@@ -52,6 +52,32 @@ pub struct Label {
     pub primary: bool,
 }
 
+/// How many principals or destinations a message names before it says
+/// "and N more", and how many secondary labels a diagnostic carries.
+pub const SHOWN: usize = 3;
+
+/// The principals or destinations a message names: the first few shown and
+/// how many there are in all, so that a message stays short however large
+/// the policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub shown: Vec<String>,
+    pub total: usize,
+}
+
+impl Named {
+    /// `` `a`, `b`, `c` and 12 more `` (or `` `a`, `b` `` when all are shown).
+    pub fn text(&self) -> String {
+        let names: Vec<String> = self.shown.iter().map(|n| format!("`{n}`")).collect();
+        let more = self.total.saturating_sub(self.shown.len());
+        if more == 0 {
+            names.join(", ")
+        } else {
+            format!("{} and {more} more", names.join(", "))
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
@@ -60,6 +86,10 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// The names the message lists, when it lists some (bounded).
+    pub named: Option<Named>,
+    /// Secondary labels left out to keep the diagnostic short.
+    pub labels_omitted: usize,
 }
 
 impl Diagnostic {
@@ -71,6 +101,8 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             notes: Vec::new(),
+            named: None,
+            labels_omitted: 0,
         }
     }
 
@@ -113,6 +145,18 @@ impl Diagnostic {
 
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+
+    /// Record the names the message lists: the shown ones and the total.
+    pub fn named(mut self, named: Named) -> Self {
+        self.named = Some(named);
+        self
+    }
+
+    /// Record how many secondary labels were left out.
+    pub fn labels_omitted(mut self, n: usize) -> Self {
+        self.labels_omitted = n;
         self
     }
 

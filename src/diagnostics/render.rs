@@ -18,6 +18,9 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code-scanning services
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`), shown
+    /// as annotations on a pull request
+    Github,
 }
 
 struct Style {
@@ -72,6 +75,30 @@ pub fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
         }
     }
     (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The closing line of `check` and `audit` in human output, like ruff's and
+/// cargo's: `2 errors, 3 warnings, 12 notes in 4 files` (`None` when there
+/// is nothing to report). Under `--deny-warnings`, when warnings alone fail
+/// the run, a second line says so.
+pub fn closing(diagnostics: &[Diagnostic], files: usize, deny_warnings: bool) -> Option<String> {
+    let counts = summary(diagnostics)?;
+    let c = Counts::of(diagnostics);
+    let mut s = format!(
+        "{counts} in {files} file{}",
+        if files == 1 { "" } else { "s" }
+    );
+    if deny_warnings && c.errors == 0 && c.warnings > 0 {
+        s.push_str(&format!(
+            "\nerror: the run failed on {} (--deny-warnings)",
+            if c.warnings == 1 {
+                "1 warning".to_string()
+            } else {
+                format!("{} warnings", c.warnings)
+            }
+        ));
+    }
+    Some(s)
 }
 
 fn location(label: &Label, sources: &Sources) -> Option<(String, usize, usize)> {
@@ -132,8 +159,18 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources, style: &Style
         }
         render_label(out, file, label, d.severity, width, &mut last_line, style);
     }
-    if !labels.is_empty() && (d.help.is_some() || !d.notes.is_empty()) {
+    if !labels.is_empty() && (d.help.is_some() || !d.notes.is_empty() || d.labels_omitted > 0) {
         let _ = writeln!(out, "{pad} {}", style.gutter("|"));
+    }
+    if d.labels_omitted > 0 {
+        let n = d.labels_omitted;
+        let _ = writeln!(
+            out,
+            "{pad} {} {}: {n} more related location{} not shown",
+            style.gutter("="),
+            style.bold("note"),
+            if n == 1 { "" } else { "s" }
+        );
     }
     for note in &d.notes {
         let _ = writeln!(
@@ -151,6 +188,34 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources, style: &Style
             style.bold("help")
         );
     }
+}
+
+/// Tabs are shown as this many spaces (as rustc does), so that a caret line
+/// and the source line above it line up whatever the terminal's tab stops.
+const TAB: &str = "    ";
+
+/// A source line as shown: tabs expanded.
+fn expand_tabs(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\t') {
+        text.replace('\t', TAB).into()
+    } else {
+        text.into()
+    }
+}
+
+/// The terminal columns `text` takes once tabs are expanded: East Asian wide
+/// characters and most emoji take two, combining marks none (Unicode's
+/// width tables, through `unicode-width`).
+///
+/// The renderer is our own rather than annotate-snippets' (what rustc and
+/// cargo use): both place carets by display width, but ours keeps the exact
+/// layout its users and tests already read (label ordering, the `:::` lines
+/// of other files, bounded label counts) and needs only the width tables.
+fn columns(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    // control characters count one column, as the terminal's stand-in for them
+    text.split('\t').map(UnicodeWidthStr::width).sum::<usize>()
+        + TAB.len() * text.matches('\t').count()
 }
 
 fn render_label(
@@ -179,10 +244,7 @@ fn render_label(
     };
     let text = masked.text();
     if *last_line != Some(line) {
-        let shown: String = text
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
+        let shown = expand_tabs(text);
         let _ = writeln!(
             out,
             "{} {}",
@@ -191,13 +253,15 @@ fn render_label(
         );
     }
     *last_line = Some(line);
+    // columns on screen, not characters: the carets sit under the text
+    // however wide its characters are
     let start_in_line = in_line(start, false);
-    let col = text.get(..start_in_line).map_or(0, |s| s.chars().count());
+    let col = text.get(..start_in_line).map_or(0, columns);
     let end = (label.span.end as usize).max(start);
     let end_in_line = in_line(end, true).max(start_in_line);
     let len = text
-        .get(start_in_line..end_in_line)
-        .map_or(0, |s| s.chars().count())
+        .get(..end_in_line)
+        .map_or(0, |through_end| columns(through_end).saturating_sub(col))
         .max(1);
     let mark = if label.primary { "^" } else { "-" };
     let marks = mark.repeat(len);
@@ -215,6 +279,75 @@ fn render_label(
         style.gutter(&format!("{:width$} |", "")),
         painted
     );
+}
+
+/// Escape the message of a GitHub Actions workflow command.
+pub fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a property value (`file=`, `title=`) of a workflow command.
+pub fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A place for a workflow command: the file, and the start and end as
+/// 1-based (line, column).
+pub type GithubPlace<'a> = (&'a str, (usize, usize), (usize, usize));
+
+/// One GitHub Actions workflow command: `::LEVEL PROPERTIES::MESSAGE`, the
+/// level `error`, `warning` or `notice`; `location` is the file and the
+/// start and end (line, column), when there is one.
+pub fn github_command(
+    level: &str,
+    location: Option<GithubPlace>,
+    title: &str,
+    message: &str,
+) -> String {
+    let mut props = Vec::new();
+    if let Some((file, (line, col), (end_line, end_col))) = location {
+        props.push(format!("file={}", github_property(file)));
+        props.push(format!("line={line}"));
+        props.push(format!("col={col}"));
+        props.push(format!("endLine={end_line}"));
+        // GitHub reads endColumn as inclusive-exclusive alike on one line;
+        // an empty span still marks one column
+        if end_line == line {
+            props.push(format!("endColumn={}", end_col.max(col + 1)));
+        }
+    }
+    props.push(format!("title={}", github_property(title)));
+    format!("::{level} {}::{}\n", props.join(","), github_data(message))
+}
+
+/// GitHub Actions workflow commands, one per diagnostic: errors as
+/// `::error`, warnings as `::warning`, notes as `::notice`, at the primary
+/// label; the help line follows the message.
+pub fn github(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let place = d.primary_label().and_then(|l| {
+            let file = sources.get(l.source)?;
+            let a = file.line_col(l.span.start as usize);
+            let b = file.line_col(l.span.end as usize);
+            Some((file.name.as_str(), (a.line, a.col), (b.line, b.col)))
+        });
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let title = format!("{} {}", d.code.id, d.code.name);
+        out.push_str(&github_command(level, place, &title, &message));
+    }
+    out
 }
 
 /// One line per diagnostic: `file:line:col: severity[CODE] message`.
@@ -260,7 +393,7 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
         ),
         _ => (Value::Null, Value::Null, Value::Null),
     };
-    json!({
+    let mut v = json!({
         "code": d.code.id,
         "name": d.code.name,
         "severity": d.severity,
@@ -271,7 +404,20 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
         "labels": d.labels.iter().map(|l| label_json(l, sources)).collect::<Vec<_>>(),
         "help": d.help,
         "notes": d.notes,
-    })
+    });
+    // bounded lists: present only on the diagnostics that have them
+    if let Some(obj) = v.as_object_mut() {
+        if let Some(named) = &d.named {
+            obj.insert(
+                "named".into(),
+                json!({"shown": named.shown, "total": named.total}),
+            );
+        }
+        if d.labels_omitted > 0 {
+            obj.insert("labels_omitted".into(), json!(d.labels_omitted));
+        }
+    }
+    v
 }
 
 /// The JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.

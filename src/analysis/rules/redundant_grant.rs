@@ -110,7 +110,7 @@ fn report_grant(cx: &Context, gi: usize, found: &[Found], out: &mut Vec<Diagnost
                 d = d.secondary(policy.source, t.span, format!("{holder} it here"));
             }
         }
-        d
+        d.labels_omitted(seen.len().saturating_sub(3))
     };
     if !has_temp && found.iter().all(full) {
         let d = finding(&META, "grant never changes an access decision").primary(
