@@ -173,6 +173,9 @@ fn fmt_check_is_0_1_or_2_and_every_file_is_processed() {
     expect(&["fmt", "--check", p], 0);
     expect(&["fmt", "--check", u, p], 1);
     expect(&["fmt", "--check", p, SYNTAX], 2);
+    expect(&["fmt", "--diff", p], 0);
+    expect(&["fmt", "--diff", u, p], 1);
+    expect(&["fmt", "--diff", p, SYNTAX], 2);
     let out = expect(&["fmt", "--check", u, "missing.mqa", u2], 2);
     // both unformatted files are listed, around the missing one
     assert_eq!(text(&out.stdout), format!("{u}\n{u2}\n"));

@@ -40,9 +40,9 @@ pub const DIFF: &str = exit_status!(
 );
 
 pub const FMT: &str = exit_status!(
-    "formatted; with --check: every file is formatted",
-    "a file refused with located syntax errors; with --check: a file would change, and nothing else",
-    "could not run: an unreadable or unwritable file, bad arguments; with --check: could not decide (also syntax errors). Every file is processed; the worst status wins"
+    "formatted; with --check or --diff: every file is formatted",
+    "a file refused with located syntax errors; with --check or --diff: a file would change, and nothing else",
+    "could not run: an unreadable or unwritable file, bad arguments; with --check or --diff: could not decide (also syntax errors). Every file is processed; the worst status wins"
 );
 
 pub const IMPORT: &str = exit_status!(

@@ -23,8 +23,9 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     super::stdin_once(args.files.iter().map(String::as_str))?;
     // every file is processed; the exit status is the worst one
     let mut status = ExitStatus::Success;
-    // a file that cannot be formatted: `--check` cannot decide about it
-    let refused = if args.check {
+    // a file that cannot be formatted: `--check` and `--diff` cannot decide
+    // about it
+    let refused = if args.check || args.diff {
         ExitStatus::Error
     } else {
         ExitStatus::Findings
