@@ -1,7 +1,7 @@
 //! Benchmarks: `cargo bench --bench perf`.
 //!
 //! Medians of several runs of every stage on generated inputs (see
-//! `support/gen.rs` and the `mqauthz-gen` binary), side by side with
+//! `support/gen.rs` and `cargo xtask gen`), side by side with
 //! ActiveMQ's own `DefaultAuthorizationMap` (through `tests/oracle/Oracle.java`)
 //! and the real broker's start-up. Prints a Markdown table. Never asserts a
 //! timing: targets are reported as met or not.

@@ -72,15 +72,6 @@ pub enum Principal {
     Group(Ident),
 }
 
-impl Principal {
-    pub fn span(&self) -> Span {
-        match self {
-            Principal::Everyone(s) => *s,
-            Principal::Group(i) => i.span,
-        }
-    }
-}
-
 /// A right keyword as written; `all` stays `all` here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RightWord {
@@ -106,17 +97,6 @@ pub enum Target {
     },
     Temp(Span),
     Advisory(Span),
-}
-
-impl Target {
-    pub fn span(&self) -> Span {
-        match self {
-            Target::Dest {
-                kind_span, pattern, ..
-            } => kind_span.join(pattern.span),
-            Target::Temp(s) | Target::Advisory(s) => *s,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -102,7 +102,7 @@ pub fn compile(policy: &Policy) -> AuthzMap {
 /// A stable hash of a map's meaning: its entries (kind, pattern, group
 /// lists), defaultEntry and temp entry, in a canonical order. Provenance and
 /// entry order do not count.
-pub fn meaning_hash(map: &AuthzMap) -> String {
+pub(crate) fn meaning_hash(map: &AuthzMap) -> String {
     use sha2::{Digest, Sha256};
     let mut lines: Vec<String> = map
         .entries

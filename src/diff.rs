@@ -43,16 +43,6 @@ pub enum Direction {
     Lost,
 }
 
-impl Direction {
-    /// `gained` or `lost`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Gained => "gained",
-            Direction::Lost => "lost",
-        }
-    }
-}
-
 /// One difference on queues or topics.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Change {
@@ -129,7 +119,7 @@ pub fn open_map() -> AuthzMap {
 }
 
 /// The principal key of `name` in an entry with `acl`'s principal class.
-pub fn principal(name: &str, acl: &Acl) -> String {
+pub(crate) fn principal(name: &str, acl: &Acl) -> String {
     if name == EVERYONE {
         return EVERYONE.to_string();
     }
@@ -239,7 +229,7 @@ impl Names {
 /// each right (as numbers of a shared [`Names`]), the defaultEntry's and
 /// the temp entry's holders. The map itself may be dropped once this is built.
 #[derive(Debug)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// Queue entries, then topic entries, in map order; the defaultEntry
     /// (pattern `>`) is added at the end of both kinds.
     entries: [Vec<Grant>; 2],
@@ -261,7 +251,7 @@ struct Grant {
 
 impl Prepared {
     /// Read `map`, numbering its principals in `names`.
-    pub fn new(map: &AuthzMap, names: &mut Names) -> Prepared {
+    pub(crate) fn new(map: &AuthzMap, names: &mut Names) -> Prepared {
         let mut entries: [Vec<Grant>; 2] = [Vec::new(), Vec::new()];
         let mut ids: Vec<u32> = Vec::new();
         let mut grant = |pattern: &str, acl: &Acl, ids: &mut Vec<u32>| -> Option<Grant> {
@@ -501,7 +491,7 @@ pub fn diff(old: &AuthzMap, new: &AuthzMap) -> MapDiff {
 }
 
 /// [`diff`] of two prepared maps, whose principals are numbered in `names`.
-pub fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> MapDiff {
+pub(crate) fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> MapDiff {
     let rank = names.ranks();
     let mut changes = Vec::new();
     for kind in DestKind::ALL {
@@ -569,17 +559,13 @@ fn order(c: &Change) -> (bool, &str, DestKind, Right, Direction, &str, &str) {
     )
 }
 
-/// The human form of a difference: one line per change, `+` for gains and
-/// `-` for losses, green and red when `color`.
-pub fn render_text(d: &MapDiff, color: bool) -> String {
-    let mut out = Vec::new();
-    // writing to a Vec cannot fail
-    let _ = write_text(d, color, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// [`render_text`] written line by line to `out`.
-pub fn write_text(d: &MapDiff, color: bool, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// The human form of a difference, written line by line to `out`: one line
+/// per change, `+` for gains and `-` for losses, green and red when `color`.
+pub(crate) fn write_text(
+    d: &MapDiff,
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let paint = |dir: Direction| -> (&'static str, &'static str) {
         match (color, dir) {
             (false, _) => ("", ""),
@@ -620,16 +606,9 @@ fn sign_verb(d: Direction) -> (&'static str, &'static str) {
     }
 }
 
-/// The JSON form (schema version 1, see `docs/diff-json.md`).
-pub fn render_json(d: &MapDiff) -> String {
-    let mut out = Vec::new();
-    // writing to a Vec cannot fail
-    let _ = write_json(d, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// [`render_json`] written to `out` as it is serialised.
-pub fn write_json(d: &MapDiff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// The JSON form (schema version 1, see `docs/diff-json.md`), written to
+/// `out` as it is serialised.
+pub(crate) fn write_json(d: &MapDiff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Doc<'d> {
         version: u32,

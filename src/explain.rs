@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 /// What is asked about.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Subject {
+pub(crate) enum Subject {
     /// A queue or topic: a name, a wildcard subscription such as
     /// `ORDERS.*`, or a composite `A,B`.
     Destination { kind: DestKind, name: String },
@@ -24,7 +24,7 @@ pub enum Subject {
 
 /// The question `explain` answers.
 #[derive(Clone, Debug)]
-pub struct Question {
+pub(crate) struct Question {
     pub subject: Subject,
     /// Answer for this group only (and everyone, which it belongs to).
     pub group: Option<String>,
@@ -32,7 +32,7 @@ pub struct Question {
 
 /// A grant that gives a group a right: where it is and what it says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Grant {
+pub(crate) struct Grant {
     /// The file, as named on the command line.
     pub file: String,
     /// 1-based line of the statement (or configuration entry).
@@ -60,7 +60,7 @@ impl Grant {
 
 /// A group holding a right, and the grants that give it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Holder {
+pub(crate) struct Holder {
     /// The ActiveMQ group name; `*` is everyone.
     pub group: String,
     pub grants: Vec<Grant>,
@@ -68,7 +68,7 @@ pub struct Holder {
 
 /// Who holds one right.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RightAnswer {
+pub(crate) struct RightAnswer {
     #[serde(serialize_with = "right_str")]
     pub right: Right,
     /// Every authenticated user holds it (temporary destinations nothing is
@@ -89,7 +89,7 @@ fn right_str<S: serde::Serializer>(r: &Right, s: S) -> Result<S::Ok, S::Error> {
 
 /// The answer of `explain`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Explanation {
+pub(crate) struct Explanation {
     /// The schema version of the JSON form.
     pub version: u32,
     /// The input, as named on the command line (`<stdin>` for `-`).
@@ -200,7 +200,7 @@ fn answer(
 
 /// Answer `question` on a loaded input. `name` is the input's display name.
 /// A destination with more segments than a real one is a usage error.
-pub fn explain(
+pub(crate) fn explain(
     sources: &Sources,
     loaded: &Loaded,
     name: &str,
@@ -286,7 +286,7 @@ fn shown(group: &str) -> &str {
 }
 
 /// The text form of an explanation.
-pub fn render_text(x: &Explanation) -> String {
+pub(crate) fn render_text(x: &Explanation) -> String {
     let name = &x.input;
     let mut out = String::new();
     if !x.authorization_plugin {
@@ -364,7 +364,7 @@ pub fn render_text(x: &Explanation) -> String {
 }
 
 /// The JSON form of an explanation (docs/explain-json.md).
-pub fn render_json(x: &Explanation) -> String {
+pub(crate) fn render_json(x: &Explanation) -> String {
     let mut s = serde_json::to_string_pretty(x).unwrap_or_default();
     s.push('\n');
     s
@@ -375,7 +375,7 @@ pub fn render_json(x: &Explanation) -> String {
 /// entry) and held by its `simpleAuthenticationPlugin` users. `everyone`
 /// (`*`) is always known. `None` for a configuration without a map, where
 /// any group is as good as another.
-pub fn known_groups(loaded: &Loaded) -> Option<BTreeSet<String>> {
+pub(crate) fn known_groups(loaded: &Loaded) -> Option<BTreeSet<String>> {
     let mut known: BTreeSet<String> = ["everyone", EVERYONE].map(String::from).into();
     match loaded {
         Loaded::Policy { front, .. } => {
@@ -404,7 +404,7 @@ pub fn known_groups(loaded: &Loaded) -> Option<BTreeSet<String>> {
 
 /// `--group NAME` must name a group the input knows: a typo would otherwise
 /// answer "no" to everything. The error says what is close.
-pub fn check_group(loaded: &Loaded, name: &str, input: &str) -> Result<(), Error> {
+pub(crate) fn check_group(loaded: &Loaded, name: &str, input: &str) -> Result<(), Error> {
     let Some(known) = known_groups(loaded) else {
         return Ok(());
     };

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// pipe at `path` (`/dev/null`, `/dev/stdout`) is written to directly. On any
 /// failure the original file is untouched and the temporary file removed;
 /// the error never names the temporary file (the caller names `path`).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, bytes, |w, b| w.write_all(b))
 }
 
@@ -162,7 +162,7 @@ fn keep_owner_and_mode(file: &fs::File, original: &fs::Metadata) -> io::Result<(
 /// `.ignore` and hidden files respected, also outside a git repository),
 /// the files of each folder in sorted path order so the output is stable.
 /// A folder holding no policy is an error.
-pub fn policy_files(paths: &[String]) -> Result<Vec<String>, crate::error::Error> {
+pub(crate) fn policy_files(paths: &[String]) -> Result<Vec<String>, crate::error::Error> {
     use crate::error::Error;
     let mut out = Vec::new();
     for path in paths {

@@ -9,13 +9,16 @@
 //! language forbids, an empty temp entry) becomes a `#` comment in the text
 //! and an [`Unexpressible`] item for the caller to report.
 
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::validate;
 use crate::semantics::{Acl, AuthzMap, DestKind, Location, Right, RightSet, EVERYONE};
 use crate::source::{SourceFile, SourceId};
+use crate::syntax;
+use crate::xml::ConfigDoc;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Part of the map cannot be written in the policy language.
-pub const NOT_IMPORTABLE: crate::diagnostics::Code = crate::diagnostics::Code {
+pub(crate) const NOT_IMPORTABLE: crate::diagnostics::Code = crate::diagnostics::Code {
     id: "MQA320",
     name: "not-importable",
 };
@@ -42,6 +45,38 @@ pub enum Place {
     Temp,
 }
 
+/// The element of the plugin a defaultEntry or temp item is about.
+fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
+    doc.plugin_elements()
+        .iter()
+        .find(|e| e.local == local)
+        .map(|e| e.start_tag)
+}
+
+/// A warning for each part of the map an import left out, located at its
+/// entry (or the defaultEntry or temp element) in the configuration.
+pub(crate) fn unexpressible(imported: &Imported, doc: &ConfigDoc) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for u in &imported.unexpressible {
+        let d = Diagnostic::new(NOT_IMPORTABLE, Severity::Warning, u.message.clone())
+            .help("it is left out of the policy as a comment; the imported policy grants less than the configuration");
+        let d = match (u.place, u.location) {
+            (Place::Entry(_), Some(loc)) => d.primary(loc.source, loc.span, "not imported"),
+            (Place::Default, _) => match element_span(doc, "defaultEntry") {
+                Some(span) => doc.locate(d, span, "not imported"),
+                None => d,
+            },
+            (Place::Temp, _) => match element_span(doc, "tempDestinationAuthorizationEntry") {
+                Some(span) => doc.locate(d, span, "not imported"),
+                None => d,
+            },
+            _ => d,
+        };
+        out.push(d);
+    }
+    out
+}
+
 /// The result of an import.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Imported {
@@ -51,41 +86,28 @@ pub struct Imported {
     pub unexpressible: Vec<Unexpressible>,
 }
 
-/// Characters a bare pattern may hold besides `.`, `*` and `>`.
-fn bare_pattern_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_$:/@~-".contains(c)
-}
-
-fn quote(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
 /// A pattern as it must be written in a policy, or why it cannot be.
-pub fn write_pattern(pattern: &str) -> Result<String, String> {
-    let bare_ok = validate::pattern(pattern, false).is_empty()
-        && pattern
-            .chars()
-            .all(|c| bare_pattern_char(c) || ".*>".contains(c))
-        && !crate::syntax::is_keyword(pattern);
+pub(crate) fn write_pattern(pattern: &str) -> Result<String, String> {
+    let bare_ok = syntax::is_bare_pattern(pattern) && validate::pattern(pattern, false).is_empty();
     if bare_ok {
         return Ok(pattern.to_string());
     }
     match validate::pattern(pattern, true).first() {
-        None => Ok(quote(pattern)),
+        None => Ok(syntax::quote(pattern)),
         Some(p) => Err(p.message.clone()),
     }
 }
 
 /// A principal as it must be written in a policy, or why it cannot be.
-pub fn write_principal(group: &str) -> Result<String, String> {
+pub(crate) fn write_principal(group: &str) -> Result<String, String> {
     if group == EVERYONE {
         return Ok("everyone".to_string());
     }
     if group == "everyone" {
-        return Ok(quote(group));
+        return Ok(syntax::quote(group));
     }
     match validate::group_name(group).first() {
-        None => Ok(crate::model::quote_if_needed(group)),
+        None => Ok(syntax::write_name(group)),
         Some(p) => Err(p.message.clone()),
     }
 }
@@ -266,7 +288,7 @@ fn render(b: &Builder) -> String {
     if !b.groups.is_empty() {
         out.push('\n');
         for g in &b.groups {
-            out.push_str(&format!("group {}\n", crate::model::quote_if_needed(g)));
+            out.push_str(&format!("group {}\n", syntax::write_name(g)));
         }
     }
     if !b.buckets.is_empty() {

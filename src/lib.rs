@@ -10,15 +10,20 @@
 //! 4. [`analysis`]: assertions and the rule catalogue;
 //! 5. [`compile`] and [`xml`]: policy → map → `<authorizationPlugin>`, read
 //!    and merge broker configurations;
-//! 6. [`diff`], [`review`], [`explain`] and [`import`]: compare, render,
+//! 6. [`diff`], [`review`], `explain` and [`import`]: compare, render,
 //!    answer questions and recover policies;
 //! 7. [`audit`]: the broker security practices, checked from broker files
 //!    (with [`membership`]: who holds which group);
 //! 8. [`cli`]: the command line.
 //!
+//! Public are the modules the binary, the tests and the benchmarks use; the
+//! rest of the crate is `pub(crate)`.
+//!
 //! [`pipeline`] assembles the stages once for every command: load an input
 //! (a policy or a broker configuration, told by content), check it, compile
 //! it once; [`load`] reads files and runs the front end (stages 1–2).
+
+#![warn(unreachable_pub)]
 
 pub mod analysis;
 pub mod ast;
@@ -28,9 +33,9 @@ pub mod compile;
 pub mod diagnostics;
 pub mod diff;
 pub mod error;
-pub mod explain;
+pub(crate) mod explain;
 pub mod fmt;
-pub mod fsutil;
+pub(crate) mod fsutil;
 pub mod import;
 pub mod load;
 pub mod membership;
@@ -40,7 +45,7 @@ pub mod review;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
-pub mod textdiff;
-pub mod util;
+pub(crate) mod textdiff;
+pub(crate) mod util;
 pub mod verify;
 pub mod xml;

@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::Path;
 
 /// Read a file's bytes; `-` reads standard input.
-pub fn read_bytes(path: &str) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_bytes(path: &str) -> Result<Vec<u8>, Error> {
     if path == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -23,7 +23,7 @@ pub fn read_bytes(path: &str) -> Result<Vec<u8>, Error> {
 }
 
 /// The display name of a path (`<stdin>` for `-`).
-pub fn display_name(path: &str) -> String {
+pub(crate) fn display_name(path: &str) -> String {
     if path == "-" {
         "<stdin>".to_string()
     } else {

@@ -4,11 +4,11 @@
 //! [`crate::cli`] parse their arguments, call these functions and render.
 //!
 //! ```text
-//! read ─┬─ policy ─ front end (syntax, model) ─ compile (once) ─ analysis ─┐
+//! read ─┬─ policy ─ front end (syntax, model) ─ analysis ─ compile (once) ─┐
 //!       └─ configuration (XML, AWS JSON) ─ read the authorization map ─────┴─ Loaded
 //! ```
 
-use crate::analysis::{self, BrokerFacts, MapFacts, Options};
+use crate::analysis::{self, BrokerFacts, Options};
 use crate::compile;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
@@ -47,12 +47,10 @@ pub fn kind_of(path: &str, bytes: &[u8]) -> Kind {
 /// How far a policy goes through the pipeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Goal {
-    /// The findings (assertions and rules); the map is compiled for the
-    /// rules and dropped before they run (`check`).
+    /// The findings (assertions and rules); the policy is not compiled
+    /// (`check`, and `compile`, which compiles only a policy it accepts).
     Findings,
-    /// The findings and the compiled map (`compile`, `explain`, `review`);
-    /// the map is compiled again once the rules have run, so that the two
-    /// are not in memory together.
+    /// The findings and the compiled map (`compile`, `explain`, `review`).
     FindingsAndMap,
     /// The map only; the rules are not run and the model is dropped once the
     /// map is built (`diff`).
@@ -100,13 +98,9 @@ fn analyse_front(mut front: Front, options: &Options, goal: Goal) -> Analysed {
     let (map, found) = match goal {
         Goal::Findings => (None, analysis::run(&front.policy, options)),
         Goal::FindingsAndMap => {
-            // The map and the analysis' index are never held together: the
-            // map is compiled for the rules' facts, dropped while they run
-            // and compiled again after. Compiling is a small part of the
-            // run, while holding both raised the peak memory of `compile`
-            // on 100,000 grants by about 95 MB, past 300 MB.
-            let facts = MapFacts::of(&compile::compile(&front.policy));
-            let found = analysis::run_with(&front.policy, &facts, options);
+            // the analysis compiles only the grants it asks about; the map
+            // is built once, after it, so the two are not held together
+            let found = analysis::run(&front.policy, options);
             (Some(compile::compile(&front.policy)), found)
         }
         Goal::Map => {

@@ -8,16 +8,19 @@
 //! a right on some (`part`) or all of them. The output is deterministic: no
 //! timestamps, no paths beyond the name given.
 
+use crate::diagnostics::{codes, Diagnostic};
 use crate::diff::{principal, shown};
+use crate::pipeline::Loaded;
 use crate::semantics::coverage::PatternSet;
 use crate::semantics::pattern::{Pattern, Seg};
 use crate::semantics::{AuthzMap, DestKind, Right, EVERYONE};
+use crate::source::Sources;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// Schema version of the JSON form.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// The pattern `advisory` stands for.
 use crate::semantics::ADVISORY_PATTERN as ADVISORY;
@@ -53,6 +56,71 @@ pub struct Input<'a> {
     pub findings: Vec<Finding>,
     /// For a policy: the number of assertions and the failure messages.
     pub assertions: Option<(usize, Vec<String>)>,
+}
+
+/// A finding in brief: severity, code name, line, message.
+fn brief(d: &Diagnostic, sources: &Sources) -> Finding {
+    let line = d.primary_label().and_then(|l| {
+        sources
+            .get(l.source)
+            .map(|f| f.line_col(l.span.start as usize).line)
+    });
+    Finding {
+        severity: d.severity.as_str().to_string(),
+        code: d.code.name.to_string(),
+        line,
+        message: d.message.clone(),
+    }
+}
+
+/// What a review is computed from, for a loaded policy or configuration:
+/// its map (`open`, the map of a configuration without an
+/// authorizationPlugin, when it has none), a policy's groups and assertion
+/// failures, and the other `findings` in brief.
+pub(crate) fn input_of<'a>(
+    loaded: &'a Loaded,
+    open: &'a AuthzMap,
+    findings: &[Diagnostic],
+    sources: &Sources,
+    name: String,
+) -> Input<'a> {
+    let (is_failure, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) = findings
+        .iter()
+        .partition(|d| d.code == codes::ASSERTION_FAILED);
+    let mut input = Input {
+        name,
+        map: open,
+        open: false,
+        descriptions: BTreeMap::new(),
+        declared: Vec::new(),
+        findings: others.iter().map(|d| brief(d, sources)).collect(),
+        assertions: None,
+    };
+    match loaded {
+        Loaded::Policy { front, map, .. } => {
+            input.map = map;
+            for g in &front.policy.groups {
+                input.declared.push(g.name.clone());
+                if let Some(d) = &g.description {
+                    input.descriptions.insert(g.name.clone(), d.clone());
+                }
+            }
+            let failures = is_failure
+                .iter()
+                .map(|d| {
+                    let f = brief(d, sources);
+                    match f.line {
+                        Some(l) => format!("line {l}: {}", f.message),
+                        None => f.message,
+                    }
+                })
+                .collect();
+            input.assertions = Some((front.policy.assertions.len(), failures));
+        }
+        Loaded::Config { map: Some(map), .. } => input.map = map,
+        Loaded::Config { map: None, .. } => input.open = true,
+    }
+    input
 }
 
 /// One right on one kind: the patterns, folded.
@@ -486,7 +554,7 @@ fn temp_line(t: &TempReview) -> String {
 }
 
 /// Render as Markdown, fit for a pull-request comment.
-pub fn render_markdown(r: &Review) -> String {
+pub(crate) fn render_markdown(r: &Review) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Authorization review: {}\n", md(&r.source));
     if r.open {
@@ -582,7 +650,7 @@ fn text_access(out: &mut String, access: &[Access]) {
 }
 
 /// Render as plain text.
-pub fn render_text(r: &Review) -> String {
+pub(crate) fn render_text(r: &Review) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Authorization review: {}", r.source);
     if r.open {
@@ -641,7 +709,7 @@ pub fn render_text(r: &Review) -> String {
 }
 
 /// Render as JSON (schema version [`VERSION`]).
-pub fn render_json(r: &Review) -> String {
+pub(crate) fn render_json(r: &Review) -> String {
     let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
     s.push('\n');
     s

@@ -84,7 +84,7 @@ impl SourceFile {
     }
 
     /// 0-based line index holding byte `offset`.
-    pub fn line_index(&self, offset: usize) -> usize {
+    pub(crate) fn line_index(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
@@ -104,7 +104,7 @@ impl SourceFile {
     }
 
     /// The text of 0-based line `line`, without its line end.
-    pub fn line_text(&self, line: usize) -> &str {
+    pub(crate) fn line_text(&self, line: usize) -> &str {
         let Some(&start) = self.line_starts.get(line) else {
             return "";
         };
@@ -117,15 +117,11 @@ impl SourceFile {
     }
 
     /// Byte offset where 0-based line `line` starts.
-    pub fn line_start(&self, line: usize) -> usize {
+    pub(crate) fn line_start(&self, line: usize) -> usize {
         self.line_starts
             .get(line)
             .copied()
             .unwrap_or(self.text.len())
-    }
-
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
     }
 
     pub fn slice(&self, span: Span) -> &str {

@@ -17,12 +17,14 @@ const CONTEXT: usize = 3;
 const MYERS_LIMIT: usize = 100_000_000;
 
 /// A unified diff of `old` and `new`, or an empty string when they are equal.
-pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+#[cfg(test)]
+pub(crate) fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
     unified_colored(old, new, old_name, new_name, false)
 }
 
-/// [`unified`], with ANSI colours when `color` is set.
-pub fn unified_colored(
+/// A unified diff of `old` and `new`, or an empty string when they are
+/// equal, with ANSI colours when `color` is set.
+pub(crate) fn unified_colored(
     old: &str,
     new: &str,
     old_name: &str,

@@ -1,7 +1,7 @@
 //! Small shared helpers.
 
 /// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
@@ -18,7 +18,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The closest candidate to `word`, when close enough to be a likely typo.
 /// Case-insensitive equality always counts.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

@@ -7,21 +7,18 @@ use crate::model::Policy;
 use crate::xml::ConfigDoc;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const GROUP_WITHOUT_USERS: Code = Code {
+pub(crate) const GROUP_WITHOUT_USERS: Code = Code {
     id: "MQA220",
     name: "group-without-users",
 };
-pub const USERS_WITHOUT_GRANTS: Code = Code {
+pub(crate) const USERS_WITHOUT_GRANTS: Code = Code {
     id: "MQA221",
     name: "users-without-grants",
 };
 
-/// The cross-check codes, for the catalogue.
-pub const CODES: &[Code] = &[GROUP_WITHOUT_USERS, USERS_WITHOUT_GRANTS];
-
 /// Compare the configuration's users with the policy's groups. Silent when
 /// the configuration defines no users (JAAS, LDAP or Amazon MQ users).
-pub fn users(policy: &Policy, doc: &ConfigDoc) -> Vec<Diagnostic> {
+pub(crate) fn users(policy: &Policy, doc: &ConfigDoc) -> Vec<Diagnostic> {
     let users = &doc.facts().users;
     let mut out = Vec::new();
     if users.is_empty() {

@@ -20,7 +20,8 @@ pub struct Item {
     pub rights: RightSet,
     pub kind: DestKind,
     pub pattern: Pattern,
-    /// The same number for equal patterns (normalised, rule M), dense from 0.
+    /// The same number for equal patterns (normalised as rule M of
+    /// docs/semantics.md reads them), dense from 0.
     pub pid: u32,
 }
 
@@ -155,7 +156,7 @@ impl AccessIndex {
 
     /// The patterns on which `who` holds `right` (for a group, `everyone`'s
     /// grants included).
-    pub fn effective(&self, who: Who, right: Right, kind: DestKind) -> &PatternSet<usize> {
+    pub(crate) fn effective(&self, who: Who, right: Right, kind: DestKind) -> &PatternSet<usize> {
         self.effective
             .get(&(who, right, kind))
             .or_else(|| self.effective.get(&(Who::Everyone, right, kind)))
@@ -163,18 +164,18 @@ impl AccessIndex {
     }
 
     /// Every grant of `right` on `kind`.
-    pub fn by_right(&self, right: Right, kind: DestKind) -> &PatternSet<usize> {
+    pub(crate) fn by_right(&self, right: Right, kind: DestKind) -> &PatternSet<usize> {
         self.by_right.get(&(right, kind)).map_or(&self.empty, |s| s)
     }
 
     /// Does the policy grant anything on `temp`?
-    pub fn temp_granted(&self) -> bool {
+    pub(crate) fn temp_granted(&self) -> bool {
         !self.temp.is_empty()
     }
 
     /// The temp items giving `who` the right (`everyone`'s included); empty
     /// when temp is open or `who` lacks it.
-    pub fn temp_holders(&self, who: Who, right: Right) -> Vec<&TempItem> {
+    pub(crate) fn temp_holders(&self, who: Who, right: Right) -> Vec<&TempItem> {
         self.temp
             .iter()
             .filter(|t| t.rights.contains(right) && (t.who == who || t.who == Who::Everyone))
@@ -182,7 +183,7 @@ impl AccessIndex {
     }
 
     /// Does `who` hold `right` on temporary destinations?
-    pub fn holds_temp(&self, who: Who, right: Right) -> bool {
+    pub(crate) fn holds_temp(&self, who: Who, right: Right) -> bool {
         !self.temp_granted() || !self.temp_holders(who, right).is_empty()
     }
 }

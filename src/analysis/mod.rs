@@ -4,11 +4,11 @@
 //! once, for all rules.
 
 pub mod assertions;
-pub mod crosscheck;
+pub(crate) mod crosscheck;
 pub mod index;
 pub mod registry;
-pub mod rules;
-pub mod sarif;
+pub(crate) mod rules;
+pub(crate) mod sarif;
 
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Policy;
@@ -32,7 +32,7 @@ pub struct Version(pub u32, pub u32, pub u32);
 
 impl Version {
     /// The default: 5.18, what Amazon MQ runs.
-    pub const DEFAULT: Version = Version(5, 18, 0);
+    pub(crate) const DEFAULT: Version = Version(5, 18, 0);
 
     pub fn parse(s: &str) -> Result<Version, String> {
         let parts: Vec<&str> = s.trim().split('.').collect();
@@ -50,7 +50,7 @@ impl Version {
 
     /// Do clients need `admin` on advisory topics? Before 5.19.8, 6.2.7 and
     /// 6.3.0, advisories are created in the triggering client's name.
-    pub fn advisories_need_admin(self) -> bool {
+    pub(crate) fn advisories_need_admin(self) -> bool {
         match (self.0, self.1) {
             (5, m) if m < 19 => true,
             (5, 19) => self < Version(5, 19, 8),
@@ -126,6 +126,48 @@ impl MapFacts {
             advisory_granted: rules::grants_nothing::advisory_granted(map),
         }
     }
+
+    /// The facts of the policy's compiled map, compiling only the grants
+    /// they depend on: those with a topic target matching one of the
+    /// temporary destinations' advisory topics. An entry's groups are those
+    /// of every grant naming its pattern, so the entries matching these
+    /// topics, and what a lookup makes of them, are the same as in the
+    /// whole map.
+    pub fn of_policy(policy: &Policy) -> MapFacts {
+        let topics = rules::advisory_access::TEMP_ADVISORY_TOPICS;
+        let relevant = |t: &crate::model::Target| match &t.kind {
+            crate::model::TargetKind::Dest {
+                kind: crate::semantics::DestKind::Topic,
+                pattern,
+            } => topics
+                .iter()
+                .any(|topic| crate::semantics::pattern::matches_rule_f(pattern, topic)),
+            _ => false,
+        };
+        let grants = policy
+            .grants
+            .iter()
+            .filter(|g| g.targets.iter().any(relevant))
+            .map(|g| crate::model::Grant {
+                targets: g.targets.iter().filter(|t| relevant(t)).cloned().collect(),
+                ..g.clone()
+            })
+            .collect();
+        let sub = Policy {
+            source: policy.source,
+            groups: policy.groups.clone(),
+            grants,
+            assertions: Vec::new(),
+            allows: Vec::new(),
+        };
+        let mut facts = MapFacts::of(&crate::compile::compile(&sub));
+        // `policy-grants-nothing` asks of every grant's targets, not of
+        // those alone: read from the policy without compiling it
+        let (nothing, advisory) = rules::grants_nothing::of_policy(policy);
+        facts.grants_nothing = nothing;
+        facts.advisory_granted = advisory;
+        facts
+    }
 }
 
 /// Documentation and defaults of a rule.
@@ -141,7 +183,7 @@ pub struct RuleMeta {
 }
 
 /// A finding of a rule, with the rule's code and default severity.
-pub fn finding(meta: &RuleMeta, message: impl Into<String>) -> Diagnostic {
+pub(crate) fn finding(meta: &RuleMeta, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(meta.code, meta.severity, message)
 }
 
@@ -184,20 +226,16 @@ impl Rule for AuditRule {
 }
 
 /// Run the assertions and every enabled rule. `diagnostics` of earlier stages
-/// are not included. The policy is compiled for the rules that read the map;
-/// with the map at hand, [`run_with`] takes its facts instead.
+/// are not included. The facts the rules ask of the compiled map come from
+/// the few grants they depend on ([`MapFacts::of_policy`]): the whole
+/// policy is not compiled here.
 pub fn run(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
-    let facts = MapFacts::of(&crate::compile::compile(policy));
-    run_with(policy, &facts, options)
-}
-
-/// [`run`] with the facts of the policy's compiled map.
-pub fn run_with(policy: &Policy, facts: &MapFacts, options: &Options) -> Vec<Diagnostic> {
+    let facts = MapFacts::of_policy(policy);
     let index = AccessIndex::new(policy);
     let cx = Context {
         policy,
         index: &index,
-        map: facts,
+        map: &facts,
         options,
     };
     let mut out = Vec::new();
@@ -263,9 +301,19 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
         .collect();
     statements.sort();
     let mut found = found;
+    // the family of the last code seen: findings come grouped by rule
+    let mut last: Option<(Code, bool)> = None;
+    let mut is_rule = |code: Code| match last {
+        Some((c, rule)) if c == code => rule,
+        _ => {
+            let rule = code.family().is_some_and(|f| f.is_rule());
+            last = Some((code, rule));
+            rule
+        }
+    };
     // in place: the findings are not copied to a second vector
     found.retain(|d| {
-        if d.code.id.starts_with("MQA2") {
+        if is_rule(d.code) {
             if let Some(label) = d.primary_label() {
                 let at = label.span.start;
                 let upto = statements.partition_point(|(s, _)| s.start <= at);
@@ -295,4 +343,85 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
         true
     });
     (found, used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MapFacts;
+    use crate::source::{SourceFile, SourceId, Sources};
+
+    fn policy(text: &str) -> crate::model::Policy {
+        let mut sources = Sources::new();
+        let id: SourceId = sources.add(SourceFile::new("p.mqa", text));
+        let front = crate::load::front_end(&sources, id, Vec::new());
+        assert!(front.diagnostics.is_empty(), "{:?}", front.diagnostics);
+        front.policy
+    }
+
+    fn same_facts(text: &str) {
+        let p = policy(text);
+        let whole = MapFacts::of(&crate::compile::compile(&p));
+        let part = MapFacts::of_policy(&p);
+        assert_eq!(
+            whole.temp_advisory_readers, part.temp_advisory_readers,
+            "{text}"
+        );
+        assert_eq!(whole.grants_nothing, part.grants_nothing, "{text}");
+        assert_eq!(whole.advisory_granted, part.advisory_granted, "{text}");
+    }
+
+    #[test]
+    fn facts_from_the_relevant_grants_equal_the_facts_of_the_whole_map() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = 0;
+        for dir in ["examples", "tests/fixtures/rules"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                let p = policy(&text);
+                let whole = MapFacts::of(&crate::compile::compile(&p));
+                let part = MapFacts::of_policy(&p);
+                assert_eq!(
+                    whole.temp_advisory_readers,
+                    part.temp_advisory_readers,
+                    "{}",
+                    entry.path().display()
+                );
+                assert_eq!(
+                    (whole.grants_nothing, whole.advisory_granted),
+                    (part.grants_nothing, part.advisory_granted),
+                    "{}",
+                    entry.path().display()
+                );
+                files += 1;
+            }
+        }
+        assert!(files > 10);
+        // patterns reaching one or both advisory topics, several groups in
+        // several orders: the composite lookup compares entries by value
+        let patterns = [
+            "ActiveMQ.Advisory.>",
+            "ActiveMQ.Advisory.TempQueue",
+            "ActiveMQ.Advisory.TempTopic",
+            "ActiveMQ.*.TempQueue",
+            "*.Advisory.*",
+            ">",
+            "ActiveMQ.Advisory.Queue",
+            "OTHER.>",
+        ];
+        let groups = ["a", "b", "a, b", "b, a", "everyone"];
+        for (i, p1) in patterns.iter().enumerate() {
+            for p2 in &patterns[i..] {
+                for g1 in groups {
+                    for g2 in groups {
+                        same_facts(&format!(
+                            "group a\ngroup b\ngrant {g1} read on topic {p1}\ngrant {g2} read, write on topic {p2}, queue {p1}\n"
+                        ));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -42,16 +42,13 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
         .find(|r| r.meta().code.name == name || r.meta().code.id.eq_ignore_ascii_case(name))
 }
 
-/// Every code that is not a rule: the language core, broker configurations,
-/// configuration cross-checks and import. With [`RULES`] they are the whole
-/// catalogue.
+/// Every code that is not a rule's, in the code table's order: the language
+/// core, broker configurations, configuration cross-checks and import. With
+/// [`RULES`] they are the whole catalogue.
 pub fn other_codes() -> Vec<crate::diagnostics::Code> {
-    crate::diagnostics::codes::ALL
+    crate::diagnostics::codes::TABLE
         .iter()
-        .chain(crate::xml::CODES.iter())
-        .chain(super::crosscheck::CODES.iter())
-        .chain(crate::audit::CODES.iter())
-        .copied()
-        .chain(std::iter::once(crate::import::NOT_IMPORTABLE))
+        .filter(|e| !e.family.is_rule())
+        .map(|e| e.code)
         .collect()
 }

@@ -70,7 +70,7 @@ fn location(label: &Label, sources: &Sources) -> Option<Value> {
 }
 
 /// Render diagnostics as a SARIF 2.1.0 log.
-pub fn render(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+pub(crate) fn render(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let rules = rule_descriptors();
     let results: Vec<Value> = diagnostics
         .iter()

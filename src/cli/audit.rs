@@ -97,7 +97,7 @@ impl Args {
     }
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     super::stdin_once(args.paths.iter().map(String::as_str))?;
     let options = args.options()?;
     let mut sources = Sources::new();

@@ -10,7 +10,7 @@ use crate::source::Sources;
 
 /// Options shared by every command that analyses a policy.
 #[derive(Debug, Clone, clap::Args)]
-pub struct LintArgs {
+pub(super) struct LintArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
@@ -37,7 +37,7 @@ pub struct LintArgs {
 
 impl LintArgs {
     /// Build analysis options; the broker facts are filled in by the caller.
-    pub fn options(&self) -> Result<Options, Error> {
+    pub(super) fn options(&self) -> Result<Options, Error> {
         let version = Version::parse(&self.activemq_version)
             .map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?;
         let mut options = Options {
@@ -118,7 +118,7 @@ pub(super) fn config_findings(
         .collect()
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
     super::stdin_once(

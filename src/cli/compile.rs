@@ -13,7 +13,7 @@ use crate::xml::{self, EmitOptions, MergeOptions, MergeOutput};
 use std::path::Path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Emit {
+pub(super) enum Emit {
     /// the same form as the configuration (AWS JSON stays JSON)
     Auto,
     /// plain XML, also for an AWS JSON configuration
@@ -58,7 +58,7 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     super::stdin_once(
         std::iter::once(&args.policy)
             .chain(args.into.iter())
@@ -101,8 +101,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         },
         None => None,
     };
-    // compiled once: the map serves the rules and the output
-    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::FindingsAndMap)?;
+    let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::Findings)?;
     diagnostics.extend(analysed.diagnostics);
     if let Some(doc) = &doc {
         diagnostics.extend(crate::analysis::crosscheck::users(
@@ -111,7 +110,6 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         ));
     }
     let policy_source = analysed.front.id;
-    drop(analysed.front);
     let diagnostics = super::sorted(diagnostics);
     let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success
         || has_errors(&diagnostics);
@@ -126,16 +124,19 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         Some(config) if !in_policy => config.as_str(),
         _ => args.policy.as_str(),
     };
-    // reported, and not kept while the output is built
+    // reported, and not kept while the map is compiled
     report_findings(io, diagnostics, &sources, &args);
-    let Some(map) = analysed.map.filter(|_| !refuse) else {
+    if refuse {
         let _ = writeln!(
             io.err,
             "error: `{}` has errors; nothing was written",
             load::display_name(culprit)
         );
         return Ok(refused);
-    };
+    }
+    let map = compile::compile(&analysed.front.policy);
+    // the model is not kept while the output is built
+    drop(analysed.front);
     let header = compile::header(&load::display_name(&args.policy), &map);
 
     let Some(doc) = doc.filter(|_| args.into.is_some()) else {

@@ -25,13 +25,13 @@ pub struct Args {
 }
 
 /// The completion script for `shell`.
-pub fn script(shell: Shell) -> Vec<u8> {
+pub(super) fn script(shell: Shell) -> Vec<u8> {
     let mut cmd = Cli::command();
     let mut bytes = Vec::new();
     clap_complete::generate(shell, &mut cmd, "mqauthz", &mut bytes);
     bytes
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     super::man::write_stdout(io, &script(args.shell))
 }

@@ -11,7 +11,7 @@ use std::io::Write;
 
 /// Output format of `diff`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
+pub(super) enum DiffFormat {
     /// One line per change
     Text,
     /// JSON, schema in docs/diff-json.md
@@ -24,7 +24,7 @@ pub enum DiffFormat {
 
 /// Which differences make the command exit 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
+pub(super) enum FailOn {
     /// Any difference
     Any,
     /// Only access NEW grants that OLD does not
@@ -85,7 +85,7 @@ pub(super) fn load_side(
     Ok(Some((Prepared::new(&map, names), open)))
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     super::stdin_once([args.old.as_str(), args.new.as_str()])?;
     let mut sources = Sources::new();
     let mut names = Names::new();

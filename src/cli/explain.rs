@@ -8,7 +8,7 @@ use crate::semantics::DestKind;
 use crate::source::Sources;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum What {
+pub(super) enum What {
     Queue,
     Topic,
     /// all temporary queues and topics
@@ -17,7 +17,7 @@ pub enum What {
 
 /// Output format of `explain`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExplainFormat {
+pub(super) enum ExplainFormat {
     /// Plain text
     Text,
     /// JSON, schema in docs/explain-json.md
@@ -43,7 +43,7 @@ pub struct Args {
     format: ExplainFormat,
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let Some(loaded) = super::load_or_report(io, &mut sources, &args.input)? else {
         return Ok(ExitStatus::Findings);

@@ -19,7 +19,7 @@ pub struct Args {
     files: Vec<String>,
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     super::stdin_once(args.files.iter().map(String::as_str))?;
     // every file is processed; the exit status is the worst one
     let mut status = ExitStatus::Success;
@@ -44,7 +44,8 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             .diagnostics
             .iter()
             .filter(|d| {
-                d.code.id.starts_with("MQA0") && d.severity == crate::diagnostics::Severity::Error
+                d.code.family().is_some_and(|f| f.is_syntax())
+                    && d.severity == crate::diagnostics::Severity::Error
             })
             .cloned()
             .collect();

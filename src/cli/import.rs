@@ -3,14 +3,10 @@
 
 use super::load_or_report;
 use super::{ExitStatus, Io};
-use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::import::{import, Place};
+use crate::import::{import, unexpressible};
 use crate::pipeline::Loaded;
 use crate::source::Sources;
-use crate::xml::ConfigDoc;
-
-use crate::import::NOT_IMPORTABLE;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,15 +15,7 @@ pub struct Args {
     config: String,
 }
 
-/// The element of the plugin a defaultEntry or temp item is about.
-fn element_span(doc: &ConfigDoc, local: &str) -> Option<crate::source::Span> {
-    doc.plugin_elements()
-        .iter()
-        .find(|e| e.local == local)
-        .map(|e| e.start_tag)
-}
-
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let Some(loaded) = load_or_report(io, &mut sources, &args.config)? else {
         // refused with located diagnostics
@@ -56,23 +44,7 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     };
     let imported = import(&map);
     let mut diagnostics = findings;
-    for u in &imported.unexpressible {
-        let d = Diagnostic::new(NOT_IMPORTABLE, Severity::Warning, u.message.clone())
-            .help("it is left out of the policy as a comment; the imported policy grants less than the configuration");
-        let d = match (u.place, u.location) {
-            (Place::Entry(_), Some(loc)) => d.primary(loc.source, loc.span, "not imported"),
-            (Place::Default, _) => match element_span(&doc, "defaultEntry") {
-                Some(span) => doc.locate(d, span, "not imported"),
-                None => d,
-            },
-            (Place::Temp, _) => match element_span(&doc, "tempDestinationAuthorizationEntry") {
-                Some(span) => doc.locate(d, span, "not imported"),
-                None => d,
-            },
-            _ => d,
-        };
-        diagnostics.push(d);
-    }
+    diagnostics.extend(unexpressible(&imported, &doc));
     let diagnostics = super::sorted(diagnostics);
     if !diagnostics.is_empty() {
         io.report(&diagnostics, &sources);

@@ -29,7 +29,7 @@ pub struct Args {
 
 /// Every manual page: (file name, roff text), mqauthz.1 first, then one
 /// per command in the order of `mqauthz --help`.
-pub fn pages() -> Result<Vec<(String, Vec<u8>)>, Error> {
+pub(super) fn pages() -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     let mut pages = vec![render(cmd.clone())?];
@@ -48,7 +48,7 @@ fn render(cmd: clap::Command) -> Result<(String, Vec<u8>), Error> {
     Ok((man.get_filename(), bytes))
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let pages = pages()?;
     if let Some(dir) = &args.out {
         let dir = Path::new(dir);

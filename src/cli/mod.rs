@@ -107,7 +107,7 @@ pub enum Command {
 }
 
 /// The streams a command writes to, and whether each is a colour terminal.
-pub struct Io<'a> {
+pub(crate) struct Io<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
     pub out_color: bool,
@@ -116,7 +116,7 @@ pub struct Io<'a> {
 
 impl Io<'_> {
     /// Print diagnostics to stderr (for commands whose product is not them).
-    pub fn report(&mut self, diagnostics: &[Diagnostic], sources: &Sources) {
+    pub(crate) fn report(&mut self, diagnostics: &[Diagnostic], sources: &Sources) {
         // a piece at a time: each finding renders on its own
         for piece in diagnostics.chunks(RENDER_PIECE) {
             let text = render::human(piece, sources, self.err_color);
@@ -239,7 +239,7 @@ pub struct Closing {
     pub deny_warnings: bool,
 }
 
-pub fn write_diagnostics(
+pub(crate) fn write_diagnostics(
     out: &mut dyn Write,
     format: Format,
     diagnostics: &[Diagnostic],
@@ -286,7 +286,7 @@ pub fn write_diagnostics(
 }
 
 /// Exit status for a set of diagnostics.
-pub fn status_of(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitStatus {
+pub(crate) fn status_of(diagnostics: &[Diagnostic], deny_warnings: bool) -> ExitStatus {
     let failing = diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
     });
@@ -328,7 +328,7 @@ pub(crate) fn stdin_once<'a>(inputs: impl IntoIterator<Item = &'a str>) -> Resul
 }
 
 /// Sort diagnostics for output.
-pub fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics::sort(&mut diagnostics);
     diagnostics
 }

@@ -2,18 +2,15 @@
 
 use super::load_or_report;
 use super::{ExitStatus, Io};
-use crate::diagnostics::{codes, Diagnostic};
 use crate::diff::open_map;
 use crate::error::Error;
-use crate::pipeline::Loaded;
-use crate::review::{render_json, render_markdown, render_text, review, Finding, Input};
+use crate::review::{input_of, render_json, render_markdown, render_text, review};
 use crate::source::Sources;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Output format of `review`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReviewFormat {
+pub(super) enum ReviewFormat {
     /// Markdown, for a pull-request comment
     Md,
     /// Plain text
@@ -38,21 +35,6 @@ pub struct Args {
     output: Option<String>,
 }
 
-/// A finding in brief: severity, code name, line, message.
-fn brief(d: &Diagnostic, sources: &Sources) -> Finding {
-    let line = d.primary_label().and_then(|l| {
-        sources
-            .get(l.source)
-            .map(|f| f.line_col(l.span.start as usize).line)
-    });
-    Finding {
-        severity: d.severity.as_str().to_string(),
-        code: d.code.name.to_string(),
-        line,
-        message: d.message.clone(),
-    }
-}
-
 /// The file name of a path, without folders.
 fn base_name(path: &str) -> String {
     if path == "-" {
@@ -63,7 +45,7 @@ fn base_name(path: &str) -> String {
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let Some(mut loaded) = load_or_report(io, &mut sources, &args.input)? else {
         // refused with located diagnostics: `--check` could not decide
@@ -75,42 +57,9 @@ pub fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     };
     let open = open_map();
     let findings = super::sorted(loaded.take_findings());
-    let (is_failure, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) = findings
-        .iter()
-        .partition(|d| d.code == codes::ASSERTION_FAILED);
-    let mut input = Input {
-        name: base_name(&args.input),
-        map: &open,
-        open: false,
-        descriptions: BTreeMap::new(),
-        declared: Vec::new(),
-        findings: others.iter().map(|d| brief(d, &sources)).collect(),
-        assertions: None,
-    };
-    match &loaded {
-        Loaded::Policy { front, map, .. } => {
-            input.map = map;
-            for g in &front.policy.groups {
-                input.declared.push(g.name.clone());
-                if let Some(d) = &g.description {
-                    input.descriptions.insert(g.name.clone(), d.clone());
-                }
-            }
-            let failures = is_failure
-                .iter()
-                .map(|d| {
-                    let f = brief(d, &sources);
-                    match f.line {
-                        Some(l) => format!("line {l}: {}", f.message),
-                        None => f.message,
-                    }
-                })
-                .collect();
-            input.assertions = Some((front.policy.assertions.len(), failures));
-        }
-        Loaded::Config { map: Some(map), .. } => input.map = map,
-        Loaded::Config { map: None, .. } => input.open = true,
-    }
+    let input = input_of(&loaded, &open, &findings, &sources, base_name(&args.input));
+    // the review keeps the findings in brief: the diagnostics go first
+    drop(findings);
     let r = review(&input);
     let text = match args.format {
         ReviewFormat::Md => render_markdown(&r),

@@ -4,7 +4,7 @@
 
 pub mod codes;
 pub mod mask;
-pub mod render;
+pub(crate) mod render;
 
 use crate::source::{SourceId, Span};
 use serde::Serialize;
@@ -41,6 +41,13 @@ impl fmt::Display for Severity {
 pub struct Code {
     pub id: &'static str,
     pub name: &'static str,
+}
+
+impl Code {
+    /// The code's family, from the code table ([`codes::TABLE`]).
+    pub fn family(self) -> Option<codes::Family> {
+        codes::family(self)
+    }
 }
 
 /// A span in a source file, with an optional message.
@@ -127,7 +134,12 @@ impl Diagnostic {
     }
 
     /// A secondary label: another party to the problem.
-    pub fn secondary(mut self, source: SourceId, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn secondary(
+        mut self,
+        source: SourceId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         let message = message.into();
         self.labels.push(Label {
             source,
@@ -185,14 +197,14 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 /// Counts by severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
 }
 
 impl Counts {
-    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
+    pub(crate) fn of(diagnostics: &[Diagnostic]) -> Counts {
         let mut c = Counts::default();
         for d in diagnostics {
             match d.severity {

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 /// Output formats for diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// rustc-style snippets with carets, labels and help
     Human,
     /// one line per finding: `file:line:col: severity[CODE] message`
@@ -51,7 +51,7 @@ impl Style {
 }
 
 /// Render diagnostics for people. `color` adds ANSI colours.
-pub fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+pub(crate) fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let style = Style { on: color };
     let mut out = String::new();
     for d in diagnostics {
@@ -62,7 +62,7 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Stri
 }
 
 /// A one-line summary such as `2 errors, 1 warning`, or `None` when empty.
-pub fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
+pub(crate) fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
     let c = Counts::of(diagnostics);
     let mut parts = Vec::new();
     for (n, word) in [
@@ -81,7 +81,11 @@ pub fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
 /// cargo's: `2 errors, 3 warnings, 12 notes in 4 files` (`None` when there
 /// is nothing to report). Under `--deny-warnings`, when warnings alone fail
 /// the run, a second line says so.
-pub fn closing(diagnostics: &[Diagnostic], files: usize, deny_warnings: bool) -> Option<String> {
+pub(crate) fn closing(
+    diagnostics: &[Diagnostic],
+    files: usize,
+    deny_warnings: bool,
+) -> Option<String> {
     let counts = summary(diagnostics)?;
     let c = Counts::of(diagnostics);
     let mut s = format!(
@@ -282,25 +286,25 @@ fn render_label(
 }
 
 /// Escape the message of a GitHub Actions workflow command.
-pub fn github_data(text: &str) -> String {
+pub(crate) fn github_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// Escape a property value (`file=`, `title=`) of a workflow command.
-pub fn github_property(text: &str) -> String {
+pub(crate) fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// A place for a workflow command: the file, and the start and end as
 /// 1-based (line, column).
-pub type GithubPlace<'a> = (&'a str, (usize, usize), (usize, usize));
+pub(crate) type GithubPlace<'a> = (&'a str, (usize, usize), (usize, usize));
 
 /// One GitHub Actions workflow command: `::LEVEL PROPERTIES::MESSAGE`, the
 /// level `error`, `warning` or `notice`; `location` is the file and the
 /// start and end (line, column), when there is one.
-pub fn github_command(
+pub(crate) fn github_command(
     level: &str,
     location: Option<GithubPlace>,
     title: &str,
@@ -325,7 +329,7 @@ pub fn github_command(
 /// GitHub Actions workflow commands, one per diagnostic: errors as
 /// `::error`, warnings as `::warning`, notes as `::notice`, at the primary
 /// label; the help line follows the message.
-pub fn github(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+pub(crate) fn github(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let level = match d.severity {
@@ -351,7 +355,7 @@ pub fn github(diagnostics: &[Diagnostic], sources: &Sources) -> String {
 }
 
 /// One line per diagnostic: `file:line:col: severity[CODE] message`.
-pub fn concise(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+pub(crate) fn concise(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let loc = d
@@ -383,7 +387,7 @@ fn label_json(label: &Label, sources: &Sources) -> Value {
 }
 
 /// The JSON value of one diagnostic (schema version 1).
-pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
+pub(crate) fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
     let primary = d.primary_label().map(|l| label_json(l, sources));
     let (file, start, end) = match &primary {
         Some(Value::Object(o)) => (
@@ -421,7 +425,7 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> Value {
 }
 
 /// The JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
-pub fn json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+pub(crate) fn json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let c = Counts::of(diagnostics);
     let doc = json!({
         "version": 1,

@@ -3,15 +3,15 @@
 //! from, so findings point at the source.
 
 mod resolve;
-pub mod validate;
+pub(crate) mod validate;
 
-pub use resolve::{quote_if_needed, resolve};
+pub use resolve::resolve;
 
 use crate::semantics::{DestKind, Right, RightSet};
 use crate::source::{SourceId, Span};
 
 /// The pattern `advisory` stands for.
-pub use crate::semantics::ADVISORY_PATTERN;
+pub(crate) use crate::semantics::ADVISORY_PATTERN;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Policy {
@@ -34,7 +34,7 @@ pub struct Group {
 }
 
 /// Index into [`Policy::groups`].
-pub type GroupId = usize;
+pub(crate) type GroupId = usize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Who {
@@ -102,7 +102,7 @@ impl Grant {
     }
 
     /// The span of the first right token giving `right`.
-    pub fn right_span(&self, right: Right) -> Option<Span> {
+    pub(crate) fn right_span(&self, right: Right) -> Option<Span> {
         self.rights
             .iter()
             .find(|r| r.rights.contains(right))
@@ -137,9 +137,5 @@ impl Policy {
             Who::Everyone => "everyone",
             Who::Group(g) => self.groups.get(g).map_or("?", |g| g.name.as_str()),
         }
-    }
-
-    pub fn group_by_name(&self, name: &str) -> Option<GroupId> {
-        self.groups.iter().position(|g| g.name == name)
     }
 }

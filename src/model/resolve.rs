@@ -153,7 +153,7 @@ impl Resolver<'_> {
                     }
                     None => d.help(format!(
                         "declare it with `group {}`, or use `everyone` for every user",
-                        quote_if_needed(&name.value)
+                        crate::syntax::write_name(&name.value)
                     )),
                 };
                 self.diagnostics.push(d);
@@ -242,19 +242,5 @@ impl Resolver<'_> {
             rights,
             target: target?,
         })
-    }
-}
-
-/// A group name as it must be written in a policy.
-pub fn quote_if_needed(name: &str) -> String {
-    let bare = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.~-".contains(c))
-        && !crate::syntax::is_keyword(name);
-    if bare {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
     }
 }

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 /// A problem found in a name or pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     pub message: String,
     /// Byte range inside the value (unescaped text) the problem concerns.
     pub range: Option<Range<usize>>,
@@ -25,11 +25,11 @@ fn problem(
     }
 }
 
-pub use crate::semantics::MAX_SEGMENTS;
+pub(crate) use crate::semantics::MAX_SEGMENTS;
 
 /// Check a destination pattern as written (`quoted` tells whether it was a
 /// string). Returns every problem found.
-pub fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
+pub(crate) fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
     let mut out = Vec::new();
     if value.is_empty() {
         out.push(problem(
@@ -134,7 +134,7 @@ pub fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
 }
 
 /// Check a group name as written.
-pub fn group_name(value: &str) -> Vec<Problem> {
+pub(crate) fn group_name(value: &str) -> Vec<Problem> {
     let mut out = Vec::new();
     if value.is_empty() {
         out.push(problem(

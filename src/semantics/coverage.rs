@@ -155,16 +155,6 @@ impl<T> PatternSet<T> {
         self.next.shrink_to_fit();
     }
 
-    /// Number of stored patterns.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// True when nothing is stored.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// The stored patterns and payloads, in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&Pattern, &T)> {
         self.items.iter().map(|(p, t)| (p, t))

@@ -1,24 +1,63 @@
-//! Lexical helpers that work on raw text: comments, statement starts for
-//! error recovery, suppression comments, and the token at an error.
+//! The lexical classes of the language (keywords, bare names, bare
+//! patterns, quoting), declared once here beside the grammar, and helpers
+//! that work on raw text: comments, statement starts for error recovery,
+//! suppression comments, and the token at an error.
 
 use crate::ast::{Allow, Comment, Ident, PolicyFile};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{SourceFile, SourceId, Span};
 
-pub const KEYWORDS: &[&str] = &[
+pub(super) const KEYWORDS: &[&str] = &[
     "group", "grant", "assert", "on", "can", "cannot", "only", "everyone", "read", "write",
     "admin", "all", "queue", "topic", "temp", "advisory",
 ];
 
 const STATEMENT_KEYWORDS: &[&str] = &["group", "grant", "assert"];
 
-/// Characters of a bare pattern (a superset of bare-name characters).
-pub fn is_word_char(c: char) -> bool {
+/// Characters of a bare name (`name_char` in the grammar).
+pub(super) fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_.~-".contains(c)
+}
+
+/// Characters of a bare pattern (`pattern_char` in the grammar), a superset
+/// of bare-name characters.
+pub(super) fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_$:/@~-.*>".contains(c)
 }
 
+/// Is `word` a keyword of the language?
+pub(crate) fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Can `name` be written as a bare group name (`bare_name`)?
+pub(crate) fn is_bare_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(is_name_char) && !is_keyword(name)
+}
+
+/// Can `pattern` be written without quotes as far as its characters go
+/// (`bare_pattern`)? Whether it is a valid pattern is the model's question.
+pub(crate) fn is_bare_pattern(pattern: &str) -> bool {
+    !pattern.is_empty() && pattern.chars().all(is_word_char) && !is_keyword(pattern)
+}
+
+/// `text` as a string literal: in double quotes, `\` and `"` escaped.
+pub(crate) fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A group name as it must be written in a policy: bare when it can be,
+/// else quoted.
+pub(crate) fn write_name(name: &str) -> String {
+    if is_bare_name(name) {
+        name.to_string()
+    } else {
+        quote(name)
+    }
+}
+
 /// Skip whitespace and comments from `pos`.
-pub fn skip_trivia(text: &str, mut pos: usize) -> usize {
+pub(super) fn skip_trivia(text: &str, mut pos: usize) -> usize {
     let bytes = text.as_bytes();
     while pos < bytes.len() {
         match bytes[pos] {
@@ -36,7 +75,7 @@ pub fn skip_trivia(text: &str, mut pos: usize) -> usize {
 
 /// The first line after the line holding `from` that starts with a statement
 /// keyword: where parsing resumes after an error.
-pub fn next_statement_start(text: &str, from: usize) -> Option<usize> {
+pub(super) fn next_statement_start(text: &str, from: usize) -> Option<usize> {
     let mut line_start = text[from.min(text.len())..]
         .find('\n')
         .map(|i| from + i + 1)?;
@@ -60,7 +99,7 @@ pub fn next_statement_start(text: &str, from: usize) -> Option<usize> {
 
 /// What stands at `pos`, for messages: a word, a string, a character or the
 /// end of input, with its span.
-pub fn token_at(text: &str, pos: usize) -> (String, Span) {
+pub(super) fn token_at(text: &str, pos: usize) -> (String, Span) {
     let rest = &text[pos.min(text.len())..];
     let Some(first) = rest.chars().next() else {
         return ("end of input".to_string(), Span::new(pos, pos));
@@ -85,7 +124,7 @@ pub fn token_at(text: &str, pos: usize) -> (String, Span) {
 }
 
 /// The bare word at `pos`, if any.
-pub fn word_at(text: &str, pos: usize) -> Option<&str> {
+pub(super) fn word_at(text: &str, pos: usize) -> Option<&str> {
     let rest = &text[pos.min(text.len())..];
     let len: usize = rest
         .chars()
@@ -96,7 +135,7 @@ pub fn word_at(text: &str, pos: usize) -> Option<&str> {
 }
 
 /// Every comment in the text (a `#` outside a string, to the end of the line).
-pub fn comments(text: &str) -> Vec<Comment> {
+pub(super) fn comments(text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
     let mut line_start = 0;
     while line_start < text.len() {
@@ -174,7 +213,7 @@ fn parse_allow(comment: &Comment) -> Result<Option<Allow>, String> {
 
 /// Attach each suppression comment to its statement: the one starting on the
 /// next line (for a comment on a line of its own) or ending on the same line.
-pub fn attach_allows(
+pub(super) fn attach_allows(
     id: SourceId,
     source: &SourceFile,
     file: &mut PolicyFile,

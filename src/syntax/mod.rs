@@ -76,7 +76,52 @@ pub fn parse(id: SourceId, source: &SourceFile) -> Parsed {
     Parsed { file, diagnostics }
 }
 
-/// Is `word` a keyword of the language?
-pub fn is_keyword(word: &str) -> bool {
-    lexical::KEYWORDS.contains(&word)
+pub(crate) use lexical::{is_bare_pattern, quote, write_name};
+
+#[cfg(test)]
+mod tests {
+    use super::grammar::{PolicyParser, Rule};
+    use super::lexical::KEYWORDS;
+    use pest::Parser;
+
+    /// Does the grammar's `rule` match the whole of `text`?
+    fn whole(rule: Rule, text: &str) -> bool {
+        PolicyParser::parse(rule, text)
+            .ok()
+            .and_then(|mut pairs| pairs.next())
+            .is_some_and(|p| p.as_str() == text)
+    }
+
+    #[test]
+    fn lexical_classes_agree_with_the_grammar() {
+        let mut samples: Vec<String> = vec![String::new()];
+        for c in (0x20u8..0x7f).map(char::from).chain(['é', '\t']) {
+            samples.push(c.to_string());
+            samples.push(format!("a{c}b"));
+            samples.push(format!("{c}x"));
+        }
+        for k in KEYWORDS {
+            samples.push(k.to_string());
+            samples.push(format!("{k}s"));
+            samples.push(format!("{k}.x"));
+            samples.push(format!("{k}>"));
+            samples.push(format!("x{k}"));
+        }
+        for s in &samples {
+            assert_eq!(
+                super::lexical::is_bare_name(s),
+                whole(Rule::bare_name, s),
+                "bare name {s:?}"
+            );
+            assert_eq!(
+                super::is_bare_pattern(s),
+                whole(Rule::bare_pattern, s),
+                "bare pattern {s:?}"
+            );
+            let quoted = super::quote(s);
+            if !s.contains(|c: char| c.is_control()) {
+                assert!(whole(Rule::string, &quoted), "string {quoted:?}");
+            }
+        }
+    }
 }

@@ -205,7 +205,7 @@ impl ConfigDoc {
         &self.elements[self.broker]
     }
 
-    /// Child elements of `index` that the skeleton keeps.
+    /// The element children of the element at `index`, with their indexes.
     pub fn children(&self, index: usize) -> impl Iterator<Item = (usize, &Element)> {
         self.elements[index]
             .children
@@ -213,29 +213,9 @@ impl ConfigDoc {
             .map(move |&c| (c, &self.elements[c]))
     }
 
-    /// The text of a span of the XML.
-    pub fn xml_slice(&self, span: Span) -> &str {
-        self.xml.get(span.range()).unwrap_or("")
-    }
-
     /// Span of the broker element in the XML text.
     pub fn broker_span(&self) -> Span {
         self.elements[self.broker].span
-    }
-
-    /// Span of the broker's `<plugins>` element in the XML text.
-    pub fn plugins_span(&self) -> Option<Span> {
-        self.plugins.map(|i| self.elements[i].span)
-    }
-
-    /// Span of the `<authorizationPlugin>` element in the XML text.
-    pub fn authorization_plugin_span(&self) -> Option<Span> {
-        self.authorization_plugin.map(|i| self.elements[i].span)
-    }
-
-    /// Span of a map element of another type (LDAP...) inside the plugin.
-    pub fn other_map_span(&self) -> Option<Span> {
-        self.other_map.map(|i| self.elements[i].span)
     }
 
     /// Whether the document is AWS CLI JSON.

@@ -1,8 +1,9 @@
 //! Shared support for integration tests: running the binary, and a real
 //! ActiveMQ Classic broker (Debian's `activemq` package, 5.17.2).
 //!
-//! Use it from a test file with `mod support;`. Not every test file uses every
-//! item, hence the crate-wide `dead_code` allowance below.
+//! The integration tests (`tests/it/`) include it once, the benchmarks take
+//! single files of it by `#[path]`. Not every user uses every item, hence the
+//! `dead_code` allowance below.
 //!
 //! - [`cli`]: run the `mqauthz` binary.
 //! - [`rng`]: a seeded generator for test inputs.

@@ -9,7 +9,7 @@ use crate::semantics::pattern::Pattern;
 use crate::semantics::{AuthzMap, DestKind, Right, EVERYONE};
 use std::collections::BTreeSet;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA205",
         name: "advisory-access-missing",
@@ -49,12 +49,16 @@ grant everyone read, admin on advisory
 "#,
 };
 
-pub struct AdvisoryAccessMissing;
+pub(crate) struct AdvisoryAccessMissing;
 
 const TEMP_ADVISORIES: &str = "ActiveMQ.Advisory.TempQueue,ActiveMQ.Advisory.TempTopic";
 
+/// The components of [`TEMP_ADVISORIES`].
+pub(crate) const TEMP_ADVISORY_TOPICS: [&str; 2] =
+    ["ActiveMQ.Advisory.TempQueue", "ActiveMQ.Advisory.TempTopic"];
+
 /// The groups `map` lets read the temporary destinations' advisories.
-pub fn temp_advisory_readers(map: &AuthzMap) -> BTreeSet<String> {
+pub(crate) fn temp_advisory_readers(map: &AuthzMap) -> BTreeSet<String> {
     map.acl_groups(DestKind::Topic, TEMP_ADVISORIES, Right::Read)
 }
 

@@ -5,7 +5,7 @@ use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantics::pattern::Seg;
 use crate::semantics::DestKind;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA208",
         name: "advisory-on-queue",
@@ -31,7 +31,7 @@ grant everyone read, admin on advisory
 "#,
 };
 
-pub struct AdvisoryOnQueue;
+pub(crate) struct AdvisoryOnQueue;
 
 impl Rule for AdvisoryOnQueue {
     fn meta(&self) -> &'static RuleMeta {

@@ -3,7 +3,7 @@
 use crate::analysis::{finding, Context, Rule, RuleMeta, Target};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA211",
         name: "amazon-mq-group-name",
@@ -31,7 +31,7 @@ group xa
 "#,
 };
 
-pub struct AmazonMqGroupName;
+pub(crate) struct AmazonMqGroupName;
 
 fn valid(name: &str) -> bool {
     let n = name.chars().count();

@@ -7,7 +7,7 @@ use crate::model::TargetKind;
 use crate::source::Span;
 use std::collections::BTreeMap;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA209",
         name: "case-collision",
@@ -36,7 +36,7 @@ Pick one spelling and use it everywhere.
 "#,
 };
 
-pub struct CaseCollision;
+pub(crate) struct CaseCollision;
 
 impl Rule for CaseCollision {
     fn meta(&self) -> &'static RuleMeta {

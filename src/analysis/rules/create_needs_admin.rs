@@ -8,7 +8,7 @@ use crate::semantics::pattern::Pattern;
 use crate::semantics::{DestKind, Right};
 use std::collections::BTreeMap;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA207",
         name: "create-needs-admin",
@@ -39,7 +39,7 @@ grant orders write, admin on queue INVOICES.>
 "#,
 };
 
-pub struct CreateNeedsAdmin;
+pub(crate) struct CreateNeedsAdmin;
 
 impl Rule for CreateNeedsAdmin {
     fn meta(&self) -> &'static RuleMeta {

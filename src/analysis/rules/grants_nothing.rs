@@ -7,7 +7,7 @@ use crate::model::ADVISORY_PATTERN;
 use crate::semantics::{Acl, AuthzMap, Right};
 use crate::source::Span;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA216",
         name: "policy-grants-nothing",
@@ -42,7 +42,7 @@ grant everyone read, admin on advisory
 "#,
 };
 
-pub struct PolicyGrantsNothing;
+pub(crate) struct PolicyGrantsNothing;
 
 fn grants_something(acl: &Acl) -> bool {
     Right::ALL.iter().any(|&r| !acl.get(r).is_empty())
@@ -55,7 +55,7 @@ fn is_advisory(pattern: &str) -> bool {
 /// Does the map grant no right on any queue or topic to anybody? Entries on
 /// advisory topics and the temporary destinations' entry do not count; a
 /// `defaultEntry` that grants something does.
-pub fn grants_nothing(map: &AuthzMap) -> bool {
+pub(crate) fn grants_nothing(map: &AuthzMap) -> bool {
     let real_entry = map
         .entries
         .iter()
@@ -63,8 +63,32 @@ pub fn grants_nothing(map: &AuthzMap) -> bool {
     !real_entry && !map.default_entry.as_ref().is_some_and(grants_something)
 }
 
+/// [`grants_nothing`] and [`advisory_granted`] of the policy's compiled map,
+/// read from its grants: every grant gives at least one right to at least
+/// one principal, so a target of a queue or topic pattern is an entry that
+/// grants something.
+pub(crate) fn of_policy(policy: &crate::model::Policy) -> (bool, bool) {
+    let mut real = false;
+    let mut advisory = false;
+    for g in &policy.grants {
+        if g.principals.is_empty() || g.right_set().is_empty() {
+            continue;
+        }
+        for t in &g.targets {
+            if let crate::model::TargetKind::Dest { pattern, .. } = &t.kind {
+                if is_advisory(pattern) {
+                    advisory = true;
+                } else {
+                    real = true;
+                }
+            }
+        }
+    }
+    (!real, advisory)
+}
+
 /// Does the map grant anything on advisory topics (so clients can connect)?
-pub fn advisory_granted(map: &AuthzMap) -> bool {
+pub(crate) fn advisory_granted(map: &AuthzMap) -> bool {
     map.default_entry.as_ref().is_some_and(grants_something)
         || map
             .entries

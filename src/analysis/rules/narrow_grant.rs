@@ -10,7 +10,7 @@ use crate::semantics::pattern::Pattern;
 use crate::semantics::{DestKind, Right, RightSet};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA202",
         name: "narrow-grant-cannot-restrict",
@@ -45,7 +45,7 @@ assert only finance can read queue ORDERS.PAYROLL
 "#,
 };
 
-pub struct NarrowGrantCannotRestrict;
+pub(crate) struct NarrowGrantCannotRestrict;
 
 fn is_operator(cx: &Context, who: Who, kind: DestKind) -> bool {
     let all = Pattern::parse(">");

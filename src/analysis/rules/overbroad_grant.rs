@@ -7,7 +7,7 @@ use crate::model::{Who, ADVISORY_PATTERN};
 use crate::semantics::pattern::{Pattern, Seg};
 use crate::semantics::{DestKind, Right};
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA203",
         name: "overbroad-grant",
@@ -39,7 +39,7 @@ grant orders-svc, billing-svc write on topic EVENTS.>
 "#,
 };
 
-pub struct OverbroadGrant;
+pub(crate) struct OverbroadGrant;
 
 fn starts_with_wildcard(p: &Pattern) -> bool {
     matches!(p.segs().first(), Some(Seg::Star) | None)

@@ -7,7 +7,7 @@ use crate::model::Who;
 use crate::semantics::{Right, RightSet};
 use std::collections::BTreeSet;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA201",
         name: "redundant-grant",
@@ -39,7 +39,7 @@ grant ops read on queue ORDERS.>
 "#,
 };
 
-pub struct RedundantGrant;
+pub(crate) struct RedundantGrant;
 
 /// Redundant rights of one item, and the items covering them.
 struct Found {

@@ -5,7 +5,7 @@ use crate::analysis::{finding, Context, Rule, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::source::Span;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA206",
         name: "temp-destinations-open",
@@ -36,7 +36,7 @@ grant everyone read, admin on advisory
 "#,
 };
 
-pub struct TempDestinationsOpen;
+pub(crate) struct TempDestinationsOpen;
 
 impl Rule for TempDestinationsOpen {
     fn meta(&self) -> &'static RuleMeta {

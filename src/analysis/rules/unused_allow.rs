@@ -4,7 +4,7 @@ use crate::analysis::{registry, Context, Rule, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Policy;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA212",
         name: "unused-allow",
@@ -30,7 +30,7 @@ Remove the comment, or the rule name that no longer applies.
 "#,
 };
 
-pub struct UnusedAllow;
+pub(crate) struct UnusedAllow;
 
 impl Rule for UnusedAllow {
     fn meta(&self) -> &'static RuleMeta {
@@ -43,7 +43,7 @@ impl Rule for UnusedAllow {
 
 /// Report suppressions that silenced nothing; `used[a][r]` tells whether rule
 /// name `r` of allow `a` silenced a finding.
-pub fn report(policy: &Policy, used: &[Vec<bool>]) -> Vec<Diagnostic> {
+pub(crate) fn report(policy: &Policy, used: &[Vec<bool>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (a, allow) in policy.allows.iter().enumerate() {
         for (r, (name, span)) in allow.rules.iter().enumerate() {

@@ -4,7 +4,7 @@ use crate::analysis::{finding, Context, Rule, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Who;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA204",
         name: "unused-group",
@@ -30,7 +30,7 @@ Remove the declaration, or grant the group what it needs.
 "#,
 };
 
-pub struct UnusedGroup;
+pub(crate) struct UnusedGroup;
 
 impl Rule for UnusedGroup {
     fn meta(&self) -> &'static RuleMeta {

@@ -6,7 +6,7 @@ use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Who;
 use crate::source::Span;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: Code {
         id: "MQA210",
         name: "webconsole-group-missing",
@@ -37,9 +37,9 @@ grant app all on queue APP.>
 "#,
 };
 
-pub const WEBCONSOLE: &str = "activemq-webconsole";
+pub(crate) const WEBCONSOLE: &str = "activemq-webconsole";
 
-pub struct WebconsoleGroupMissing;
+pub(crate) struct WebconsoleGroupMissing;
 
 impl Rule for WebconsoleGroupMissing {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,0 +1,29 @@
+//! The integration tests, one binary with a module per area (one link
+//! instead of one per file). `support` is shared with the benchmarks.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod audit;
+mod audit_broker;
+mod broker_compiled;
+mod broker_ground_truth;
+mod broker_no_authentication;
+mod compile_cli;
+mod completions_man;
+mod corpus;
+mod diagnostics_cli;
+mod diff_review;
+mod differential;
+mod editor_grammar;
+mod exit_codes;
+mod explain;
+mod github_action;
+mod hostile;
+mod language;
+mod pre_commit;
+mod props_language;
+mod rules;
+mod safe_operation;
+mod xml_merge;
+mod xml_robust;
