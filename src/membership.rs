@@ -152,7 +152,12 @@ impl Membership {
             }
         }
         let Some(plugins) = doc.plugins else { return };
-        for (_, p) in doc.children(plugins) {
+        for (_, p) in doc
+            .element(plugins)
+            .children
+            .iter()
+            .map(|&c| (c, doc.element(c)))
+        {
             if p.local != "simpleAuthenticationPlugin" {
                 continue;
             }
@@ -401,5 +406,131 @@ pub fn from_properties(
             .help(
                 "Java refuses to load the file; write a valid `\\uXXXX` escape",
             )]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> ConfigDoc {
+        ConfigDoc::parse(SourceId(0), &SourceFile::new("activemq.xml", text)).expect("parses")
+    }
+
+    #[test]
+    fn simple_authentication_users_and_the_anonymous_user() {
+        let doc = config(
+            r#"<broker xmlns="http://activemq.apache.org/schema/core"><plugins>
+<simpleAuthenticationPlugin anonymousAccessAllowed="true" anonymousGroup="guests">
+<users>
+<authenticationUser username="app" password="pw" groups=" apps , ops,"/>
+<authenticationUser username="lonely" password="pw"/>
+</users></simpleAuthenticationPlugin></plugins></broker>"#,
+        );
+        let mut m = Membership::default();
+        m.add_config(&doc);
+        let app = m.user("app").expect("app");
+        assert_eq!(app.groups.keys().collect::<Vec<_>>(), ["apps", "ops"]);
+        assert!(app.has_principal());
+        let lonely = m.user("lonely").expect("lonely");
+        assert!(lonely.groups.is_empty());
+        // a simpleAuthenticationPlugin user without groups holds no principal
+        assert!(!lonely.has_principal());
+        let anonymous = m.user("anonymous").expect("anonymous");
+        assert!(anonymous.anonymous);
+        assert_eq!(anonymous.groups.keys().collect::<Vec<_>>(), ["guests"]);
+        assert_eq!(
+            m.groups()
+                .get("guests")
+                .map(|u| u.iter().copied().collect::<Vec<_>>()),
+            Some(vec!["anonymous"])
+        );
+        assert!(m.kinds.contains(&SourceKind::SimpleAuthentication));
+    }
+
+    #[test]
+    fn describe_user_objects_and_arrays_with_pending_groups() {
+        let text = r#"[
+  {"Username": "billing-app", "Groups": ["billing"], "Pending": {"Groups": ["billing", "audit"]}},
+  {"username": "ops", "groups": ["ops", "activemq-webconsole"]}
+]"#;
+        let node = json::parse(text).expect("json");
+        let mut m = Membership::default();
+        m.add_describe_user(SourceId(3), &node).expect("valid");
+        let billing = m.user("billing-app").expect("user");
+        assert_eq!(billing.groups.keys().collect::<Vec<_>>(), ["billing"]);
+        assert_eq!(
+            billing.pending.keys().collect::<Vec<_>>(),
+            ["audit", "billing"]
+        );
+        let at = billing.location().expect("location");
+        assert_eq!(at.source, SourceId(3));
+        assert!(text[at.span.range()].starts_with("\"Username\""));
+        assert!(m.has_members("activemq-webconsole"));
+        assert!(!m.has_members("audit"), "pending groups are not held");
+    }
+
+    #[test]
+    fn malformed_describe_user_is_located() {
+        let text = "{\"Username\": \"app\", \"Groups\": \"apps\"}";
+        let node = json::parse(text).expect("json");
+        let mut m = Membership::default();
+        let errors = m
+            .add_describe_user(SourceId(0), &node)
+            .expect_err("invalid");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, INVALID_AWS_OUTPUT);
+        let span = errors[0].labels[0].span;
+        assert_eq!(&text[span.range()], "\"apps\"");
+        let text = "[{\"Username\": 7, \"Groups\": []}, {\"Groups\": []}]";
+        let node = json::parse(text).expect("json");
+        let errors = m
+            .add_describe_user(SourceId(0), &node)
+            .expect_err("invalid");
+        assert_eq!(errors.len(), 2);
+    }
+
+    #[test]
+    fn jaas_files_and_the_union_over_inputs() {
+        let groups = SourceFile::new(
+            "groups.properties",
+            "apps=app, batch\nops=admin\nops=root\n",
+        );
+        let m1 = from_properties(SourceId(1), PropertiesKind::Groups, &groups).expect("ok");
+        // Java keeps the last value of a repeated key
+        assert!(m1.user("admin").is_none());
+        assert!(m1.user("root").is_some());
+        let users = SourceFile::new("users.properties", "app=secret\nlone=pw\n");
+        let m2 = from_properties(SourceId(2), PropertiesKind::Users, &users).expect("ok");
+        let lone = m2.user("lone").expect("lone");
+        // a JAAS user always holds a user principal
+        assert!(lone.groups.is_empty() && lone.has_principal());
+        let mut m = m1;
+        let props = properties::parse(&users.text).expect("parses");
+        m.add_properties(SourceId(2), PropertiesKind::Users, &props);
+        let app = m.user("app").expect("app");
+        assert_eq!(app.groups.keys().collect::<Vec<_>>(), ["apps"]);
+        assert_eq!(app.kinds.len(), 2);
+        let bad = SourceFile::new("groups.properties", "apps=\\uZZZZ\n");
+        assert!(from_properties(SourceId(1), PropertiesKind::Groups, &bad).is_err());
+    }
+
+    #[test]
+    fn load_masks_passwords_and_refuses_other_kinds() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("users.properties");
+        std::fs::write(&path, "app=very-secret\nops=another-secret\n").expect("write");
+        let mut sources = Sources::new();
+        let m = load(&mut sources, &path.to_string_lossy())
+            .expect("runs")
+            .expect("valid");
+        let ops = m.user("ops").expect("ops");
+        let at = ops.location().expect("location");
+        let file = sources.get(at.source).expect("registered");
+        assert_eq!(&*file.text, "app=***\nops=***\n");
+        assert_eq!(file.slice(at.span), "ops");
+        let jetty = dir.path().join("jmx.password");
+        std::fs::write(&jetty, "admin secret\n").expect("write");
+        assert!(load(&mut sources, &jetty.to_string_lossy()).is_err());
     }
 }

@@ -148,12 +148,24 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         text,
         bytes: text.as_bytes(),
         pos: start,
+        depth: 0,
+        too_deep: None,
     };
-    scanner.value().ok_or_else(|| SyntaxError {
+    let node = scanner.value();
+    if let Some(at) = scanner.too_deep {
+        return Err(SyntaxError {
+            span: Span::new(at, at + 1),
+            message: format!("the document is nested more than {MAX_DEPTH} levels deep"),
+        });
+    }
+    node.ok_or_else(|| SyntaxError {
         span: Span::new(start, start),
         message: "not a JSON document".to_string(),
     })
 }
+
+/// How deep arrays and objects may nest (as serde_json allows).
+const MAX_DEPTH: usize = 128;
 
 /// Byte offset of a 1-based line and column (serde_json counts columns in
 /// bytes; column 0 means the end of the previous line).
@@ -177,6 +189,10 @@ struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// Arrays and objects open at `pos`.
+    depth: usize,
+    /// Where nesting went past [`MAX_DEPTH`].
+    too_deep: Option<usize>,
 }
 
 impl Scanner<'_> {
@@ -193,61 +209,85 @@ impl Scanner<'_> {
     fn value(&mut self) -> Option<Node> {
         self.skip_ws();
         let start = self.pos;
+        if matches!(self.bytes.get(start), Some(b'{' | b'[')) {
+            if self.depth >= MAX_DEPTH {
+                self.too_deep = Some(start);
+                return None;
+            }
+            self.depth += 1;
+            let node = self.container(start);
+            self.depth -= 1;
+            return node;
+        }
+        self.scalar(start)
+    }
+
+    fn container(&mut self, start: usize) -> Option<Node> {
+        let value = match self.bytes.get(self.pos)? {
+            b'{' => {
+                self.pos += 1;
+                let mut members = Vec::new();
+                loop {
+                    self.skip_ws();
+                    match self.bytes.get(self.pos)? {
+                        b'}' => {
+                            self.pos += 1;
+                            break;
+                        }
+                        b',' => {
+                            self.pos += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    let name_start = self.pos;
+                    let name = self.string()?;
+                    let name_span = Span::new(name_start, self.pos);
+                    self.skip_ws();
+                    if self.bytes.get(self.pos) != Some(&b':') {
+                        return None;
+                    }
+                    self.pos += 1;
+                    let value = self.value()?;
+                    members.push(Member {
+                        name,
+                        name_span,
+                        value,
+                    });
+                }
+                Value::Object(members)
+            }
+            b'[' => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.skip_ws();
+                    match self.bytes.get(self.pos)? {
+                        b']' => {
+                            self.pos += 1;
+                            break;
+                        }
+                        b',' => {
+                            self.pos += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    items.push(self.value()?);
+                }
+                Value::Array(items)
+            }
+            _ => return self.scalar(start),
+        };
+        Some(Node {
+            span: Span::new(start, self.pos),
+            value,
+        })
+    }
+
+    fn scalar(&mut self, start: usize) -> Option<Node> {
         let value =
             match self.bytes.get(self.pos)? {
-                b'{' => {
-                    self.pos += 1;
-                    let mut members = Vec::new();
-                    loop {
-                        self.skip_ws();
-                        match self.bytes.get(self.pos)? {
-                            b'}' => {
-                                self.pos += 1;
-                                break;
-                            }
-                            b',' => {
-                                self.pos += 1;
-                                continue;
-                            }
-                            _ => {}
-                        }
-                        let name_start = self.pos;
-                        let name = self.string()?;
-                        let name_span = Span::new(name_start, self.pos);
-                        self.skip_ws();
-                        if self.bytes.get(self.pos) != Some(&b':') {
-                            return None;
-                        }
-                        self.pos += 1;
-                        let value = self.value()?;
-                        members.push(Member {
-                            name,
-                            name_span,
-                            value,
-                        });
-                    }
-                    Value::Object(members)
-                }
-                b'[' => {
-                    self.pos += 1;
-                    let mut items = Vec::new();
-                    loop {
-                        self.skip_ws();
-                        match self.bytes.get(self.pos)? {
-                            b']' => {
-                                self.pos += 1;
-                                break;
-                            }
-                            b',' => {
-                                self.pos += 1;
-                                continue;
-                            }
-                            _ => {}
-                        }
-                        items.push(self.value()?);
-                    }
-                    Value::Array(items)
-                }
                 b'"' => Value::String(self.string()?),
                 b't' => {
                     self.pos += 4;
@@ -318,6 +358,15 @@ mod tests {
     fn escapes_are_decoded() {
         let doc = parse(r#"{"a\u0041": "x\"y\n"}"#).expect("parses");
         assert_eq!(doc.get("aA").and_then(Node::as_str), Some("x\"y\n"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = parse(&text).expect_err("too deep");
+        assert!(e.message.contains("nested"), "{}", e.message);
+        let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(parse(&ok).is_ok());
     }
 
     #[test]

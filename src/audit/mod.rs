@@ -221,6 +221,8 @@ pub struct Inputs {
     pub target: Target,
     /// The passwords masked in the registered texts.
     pub masks: Masks,
+    /// How many files were read, malformed ones included.
+    pub files: usize,
 }
 
 /// The kinds, for the message refusing an input that is none of them.
@@ -249,6 +251,22 @@ struct Candidate {
 /// The files of `paths`: files as given, folders one level deep plus their
 /// `conf/`, known names and `*.json` only, sorted by name.
 fn discover(paths: &[String]) -> Result<Vec<Candidate>, Error> {
+    let found = discover_all(paths)?;
+    // a file reached twice (named and in a folder, or named twice) is read once
+    let mut seen = BTreeSet::new();
+    Ok(found
+        .into_iter()
+        .filter(|c| {
+            c.path == "-"
+                || seen.insert(
+                    std::fs::canonicalize(&c.path)
+                        .unwrap_or_else(|_| std::path::PathBuf::from(&c.path)),
+                )
+        })
+        .collect())
+}
+
+fn discover_all(paths: &[String]) -> Result<Vec<Candidate>, Error> {
     let mut out = Vec::new();
     for p in paths {
         if p != "-" && Path::new(p).is_dir() {
@@ -524,7 +542,7 @@ fn load_config(
                         .help("Jetty would not start the console with this file")]),
                 });
             }
-            if no_broker {
+            if no_broker && !is_json {
                 return Ok(Loaded::Unknown(
                     "XML without a `<broker>` element and without Jetty classes".into(),
                 ));
@@ -548,7 +566,9 @@ impl Inputs {
         let mut masks = Masks::default();
         let mut items = Vec::new();
         let mut stdin_seen = false;
-        for candidate in discover(paths)? {
+        let candidates = discover(paths)?;
+        let files = candidates.len();
+        for candidate in candidates {
             if candidate.path == "-" {
                 if stdin_seen {
                     return Err(Error::Usage(
@@ -574,6 +594,7 @@ impl Inputs {
             items,
             target,
             masks,
+            files,
         })
     }
 
@@ -602,7 +623,9 @@ impl Inputs {
     }
 
     /// Who holds which group, from every input that says
-    /// (`simpleAuthenticationPlugin` users, describe-user, JAAS files).
+    /// (`simpleAuthenticationPlugin` users, describe-user, JAAS files). Its
+    /// locations are spans of the original texts, like every span during a
+    /// run: [`run`] moves findings onto the masked texts at the end.
     pub fn membership(&self) -> crate::membership::Membership {
         let mut m = crate::membership::Membership::default();
         for input in &self.items {
@@ -620,13 +643,18 @@ impl Inputs {
     }
 }
 
-/// Run an audit over `paths`. The findings are sorted, located on the
-/// registered (masked) texts, with severity overrides applied.
-pub fn run(
-    paths: &[String],
-    options: &Options,
-    sources: &mut Sources,
-) -> Result<Vec<Diagnostic>, Error> {
+/// What an audit found.
+#[derive(Debug)]
+pub struct Report {
+    /// The findings, sorted, located on the registered (masked) texts, with
+    /// severity overrides applied.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were read.
+    pub files: usize,
+}
+
+/// Run an audit over `paths`.
+pub fn run(paths: &[String], options: &Options, sources: &mut Sources) -> Result<Report, Error> {
     let mut out = Vec::new();
     let inputs = Inputs::load(paths, options.target, sources, &mut out)?;
     // describe-user inputs are checked once, here
@@ -649,7 +677,10 @@ pub fn run(
     apply_overrides(&mut out, &options.overrides);
     inputs.masks.apply(&mut out);
     crate::diagnostics::sort(&mut out);
-    Ok(out)
+    Ok(Report {
+        diagnostics: out,
+        files: inputs.files,
+    })
 }
 
 /// Turn rules off or change their severity, by rule name.

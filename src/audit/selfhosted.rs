@@ -281,7 +281,12 @@ pub fn authentication(doc: &ConfigDoc) -> Authentication {
     let Some(plugins) = doc.plugins else {
         return Authentication::None;
     };
-    for (_, e) in doc.children(plugins) {
+    for (_, e) in doc
+        .element(plugins)
+        .children
+        .iter()
+        .map(|&c| (c, doc.element(c)))
+    {
         if AUTHENTICATION_PLUGINS.contains(&e.local.as_str()) {
             return Authentication::Plugin(AuthenticationPlugin {
                 name: e.local.clone(),
@@ -393,7 +398,7 @@ pub fn no_authentication(doc: &ConfigDoc, map_added: bool) -> Option<Diagnostic>
 
 fn broker_rules(doc: &ConfigDoc, opts: &Options, out: &mut Vec<Diagnostic>) {
     out.extend(no_authentication(doc, false));
-    let Ok(tree) = xmltree::parse(&doc.xml, Some(doc.broker_span())) else {
+    let Ok(tree) = xmltree::parse(&doc.xml, Some(doc.broker_element().span)) else {
         return;
     };
     users_rules(doc, &tree, out);
@@ -728,6 +733,41 @@ mod tests {
         assert!(is_all_interfaces("::"));
         assert!(is_all_interfaces("0.0.0.0"));
         assert!(!is_all_interfaces("127.0.0.1"));
+    }
+
+    fn doc(plugins: &str, broker_attrs: &str) -> ConfigDoc {
+        let text = format!(
+            "<broker xmlns=\"http://activemq.apache.org/schema/core\"{broker_attrs}>{plugins}</broker>"
+        );
+        ConfigDoc::parse(
+            crate::source::SourceId(0),
+            &crate::source::SourceFile::new("activemq.xml", text),
+        )
+        .expect("parses")
+    }
+
+    #[test]
+    fn authentication_plugins() {
+        let found = |plugins: &str| authentication_plugin(&doc(plugins, "")).map(|p| p.name);
+        assert_eq!(
+            found("<plugins><jaasDualAuthenticationPlugin configuration=\"a\"/></plugins>"),
+            Some("jaasDualAuthenticationPlugin".to_string())
+        );
+        assert_eq!(
+            found("<plugins><bean xmlns=\"http://www.springframework.org/schema/beans\" class=\"org.apache.activemq.security.SimpleAuthenticationPlugin\"/></plugins>"),
+            Some("org.apache.activemq.security.SimpleAuthenticationPlugin".to_string())
+        );
+        assert_eq!(
+            found("<plugins><!-- <simpleAuthenticationPlugin/> --></plugins>"),
+            None
+        );
+        assert_eq!(found("<plugins><authorizationPlugin/></plugins>"), None);
+        assert_eq!(found(""), None);
+        assert!(matches!(
+            authentication(&doc("", " plugins=\"#p\"")),
+            Authentication::Unknown(_)
+        ));
+        assert_eq!(authentication(&doc("", "")), Authentication::None);
     }
 
     #[test]

@@ -102,7 +102,10 @@ impl Tree {
 /// Parse `text[span]` (the whole text when `span` is `None`); spans are
 /// offsets into `text`.
 pub fn parse(text: &str, span: Option<Span>) -> Result<Tree, XmlError> {
-    let from = span.map_or(0, |s| s.start as usize);
+    let mut from = span.map_or(0, |s| s.start as usize);
+    if span.is_none() && text.starts_with('\u{feff}') {
+        from = '\u{feff}'.len_utf8();
+    }
     let to = span.map_or(text.len(), |s| s.end as usize);
     let Some(part) = text.get(from..to) else {
         return Err(XmlError {
@@ -131,7 +134,7 @@ pub fn parse(text: &str, span: Option<Span>) -> Result<Tree, XmlError> {
         match event {
             Event::Start(_) | Event::Empty(_) => {
                 let empty = matches!(event, Event::Empty(_));
-                let tag = &text[start..end];
+                let tag = text.get(start..end).unwrap_or_default();
                 let (name, attrs) = scan_tag(tag, start);
                 let index = elements.len();
                 let parent = stack.last().copied();
@@ -209,6 +212,9 @@ pub fn parse(text: &str, span: Option<Span>) -> Result<Tree, XmlError> {
 
 /// The name and attributes of a start tag `<name a="v" ...>` at `offset`.
 fn scan_tag(tag: &str, offset: usize) -> (String, Vec<Attr>) {
+    // the tag starts at its `<`
+    let lt = tag.find('<').unwrap_or(0);
+    let (tag, offset) = (&tag[lt..], offset + lt);
     let b = tag.as_bytes();
     let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
     let mut i = 1;
@@ -284,6 +290,14 @@ mod tests {
         assert_eq!(t.elements[2].text, "t<");
         assert_eq!(t.children(0).count(), 2);
         assert_eq!(t.descendants(0).count(), 2);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = "\u{feff}<a x=\"1\"/>";
+        let t = parse(text, None).expect("parses");
+        assert_eq!(t.elements[0].attr_value("x"), Some("1"));
+        assert_eq!(&text[t.elements[0].span.range()], "<a x=\"1\"/>");
     }
 
     #[test]

@@ -10,18 +10,10 @@ use crate::error::Error;
 use crate::source::Sources;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Check a broker's files against the security practices: authentication,
-/// an authorization map, TLS, open ports and protocols, the console, known
-/// vulnerable versions.
-///
-/// A PATH is a file or a folder; a folder is read one level deep (and its
-/// conf/) for activemq.xml, jetty.xml, jetty-realm.properties,
-/// users.properties, groups.properties, credentials.properties, jmx.password
-/// and every *.json. Kinds are told by content: AWS CLI JSON (describe-broker,
-/// describe-security-groups, describe-configuration-revision, describe-user),
-/// broker configuration XML, jetty.xml; properties files by name.
+/// `mqauthz audit`: the arguments. The command's one-line description is
+/// its variant's in [`super::Command`].
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Broker files or folders (`-` reads standard input)
     #[arg(required = true, value_name = "PATH")]
@@ -54,6 +46,17 @@ pub struct Args {
     #[arg(long, value_name = "RULE")]
     deny: Vec<String>,
 }
+
+/// Shown after the options.
+const AFTER_HELP: &str = "\
+A PATH is a file or a folder. A folder is read one level deep (and its conf/) for activemq.xml,
+jetty.xml, jetty-realm.properties, users.properties, groups.properties, credentials.properties,
+jmx.password and every *.json. Kinds are told by content: AWS CLI JSON (describe-broker,
+describe-security-groups, describe-configuration-revision, describe-user), broker configuration
+XML, jetty.xml; properties files by name. Passwords are shown masked.
+
+Exit status: 0 nothing failing; 1 an error was found (or a warning under --deny-warnings),
+malformed input included; 2 could not run (unreadable or unrecognised input, bad arguments).";
 
 impl Args {
     fn options(&self) -> Result<audit::Options, Error> {
@@ -102,18 +105,11 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let options = args.options()?;
     let mut sources = Sources::new();
     let found = audit::run(&args.paths, &options, &mut sources)?;
-    // the files read (a folder holds several); the XML decoded from an AWS
-    // JSON's `Data` is part of its file
-    let files = (0..)
-        .map(|i| sources.get(crate::source::SourceId(i)))
-        .take_while(Option::is_some)
-        .flatten()
-        .filter(|f| !f.name.ends_with("#Data"))
-        .count();
     let closing = super::Closing {
-        files,
+        files: found.files,
         deny_warnings: args.deny_warnings,
     };
+    let found = found.diagnostics;
     write_diagnostics(io.out, args.format, &found, &sources, io.out_color, closing)?;
     Ok(status_of(&found, args.deny_warnings))
 }

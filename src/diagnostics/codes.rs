@@ -11,6 +11,7 @@
 use super::Code;
 use crate::analysis::crosscheck;
 use crate::analysis::rules;
+use crate::audit::{jetty, selfhosted};
 
 pub(crate) const SYNTAX_ERROR: Code = Code {
     id: "MQA001",
@@ -157,27 +158,22 @@ pub(crate) static TABLE: &[Entry] = {
         line(Config, crosscheck::GROUP_WITHOUT_USERS),
         line(Config, crosscheck::USERS_WITHOUT_GRANTS),
         line(Import, crate::import::NOT_IMPORTABLE),
+        line(Audit, selfhosted::NO_AUTHENTICATION.code),
+        line(Audit, selfhosted::ANONYMOUS_ACCESS_ALLOWED.code),
+        line(Audit, crate::audit::maps::NO_AUTHORIZATION_MAP.code),
+        line(Audit, selfhosted::INLINE_PASSWORD.code),
+        line(Audit, selfhosted::DEFAULT_CREDENTIALS.code),
+        line(Audit, selfhosted::PLAINTEXT_TRANSPORT.code),
+        line(Audit, selfhosted::UNUSED_TRANSPORT_CONNECTOR.code),
+        line(Audit, selfhosted::JMX_REMOTE_CONNECTOR.code),
+        line(Audit, jetty::CONSOLE_UNAUTHENTICATED.code),
+        line(Audit, jetty::CONSOLE_ON_ALL_INTERFACES.code),
+        line(Audit, jetty::FILESERVER_WEBAPP.code),
+        // the inputs of audit: problems of the files, like a configuration's
         line(Config, crate::audit::MALFORMED_INPUT),
         line(Config, crate::audit::INVALID_AWS_OUTPUT),
         line(Config, crate::audit::CONTRADICTORY_INPUT),
         line(Config, crate::audit::MAP_NOT_ANALYSED),
-        line(Audit, crate::audit::selfhosted::NO_AUTHENTICATION.code),
-        line(
-            Audit,
-            crate::audit::selfhosted::ANONYMOUS_ACCESS_ALLOWED.code,
-        ),
-        line(Audit, crate::audit::maps::NO_AUTHORIZATION_MAP.code),
-        line(Audit, crate::audit::selfhosted::INLINE_PASSWORD.code),
-        line(Audit, crate::audit::selfhosted::DEFAULT_CREDENTIALS.code),
-        line(Audit, crate::audit::selfhosted::PLAINTEXT_TRANSPORT.code),
-        line(
-            Audit,
-            crate::audit::selfhosted::UNUSED_TRANSPORT_CONNECTOR.code,
-        ),
-        line(Audit, crate::audit::selfhosted::JMX_REMOTE_CONNECTOR.code),
-        line(Audit, crate::audit::jetty::CONSOLE_UNAUTHENTICATED.code),
-        line(Audit, crate::audit::jetty::CONSOLE_ON_ALL_INTERFACES.code),
-        line(Audit, crate::audit::jetty::FILESERVER_WEBAPP.code),
     ]
 };
 

@@ -311,6 +311,27 @@ fn a_configuration_revision_is_located_in_its_data() {
     );
     // amazon-mq: the self-hosted rules do not run
     assert!(!shown.contains("MQA401"), "{shown}");
+    // a revision whose XML has no broker is refused where it is, also in a folder
+    std::fs::write(
+        &path,
+        format!(
+            "{{\"Data\": \"{}\"}}",
+            base64::engine::general_purpose::STANDARD.encode("<beans/>")
+        ),
+    )
+    .expect("write");
+    let out = mqauthz(&[
+        "audit",
+        "--format",
+        "concise",
+        &dir.path().to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("error[MQA304]"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -498,4 +519,47 @@ fn sarif_and_standard_input() {
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("<stdin>:1:1: error[MQA401]"));
+}
+
+#[test]
+fn the_worked_example_in_docs_is_what_audit_prints() {
+    let docs = std::fs::read_to_string(root().join("docs/audit.md")).expect("docs/audit.md");
+    let command =
+        "$ mqauthz audit --protocols openwire --format concise examples/self-hosted/conf\n";
+    let start = docs.find(command).expect("the worked example") + command.len();
+    let shown = &docs[start..start + docs[start..].find("```").expect("end of block")];
+    let out = mqauthz(&[
+        "audit",
+        "--protocols",
+        "openwire",
+        "--format",
+        "concise",
+        "examples/self-hosted/conf",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), shown);
+}
+
+#[test]
+fn the_hostile_corpus_never_crashes_audit() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/corpus"))
+        .expect("corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in files {
+        let out = mqauthz(&["audit", "--format", "json", &f.to_string_lossy()]);
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0..=2)),
+            "{}: exit {code:?}\n{}",
+            f.display(),
+            text(&out.stderr)
+        );
+        assert!(!text(&out.stderr).contains("panicked"), "{}", f.display());
+        if code != Some(2) {
+            let _: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        }
+    }
 }
