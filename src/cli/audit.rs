@@ -55,8 +55,10 @@ jmx.password and every *.json. Kinds are told by content: AWS CLI JSON (describe
 describe-security-groups, describe-configuration-revision, describe-user), broker configuration
 XML, jetty.xml; properties files by name. Passwords are shown masked.
 
-Exit status: 0 nothing failing; 1 an error was found (or a warning under --deny-warnings),
-malformed input included; 2 could not run (unreadable or unrecognised input, bad arguments).";
+Exit status:
+  0  nothing fails the run (warnings and notes alone)
+  1  findings that fail the run: errors, warnings under --deny-warnings, malformed input included
+  2  could not run: an unreadable or unrecognised input, bad arguments";
 
 impl Args {
     fn options(&self) -> Result<audit::Options, Error> {

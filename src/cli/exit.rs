@@ -1,6 +1,6 @@
 //! The exit codes of every command, one contract: shown at the end of each
 //! command's `--help`; the README's table repeats them (a test keeps the two
-//! equal). `completions` and `man` state theirs after their own notes.
+//! equal). `audit`, `completions` and `man` state theirs after their own notes.
 
 macro_rules! exit_status {
     ($ok:expr, $findings:expr, $error:expr) => {
@@ -58,9 +58,3 @@ pub(super) const REVIEW: &str = exit_status!(
 );
 
 pub(super) const RULES: &str = exit_status!("listed", "never", "an unknown rule, bad arguments");
-
-pub(super) const AUDIT: &str = exit_status!(
-    "nothing fails the run (warnings and notes alone)",
-    "findings that fail the run: errors, warnings under --deny-warnings, malformed input included",
-    "could not run: an unreadable or unrecognised input, bad arguments"
-);

@@ -98,7 +98,6 @@ pub enum Command {
     #[command(after_help = exit::RULES)]
     Rules(rules::Args),
     /// Check a broker's files against the security practices (Amazon MQ or self-hosted)
-    #[command(after_help = exit::AUDIT)]
     Audit(audit::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(completions::Args),
