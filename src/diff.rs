@@ -30,8 +30,27 @@
 use crate::semantics::coverage::PatternSet;
 use crate::semantics::eval::FxMap;
 use crate::semantics::pattern::{Literals, Pattern};
-use crate::semantics::{Acl, AuthzMap, DestKind, Right, EVERYONE};
+use crate::semantics::{Acl, AuthzMap, DestKind, Location, Right, RightSet, EVERYONE};
 use serde::Serialize;
+
+pub mod markdown;
+
+/// The grant behind a change, on the side that grants the access (NEW for a
+/// gain, OLD for a loss). Not part of the text and JSON forms.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    /// Not known (a map built without locations).
+    #[default]
+    Unknown,
+    /// A grant statement of a policy, or an entry of a configuration.
+    At(Location),
+    /// The configuration's `defaultEntry`.
+    DefaultEntry,
+    /// The temp entry (`grant ... on temp`, `tempDestinationAuthorizationEntry`).
+    TempEntry,
+    /// No temp entry: temporary destinations are open to every user.
+    NoTempEntry,
+}
 
 /// Whether a change adds or removes access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -61,6 +80,9 @@ pub struct Change {
     pub pattern: String,
     /// A concrete destination matched by `pattern` that changed.
     pub example: String,
+    /// The grant behind it, on the granting side.
+    #[serde(skip)]
+    pub grant: Origin,
 }
 
 /// One difference on temporary destinations.
@@ -73,6 +95,9 @@ pub struct TempChange {
     pub right: Right,
     /// Gained or lost.
     pub change: Direction,
+    /// The temp entry behind it, on the granting side.
+    #[serde(skip)]
+    pub grant: Origin,
 }
 
 fn ser_display<T: std::fmt::Display, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
@@ -237,6 +262,21 @@ pub(crate) struct Prepared {
     ids: Vec<u32>,
     /// Holders of each right on temporary destinations.
     temp: [Vec<u32>; 3],
+    /// Whether the map has a temp entry.
+    has_temp: bool,
+    /// Which grant gave which principal which rights, per entry made by
+    /// more than one statement (see [`Grant::source`]), sorted by principal
+    /// within an entry.
+    provenance: Vec<(u32, RightSet, Location)>,
+}
+
+/// Where an entry of a [`Prepared`] map came from.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    /// An entry: its location, and its range in [`Prepared::provenance`].
+    Entry(Option<Location>, u32, u32),
+    /// The defaultEntry.
+    Default,
 }
 
 /// One entry: its pattern and, per right, where the sorted numbers of its
@@ -247,6 +287,8 @@ struct Grant {
     pattern: Pattern,
     /// Start of read, write and admin, and the end of admin.
     holders: [u32; 4],
+    /// Where it came from.
+    source: Source,
 }
 
 impl Prepared {
@@ -254,28 +296,43 @@ impl Prepared {
     pub(crate) fn new(map: &AuthzMap, names: &mut Names) -> Prepared {
         let mut entries: [Vec<Grant>; 2] = [Vec::new(), Vec::new()];
         let mut ids: Vec<u32> = Vec::new();
-        let mut grant = |pattern: &str, acl: &Acl, ids: &mut Vec<u32>| -> Option<Grant> {
-            let mut holders = [ids.len() as u32; 4];
-            for r in Right::ALL {
-                names.holding(acl, r, ids);
-                holders[r.index() + 1] = ids.len() as u32;
-            }
-            // an entry granting nothing takes no part
-            (holders[0] != holders[3]).then(|| Grant {
-                pattern: Pattern::parse_shared(pattern, &mut names.literals),
-                holders,
-            })
-        };
+        let mut provenance: Vec<(u32, RightSet, Location)> = Vec::new();
+        let grant =
+            |pattern: &str, acl: &Acl, ids: &mut Vec<u32>, names: &mut Names| -> Option<Grant> {
+                let mut holders = [ids.len() as u32; 4];
+                for r in Right::ALL {
+                    names.holding(acl, r, ids);
+                    holders[r.index() + 1] = ids.len() as u32;
+                }
+                // an entry granting nothing takes no part
+                (holders[0] != holders[3]).then(|| Grant {
+                    pattern: Pattern::parse_shared(pattern, &mut names.literals),
+                    holders,
+                    source: Source::Default,
+                })
+            };
         for e in &map.entries {
-            if let Some(g) = grant(&e.pattern, &e.acl, &mut ids) {
+            if let Some(mut g) = grant(&e.pattern, &e.acl, &mut ids, names) {
+                let start = provenance.len();
+                // an entry made by one statement (most are) needs no list:
+                // its location is every principal's grant
+                let one_place = e.provenance.iter().all(|p| Some(p.location) == e.location);
+                for p in e.provenance.iter().filter(|_| !one_place) {
+                    let id = names.of(&p.group, &e.acl);
+                    provenance.push((id, p.rights, p.location));
+                }
+                // stable: a principal's first grant comes first
+                provenance[start..].sort_by_key(|(id, _, _)| *id);
+                g.source = Source::Entry(e.location, start as u32, provenance.len() as u32);
                 entries[e.kind.index()].push(g);
             }
         }
         if let Some(d) = &map.default_entry {
-            if let Some(g) = grant(">", d, &mut ids) {
+            if let Some(g) = grant(">", d, &mut ids, names) {
                 entries[0].push(Grant {
                     pattern: g.pattern.clone(),
                     holders: g.holders,
+                    source: g.source,
                 });
                 entries[1].push(g);
             }
@@ -284,6 +341,7 @@ impl Prepared {
             list.shrink_to_fit();
         }
         ids.shrink_to_fit();
+        provenance.shrink_to_fit();
         // no temp entry: every authenticated user
         let temp = Right::ALL.map(|r| {
             let mut out = Vec::new();
@@ -293,7 +351,39 @@ impl Prepared {
             }
             out
         });
-        Prepared { entries, ids, temp }
+        Prepared {
+            entries,
+            ids,
+            temp,
+            has_temp: map.temp.is_some(),
+            provenance,
+        }
+    }
+
+    /// The grant that gave principal `group` the `right` through `g`.
+    fn origin(&self, g: &Grant, group: u32, right: Right) -> Origin {
+        let (location, start, end) = match g.source {
+            Source::Default => return Origin::DefaultEntry,
+            Source::Entry(location, start, end) => (location, start as usize, end as usize),
+        };
+        let list = &self.provenance[start..end];
+        let first = list.partition_point(|(id, _, _)| *id < group);
+        let own = list[first..]
+            .iter()
+            .take_while(|(id, _, _)| *id == group)
+            .find(|(_, rights, _)| rights.contains(right));
+        match own.map(|(_, _, at)| *at).or(location) {
+            Some(at) => Origin::At(at),
+            None => Origin::Unknown,
+        }
+    }
+
+    fn temp_origin(&self) -> Origin {
+        if self.has_temp {
+            Origin::TempEntry
+        } else {
+            Origin::NoTempEntry
+        }
     }
 
     /// The sorted numbers of the principals holding right `r` in `g`.
@@ -304,7 +394,11 @@ impl Prepared {
 
 /// One side's patterns for a (right, kind), each with the principals holding it.
 struct Side<'p> {
-    set: PatternSet<&'p [u32]>,
+    /// Each pattern with its holders and its entry's index.
+    set: PatternSet<(&'p [u32], u32)>,
+    /// The map of the side and the kind, for the grants behind a change.
+    prepared: &'p Prepared,
+    kind: DestKind,
     /// Per principal number: does it hold any pattern here?
     holds_any: Vec<bool>,
     /// The patterns everyone (`*`) holds here.
@@ -317,10 +411,10 @@ impl<'p> Side<'p> {
         let mut set = PatternSet::new();
         let mut everyone = PatternSet::new();
         let mut holds_any = vec![false; names.names.len()];
-        for g in &side.entries[kind.index()] {
+        for (i, g) in side.entries[kind.index()].iter().enumerate() {
             let holders = side.holders(g, r);
             if !holders.is_empty() {
-                set.insert(&g.pattern, holders);
+                set.insert(&g.pattern, (holders, i as u32));
                 for h in holders.iter() {
                     holds_any[*h as usize] = true;
                 }
@@ -331,6 +425,8 @@ impl<'p> Side<'p> {
         }
         Side {
             set,
+            prepared: side,
+            kind,
             holds_any,
             everyone,
         }
@@ -340,7 +436,7 @@ impl<'p> Side<'p> {
     /// here, if any. The readable [`Pattern::example`] is preferred when it
     /// is one.
     fn uncovered(&self, group: u32, p: &Pattern) -> Option<String> {
-        let holds = |h: &&[u32]| {
+        let holds = |(h, _): &(&[u32], u32)| {
             h.first() == Some(&STAR) || (group != STAR && h.binary_search(&group).is_ok())
         };
         let own = group != STAR && self.holds_any[group as usize];
@@ -384,9 +480,9 @@ fn one_way(
 ) {
     // Every (principal, pattern) `from` grants, ordered by the principal's
     // name and then the pattern, each once (its first entry's raw text).
-    let items: Vec<(&Pattern, &&[u32])> = from.set.iter().collect();
+    let items: Vec<(&Pattern, &(&[u32], u32))> = from.set.iter().collect();
     let mut grants: Vec<(u32, u32)> = Vec::new();
-    for (i, (_, holders)) in items.iter().enumerate() {
+    for (i, (_, (holders, _))) in items.iter().enumerate() {
         grants.extend(holders.iter().map(|g| (*g, i as u32)));
     }
     grants.sort_unstable_by(|a, b| {
@@ -401,15 +497,17 @@ fn one_way(
         let n = rest.iter().take_while(|(g, _)| *g == group).count();
         let (mine, after) = rest.split_at(n);
         rest = after;
-        let mut list: Vec<(&Pattern, String)> = Vec::new();
+        let mut list: Vec<(&Pattern, (String, u32))> = Vec::new();
         for (_, i) in mine {
-            let p = items[*i as usize].0;
+            let (p, (_, entry)) = items[*i as usize];
             if let Some(example) = to.uncovered(group, p) {
-                list.push((p, example));
+                list.push((p, (example, *entry)));
             }
         }
         let key = order_key(group, rank, kind, right, direction);
-        for (pattern, example) in fold(list) {
+        let entries = &from.prepared.entries[from.kind.index()];
+        for (pattern, (example, entry)) in fold(list) {
+            let grant = from.prepared.origin(&entries[entry as usize], group, right);
             out.push((
                 key,
                 Change {
@@ -419,6 +517,7 @@ fn one_way(
                     change: direction,
                     pattern: pattern.raw().to_string(),
                     example,
+                    grant,
                 },
             ));
         }
@@ -427,7 +526,7 @@ fn one_way(
 
 /// Drop a changed pattern covered by the union of the other changed patterns
 /// of the same principal (so `ORDERS.>` is not followed by `ORDERS.IN`).
-fn fold(list: Vec<(&Pattern, String)>) -> Vec<(&Pattern, String)> {
+fn fold<T>(list: Vec<(&Pattern, T)>) -> Vec<(&Pattern, T)> {
     if list.len() < 2 {
         return list;
     }
@@ -465,7 +564,7 @@ fn temp_one_way(
     from: &[u32],
     to: &[u32],
     right: Right,
-    direction: Direction,
+    (direction, grant): (Direction, Origin),
     names: &Names,
     out: &mut Vec<TempChange>,
 ) {
@@ -477,6 +576,7 @@ fn temp_one_way(
                 group: names.name(*g).to_string(),
                 right,
                 change: direction,
+                grant,
             });
         }
     }
@@ -509,8 +609,10 @@ pub(crate) fn diff_prepared(old: &Prepared, new: &Prepared, names: &Names) -> Ma
     for right in Right::ALL {
         let r = right.index();
         let (o, n) = (&old.temp[r], &new.temp[r]);
-        temp_one_way(n, o, right, Direction::Gained, names, &mut temp);
-        temp_one_way(o, n, right, Direction::Lost, names, &mut temp);
+        let gained = (Direction::Gained, new.temp_origin());
+        let lost = (Direction::Lost, old.temp_origin());
+        temp_one_way(n, o, right, gained, names, &mut temp);
+        temp_one_way(o, n, right, lost, names, &mut temp);
     }
     // the order of [`order`], its first five fields packed in one number
     changes.sort_unstable_by(|(ka, a), (kb, b)| {
@@ -557,6 +659,175 @@ fn order(c: &Change) -> (bool, &str, DestKind, Right, Direction, &str, &str) {
         &c.pattern,
         &c.example,
     )
+}
+
+/// A user, as the per-user difference sees them: the groups held and
+/// whether `*` (everyone) matches them.
+#[derive(Clone, Debug)]
+pub struct DiffUser {
+    pub name: String,
+    pub groups: Vec<String>,
+    pub everyone: bool,
+}
+
+/// One user's change on queues or topics (`diff --members`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UserChange {
+    pub user: String,
+    #[serde(serialize_with = "ser_display")]
+    pub right: Right,
+    #[serde(serialize_with = "ser_display")]
+    pub kind: DestKind,
+    pub change: Direction,
+    pub pattern: String,
+    pub example: String,
+}
+
+/// One user's change on temporary destinations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UserTempChange {
+    pub user: String,
+    #[serde(serialize_with = "ser_display")]
+    pub right: Right,
+    pub change: Direction,
+}
+
+/// Who gains or loses what, per user.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UserDiff {
+    pub changes: Vec<UserChange>,
+    pub temp: Vec<UserTempChange>,
+}
+
+/// `map` with users for principals: each entry's right lists the users who
+/// hold it through one of their groups, or through `*` when it reaches
+/// them. `open`: a configuration without an authorizationPlugin, where every
+/// authenticated user may do everything. A named group of an entry with a
+/// `groupClass` matches no user's group (they hold ActiveMQ's group
+/// principals); `*` still does.
+pub(crate) fn user_map(map: &AuthzMap, users: &[DiffUser], open: bool) -> AuthzMap {
+    let convert = |acl: &Acl| -> Acl {
+        let list = |groups: &crate::semantics::GroupList| {
+            let names = users.iter().filter(|u| {
+                groups.groups.iter().any(|g| {
+                    if g == EVERYONE {
+                        u.everyone || open
+                    } else {
+                        acl.group_class.is_none() && u.groups.iter().any(|ug| ug == g)
+                    }
+                })
+            });
+            crate::semantics::GroupList::from_groups(names.map(|u| u.name.as_str()))
+        };
+        Acl {
+            read: list(&acl.read),
+            write: list(&acl.write),
+            admin: list(&acl.admin),
+            group_class: None,
+        }
+    };
+    AuthzMap {
+        entries: map
+            .entries
+            .iter()
+            .map(|e| crate::semantics::Entry {
+                kind: e.kind,
+                pattern: e.pattern.clone(),
+                acl: convert(&e.acl),
+                id: e.id,
+                provenance: Vec::new(),
+                location: None,
+            })
+            .collect(),
+        default_entry: map.default_entry.as_ref().map(convert),
+        temp: match &map.temp {
+            Some(acl) => Some(convert(acl)),
+            // open temp: every user, written out so that it compares
+            None => {
+                let all =
+                    crate::semantics::GroupList::from_groups(users.iter().map(|u| u.name.as_str()));
+                Some(Acl {
+                    read: all.clone(),
+                    write: all.clone(),
+                    admin: all,
+                    group_class: None,
+                })
+            }
+        },
+    }
+}
+
+/// The per-user difference of two user maps ([`user_map`]).
+pub(crate) fn diff_users(old: &AuthzMap, new: &AuthzMap) -> UserDiff {
+    let d = diff(old, new);
+    let mut changes: Vec<UserChange> = d
+        .changes
+        .into_iter()
+        .map(|c| UserChange {
+            user: c.group,
+            right: c.right,
+            kind: c.kind,
+            change: c.change,
+            pattern: c.pattern,
+            example: c.example,
+        })
+        .collect();
+    changes.sort_by(|a, b| {
+        (&a.user, a.kind, a.right, a.change, &a.pattern, &a.example)
+            .cmp(&(&b.user, b.kind, b.right, b.change, &b.pattern, &b.example))
+    });
+    let mut temp: Vec<UserTempChange> = d
+        .temp
+        .into_iter()
+        .map(|c| UserTempChange {
+            user: c.group,
+            right: c.right,
+            change: c.change,
+        })
+        .collect();
+    temp.sort_by(|a, b| (&a.user, a.right, a.change).cmp(&(&b.user, b.right, b.change)));
+    UserDiff { changes, temp }
+}
+
+/// The per-user section of the text form; `gap`: a blank line first (after
+/// the group changes).
+pub(crate) fn write_users_text(
+    d: &UserDiff,
+    color: bool,
+    gap: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let gap = if gap { "\n" } else { "" };
+    if d.changes.is_empty() && d.temp.is_empty() {
+        return writeln!(out, "{gap}per user: no user gains or loses anything");
+    }
+    writeln!(out, "{gap}per user:")?;
+    let paint = |dir: Direction| -> (&'static str, &'static str) {
+        match (color, dir) {
+            (false, _) => ("", ""),
+            (true, Direction::Gained) => ("\x1b[32m", "\x1b[0m"),
+            (true, Direction::Lost) => ("\x1b[31m", "\x1b[0m"),
+        }
+    };
+    for c in &d.changes {
+        let (sign, verb) = sign_verb(c.change);
+        let (on, off) = paint(c.change);
+        writeln!(
+            out,
+            "{on}{sign} user {} {verb} {} on {} {} (e.g. {}){off}",
+            c.user, c.right, c.kind, c.pattern, c.example
+        )?;
+    }
+    for c in &d.temp {
+        let (sign, verb) = sign_verb(c.change);
+        let (on, off) = paint(c.change);
+        writeln!(
+            out,
+            "{on}{sign} user {} {verb} {} on temp{off}",
+            c.user, c.right
+        )?;
+    }
+    Ok(())
 }
 
 /// The human form of a difference, written line by line to `out`: one line
@@ -607,18 +878,26 @@ fn sign_verb(d: Direction) -> (&'static str, &'static str) {
 }
 
 /// The JSON form (schema version 1, see `docs/diff-json.md`), written to
-/// `out` as it is serialised.
-pub(crate) fn write_json(d: &MapDiff, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// `out` as it is serialised; with `users`, the per-user section of `diff
+/// --members`.
+pub(crate) fn write_json_with_users(
+    d: &MapDiff,
+    users: Option<&UserDiff>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Doc<'d> {
         version: u32,
         changes: &'d [Change],
         temp: &'d [TempChange],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        users: Option<&'d UserDiff>,
     }
     let doc = Doc {
         version: 1,
         changes: &d.changes,
         temp: &d.temp,
+        users,
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
     out.write_all(b"\n")
@@ -707,6 +986,63 @@ mod tests {
             assert!(d.changes.windows(2).all(|w| order(&w[0]) < order(&w[1])));
             assert_eq!(d.changes[0].group, EVERYONE);
         }
+    }
+
+    /// The line of the grant behind each change of a compiled policy.
+    fn lines(d: &MapDiff, file: &crate::source::SourceFile) -> Vec<(String, Right, usize)> {
+        d.changes
+            .iter()
+            .map(|c| match c.grant {
+                Origin::At(loc) => (
+                    c.group.clone(),
+                    c.right,
+                    file.line_col(loc.span.start as usize).line,
+                ),
+                other => panic!("{c:?}: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn changes_name_the_grant_behind_them() {
+        use crate::source::{SourceFile, SourceId};
+        let text = "group a\ngroup b\ngrant a read on queue X\ngrant b, a read, write on queue X\ngrant b admin on queue X.>\n";
+        let file = SourceFile::new("p.mqa", text);
+        let parsed = crate::syntax::parse(SourceId(0), &file);
+        let mut diagnostics = parsed.diagnostics;
+        let policy = crate::model::resolve(SourceId(0), &parsed.file, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let new = crate::compile::compile(&policy);
+        let d = diff(&AuthzMap::default(), &new);
+        assert_eq!(
+            lines(&d, &file),
+            vec![
+                ("a".to_string(), Right::Read, 3),
+                ("a".to_string(), Right::Write, 4),
+                ("b".to_string(), Right::Read, 4),
+                ("b".to_string(), Right::Write, 4),
+                ("b".to_string(), Right::Admin, 5),
+            ]
+        );
+        // a loss names the old side's grant
+        let back = diff(&new, &AuthzMap::default());
+        assert_eq!(lines(&back, &file), lines(&d, &file));
+        assert!(back.changes.iter().all(|c| c.change == Direction::Lost));
+        // temp: the entry, or its absence, of the granting side
+        let d = diff(&map(&[]), &open_map());
+        assert!(d.temp.is_empty());
+        let mut closed = map(&[]);
+        closed.temp = Some(acl("a", "a", "a"));
+        let d = diff(&closed, &map(&[]));
+        assert!(d
+            .temp
+            .iter()
+            .all(|c| (c.change == Direction::Gained) == (c.grant == Origin::NoTempEntry)));
+        let mut other = map(&[]);
+        other.temp = Some(acl("b", "b", "b"));
+        let d = diff(&closed, &other);
+        assert_eq!(d.temp.len(), 6);
+        assert!(d.temp.iter().all(|c| c.grant == Origin::TempEntry));
     }
 
     #[test]

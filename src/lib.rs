@@ -10,7 +10,7 @@
 //! 4. [`analysis`]: assertions and the rule catalogue;
 //! 5. [`compile`] and [`xml`]: policy → map → `<authorizationPlugin>`, read
 //!    and merge broker configurations;
-//! 6. [`diff`], [`review`], `explain` and [`import`]: compare, render,
+//! 6. [`diff`], [`review`], [`explain`] and [`import`]: compare, render,
 //!    answer questions and recover policies;
 //! 7. [`audit`]: the broker security practices, checked from broker files
 //!    (with [`membership`]: who holds which group);
@@ -33,7 +33,7 @@ pub mod compile;
 pub mod diagnostics;
 pub mod diff;
 pub mod error;
-pub(crate) mod explain;
+pub mod explain;
 pub mod fmt;
 pub(crate) mod fsutil;
 pub mod import;

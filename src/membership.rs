@@ -118,6 +118,34 @@ impl Membership {
         self.users.values().any(|u| u.groups.contains_key(group))
     }
 
+    /// Add every user of `other`: a user named in both holds the union of
+    /// the groups.
+    pub fn merge(&mut self, other: Membership) {
+        self.kinds.extend(other.kinds);
+        for (name, user) in other.users {
+            match self.users.get_mut(&name) {
+                None => {
+                    self.users.insert(name, user);
+                }
+                Some(u) => {
+                    for (g, locs) in user.groups {
+                        u.groups.entry(g).or_default().extend(locs);
+                    }
+                    for (g, locs) in user.pending {
+                        u.pending.entry(g).or_default().extend(locs);
+                    }
+                    for l in user.locations {
+                        if !u.locations.contains(&l) {
+                            u.locations.push(l);
+                        }
+                    }
+                    u.kinds.extend(user.kinds);
+                    u.anonymous |= user.anonymous;
+                }
+            }
+        }
+    }
+
     fn entry(&mut self, name: &str, kind: SourceKind, at: Location) -> &mut User {
         self.kinds.insert(kind);
         let user = self.users.entry(name.to_string()).or_insert_with(|| User {
@@ -339,13 +367,44 @@ pub fn load(
     sources: &mut Sources,
     path: &str,
 ) -> Result<Result<Membership, Vec<Diagnostic>>, Error> {
+    let refuse = |what: &str| {
+        Error::Usage(format!(
+            "`{path}` {what}; --members reads broker configurations (XML or AWS JSON), `aws mq describe-user` JSON, *groups*.properties and *users*.properties"
+        ))
+    };
+    if path != "-" {
+        let p = std::path::Path::new(path);
+        if p.is_dir() {
+            return Err(refuse("is a folder"));
+        }
+        let lower = path.to_ascii_lowercase();
+        if !lower.ends_with(".properties") {
+            let bytes = crate::load::read_bytes(path)?;
+            let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+            if !matches!(
+                text.iter().find(|b| !b.is_ascii_whitespace()),
+                Some(b'<' | b'{' | b'[')
+            ) {
+                return Err(refuse(
+                    "is neither XML nor JSON, nor a properties file by name",
+                ));
+            }
+        }
+    }
     let mut diagnostics = Vec::new();
     let inputs = crate::audit::Inputs::load(
         &[path.to_string()],
         Some(crate::audit::Target::SelfHosted),
         sources,
         &mut diagnostics,
-    )?;
+    )
+    .map_err(|e| match e {
+        // standard input is told by content only: say what --members reads
+        Error::Usage(m) if m.contains("audit reads") => {
+            refuse("is neither XML nor JSON (standard input has no file name)")
+        }
+        other => other,
+    })?;
     if !diagnostics.is_empty() {
         return Ok(Err(diagnostics));
     }
@@ -365,8 +424,8 @@ pub fn load(
                 props,
             } => m.add_properties(input.source, *kind, props),
             other => {
-                return Err(Error::Usage(format!(
-                    "`{path}` is a {}, which holds no users; --members reads broker configurations, describe-user JSON, groups.properties and users.properties",
+                return Err(refuse(&format!(
+                    "is a {}, which holds no users",
                     other.describe()
                 )))
             }
@@ -513,6 +572,26 @@ mod tests {
         assert_eq!(app.kinds.len(), 2);
         let bad = SourceFile::new("groups.properties", "apps=\\uZZZZ\n");
         assert!(from_properties(SourceId(1), PropertiesKind::Groups, &bad).is_err());
+    }
+
+    #[test]
+    fn merge_unions_groups_kinds_and_places() {
+        let groups = SourceFile::new("groups.properties", "apps=app\n");
+        let mut m = from_properties(SourceId(1), PropertiesKind::Groups, &groups).expect("ok");
+        let text =
+            r#"[{"Username": "app", "Groups": ["ops"]}, {"Username": "solo", "Groups": []}]"#;
+        let mut aws = Membership::default();
+        aws.add_describe_user(SourceId(2), &json::parse(text).expect("json"))
+            .expect("valid");
+        m.merge(aws);
+        let app = m.user("app").expect("app");
+        assert_eq!(app.groups.keys().collect::<Vec<_>>(), ["apps", "ops"]);
+        assert_eq!(app.location().map(|l| l.source), Some(SourceId(1)));
+        assert!(app.kinds.contains(&SourceKind::JaasGroups));
+        assert!(app.kinds.contains(&SourceKind::DescribeUser));
+        // an Amazon MQ user without groups holds no principal
+        assert!(!m.user("solo").expect("solo").has_principal());
+        assert_eq!(m.kinds.len(), 2);
     }
 
     #[test]

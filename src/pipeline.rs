@@ -13,8 +13,9 @@ use crate::compile;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::load::{self, Front};
+use crate::membership::Membership;
 use crate::semantics::AuthzMap;
-use crate::source::Sources;
+use crate::source::{SourceFile, SourceId, Sources, Span};
 use crate::xml::{self, ConfigDoc};
 
 /// What an input is, told by its name and content.
@@ -152,12 +153,45 @@ fn parse_config(
     let Some(file) = sources.get(id) else {
         return Err(diagnostics);
     };
+    if let Some(d) = policy_given(id, file) {
+        return Err(vec![d]);
+    }
     let mut doc = ConfigDoc::parse(id, file)?;
     if let Some(decoded) = doc.decoded_xml_file(&name) {
         let xml_id = sources.add(decoded);
         doc.set_xml_source(xml_id);
     }
     Ok(doc)
+}
+
+/// A policy given where a broker configuration is expected (`--into`,
+/// `--config`): the file starts with a `#` comment or a statement keyword
+/// rather than `<` or `{`.
+fn policy_given(id: SourceId, file: &SourceFile) -> Option<Diagnostic> {
+    let text = file.text.trim_start_matches('\u{feff}');
+    let body = text.trim_start();
+    let at = file.text.len() - body.len();
+    let word: String = body
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '#')
+        .collect();
+    let is_policy = body.starts_with('#') || matches!(word.as_str(), "group" | "grant" | "assert");
+    if !is_policy {
+        return None;
+    }
+    let len = if body.starts_with('#') { 1 } else { word.len() };
+    Some(
+        Diagnostic::error(
+            xml::MALFORMED_XML,
+            format!("`{}` is a policy, not a broker configuration", file.name),
+        )
+        .primary(id, Span::new(at, at + len), "a configuration starts with `<` (XML) or `{` (AWS CLI JSON)")
+        .help(
+            "a policy goes where POLICY stands: `mqauthz compile POLICY --into CONFIG`, \
+             `mqauthz check POLICY --config CONFIG`; `--into`, `--config` and `import` take a broker \
+             configuration (activemq.xml, Amazon MQ XML or the AWS CLI JSON)",
+        ),
+    )
 }
 
 /// Read and parse a broker configuration, or the diagnostics that refused it.
@@ -190,6 +224,29 @@ pub fn broker_facts(
     match load_config(sources, path)? {
         Ok(doc) => Ok((facts_of(&doc), Vec::new())),
         Err(d) => Ok((BrokerFacts::default(), d)),
+    }
+}
+
+/// Read the membership files of `--members` (each told by content and file
+/// name, passwords masked) into one membership: a user named in several
+/// holds the union of the groups. `Err(diagnostics)` when a file is
+/// malformed; every file is read before the diagnostics are returned.
+pub fn load_members(
+    sources: &mut Sources,
+    paths: &[String],
+) -> Result<Result<Membership, Vec<Diagnostic>>, Error> {
+    let mut all = Membership::default();
+    let mut diagnostics = Vec::new();
+    for path in paths {
+        match crate::membership::load(sources, path)? {
+            Ok(m) => all.merge(m),
+            Err(d) => diagnostics.extend(d),
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(Ok(all))
+    } else {
+        Ok(Err(diagnostics))
     }
 }
 

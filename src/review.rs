@@ -34,6 +34,10 @@ pub struct Finding {
     pub code: String,
     /// Line of the primary label in its file, when known.
     pub line: Option<usize>,
+    /// The file of the primary label when it is not the reviewed input (a
+    /// membership file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// The message.
     pub message: String,
 }
@@ -56,19 +60,51 @@ pub struct Input<'a> {
     pub findings: Vec<Finding>,
     /// For a policy: the number of assertions and the failure messages.
     pub assertions: Option<(usize, Vec<String>)>,
+    /// `--by user`: the users to review, with their groups and whether
+    /// `everyone` reaches them.
+    pub users: Option<Vec<UserInput>>,
+}
+
+/// A user to review: a name, the groups held, and whether `*` matches them.
+#[derive(Clone, Debug)]
+pub struct UserInput {
+    pub name: String,
+    pub groups: Vec<String>,
+    pub everyone: bool,
+}
+
+/// One user's access: the union over their groups, and everyone's when it
+/// reaches them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UserReview {
+    /// The user name.
+    pub user: String,
+    /// The groups they hold, sorted.
+    pub groups: Vec<String>,
+    /// `everyone` reaches them (they hold a principal, or ActiveMQ 6.3.0+).
+    pub everyone: bool,
+    /// Non-empty accesses only, patterns covered by others left out.
+    pub access: Vec<Access>,
+    /// The rights they hold on temporary destinations.
+    pub temp: Vec<String>,
 }
 
 /// A finding in brief: severity, code name, line, message.
 fn brief(d: &Diagnostic, sources: &Sources) -> Finding {
-    let line = d.primary_label().and_then(|l| {
-        sources
-            .get(l.source)
-            .map(|f| f.line_col(l.span.start as usize).line)
-    });
+    let at = d
+        .primary_label()
+        .and_then(|l| sources.get(l.source).map(|f| (f, l.span.start as usize)));
+    // the membership rules about users report in the membership file
+    let elsewhere = [
+        crate::analysis::rules::member_of_unknown_group::META.code,
+        crate::analysis::rules::user_without_access::META.code,
+    ]
+    .contains(&d.code);
     Finding {
         severity: d.severity.as_str().to_string(),
         code: d.code.name.to_string(),
-        line,
+        line: at.map(|(f, start)| f.line_col(start).line),
+        file: at.filter(|_| elsewhere).map(|(f, _)| f.name.clone()),
         message: d.message.clone(),
     }
 }
@@ -95,6 +131,7 @@ pub(crate) fn input_of<'a>(
         declared: Vec::new(),
         findings: others.iter().map(|d| brief(d, sources)).collect(),
         assertions: None,
+        users: None,
     };
     match loaded {
         Loaded::Policy { front, map, .. } => {
@@ -216,6 +253,9 @@ pub struct Review {
     pub findings: Vec<Finding>,
     /// Assertion results (policies only).
     pub assertions: Option<AssertionReview>,
+    /// `--by user`: each user's access, by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<UserReview>>,
 }
 
 /// Per (kind, right): every pattern with the principals holding it.
@@ -301,6 +341,36 @@ impl Index {
                 })
                 .is_ok();
             dropped[i] = covered;
+        }
+        own.iter()
+            .zip(dropped)
+            .filter(|(_, d)| !d)
+            .map(|(p, _)| p.raw().to_string())
+            .collect()
+    }
+
+    /// The folded patterns any of `principals` holds: a pattern is left out
+    /// when the union of the others covers it.
+    fn own_union(&self, kind: DestKind, right: Right, principals: &[&str]) -> Vec<String> {
+        let Some(h) = self.sets.get(&(kind, right)) else {
+            return Vec::new();
+        };
+        let mut own: BTreeSet<&Pattern> = BTreeSet::new();
+        for who in principals {
+            if let Some(items) = h.by_principal.get(*who) {
+                own.extend(items.iter().map(|k| &h.patterns[*k]));
+            }
+        }
+        let own: Vec<&Pattern> = own.into_iter().collect();
+        let mut context: PatternSet<usize> = PatternSet::new();
+        for (i, p) in own.iter().enumerate() {
+            context.insert(p, i);
+        }
+        let mut dropped = vec![false; own.len()];
+        for (i, p) in own.iter().enumerate() {
+            dropped[i] = context
+                .union_covers_where(p, |j| *j != i && !dropped[*j])
+                .is_ok();
         }
         own.iter()
             .zip(dropped)
@@ -447,6 +517,49 @@ pub fn review(input: &Input) -> Review {
         ))
     });
     findings.dedup();
+    let users = input.users.as_ref().map(|users| {
+        users
+            .iter()
+            .map(|u| {
+                let mut principals: Vec<&str> = u.groups.iter().map(String::as_str).collect();
+                if u.everyone {
+                    principals.push(EVERYONE);
+                }
+                let mut access = Vec::new();
+                for kind in DestKind::ALL {
+                    for right in Right::ALL {
+                        let patterns = index.own_union(kind, right, &principals);
+                        if !patterns.is_empty() {
+                            access.push(Access {
+                                kind: kind.to_string(),
+                                right: right.to_string(),
+                                patterns,
+                            });
+                        }
+                    }
+                }
+                let temp = Right::ALL
+                    .into_iter()
+                    .filter(|r| match &map.temp {
+                        None => true,
+                        Some(acl) => acl
+                            .get(*r)
+                            .groups
+                            .iter()
+                            .any(|g| principals.contains(&principal(g, acl).as_str())),
+                    })
+                    .map(|r| r.to_string())
+                    .collect();
+                UserReview {
+                    user: u.name.clone(),
+                    groups: u.groups.clone(),
+                    everyone: u.everyone,
+                    access,
+                    temp,
+                }
+            })
+            .collect()
+    });
     Review {
         version: VERSION,
         source: input.name.clone(),
@@ -465,6 +578,7 @@ pub fn review(input: &Input) -> Review {
                 failed: failures.len(),
                 failures: failures.clone(),
             }),
+        users,
     }
 }
 
@@ -565,11 +679,29 @@ pub(crate) fn render_markdown(r: &Review) -> String {
     out.push_str("Effective permissions as ActiveMQ Classic enforces them. Every group also holds what **everyone** holds; patterns covered by others are left out.\n\n");
     out.push_str("### everyone\n\n");
     access_table(&mut out, &r.everyone);
-    out.push_str("\n### Groups\n");
-    if r.groups.is_empty() {
-        out.push_str("\nNo groups.\n");
+    if let Some(users) = &r.users {
+        out.push_str("\n### Users\n");
+        if users.is_empty() {
+            out.push_str("\nNo users.\n");
+        }
+        for u in users {
+            let _ = writeln!(out, "\n#### {}\n", md(&u.user));
+            let _ = writeln!(out, "{}\n", md(&user_summary(u)));
+            if u.access.is_empty() {
+                out.push_str("No queue or topic access.\n");
+            } else {
+                access_table(&mut out, &u.access);
+            }
+        }
     }
-    for g in &r.groups {
+    let groups: &[GroupReview] = if r.users.is_some() { &[] } else { &r.groups };
+    if r.users.is_none() {
+        out.push_str("\n### Groups\n");
+        if r.groups.is_empty() {
+            out.push_str("\nNo groups.\n");
+        }
+    }
+    for g in groups {
         match &g.description {
             Some(d) => {
                 let _ = writeln!(out, "\n#### {} ({})\n", md(shown(&g.group)), md(d));
@@ -630,8 +762,33 @@ pub(crate) fn render_markdown(r: &Review) -> String {
     out
 }
 
+/// A user's groups, whether everyone reaches them, and their temp rights.
+fn user_summary(u: &UserReview) -> String {
+    let groups = if u.groups.is_empty() {
+        "no group".to_string()
+    } else {
+        format!("groups {}", u.groups.join(", "))
+    };
+    let everyone = if u.everyone {
+        "with everyone's access"
+    } else {
+        "without everyone's access (no principal)"
+    };
+    let temp = if u.temp.is_empty() {
+        "nothing".to_string()
+    } else {
+        u.temp.join(", ")
+    };
+    format!("{groups}, {everyone}; temporary destinations: {temp}")
+}
+
 fn finding_line(f: &Finding, markdown: bool) -> String {
-    let at = f.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+    let at = match (&f.file, f.line) {
+        (Some(file), Some(l)) => format!(" ({file}:{l})"),
+        (Some(file), None) => format!(" ({file})"),
+        (None, Some(l)) => format!(" (line {l})"),
+        (None, None) => String::new(),
+    };
     let msg = if markdown {
         md(&f.message)
     } else {
@@ -658,7 +815,12 @@ pub(crate) fn render_text(r: &Review) -> String {
     }
     out.push_str("\neveryone\n");
     text_access(&mut out, &r.everyone);
-    for g in &r.groups {
+    for u in r.users.iter().flatten() {
+        let _ = writeln!(out, "\nuser {}: {}", u.user, user_summary(u));
+        text_access(&mut out, &u.access);
+    }
+    let groups: &[GroupReview] = if r.users.is_some() { &[] } else { &r.groups };
+    for g in groups {
         match &g.description {
             Some(d) => {
                 let _ = writeln!(out, "\ngroup {} ({d})", shown(&g.group));

@@ -4,7 +4,6 @@
 //! once, for all rules.
 
 pub mod assertions;
-pub(crate) mod crosscheck;
 pub mod index;
 pub mod registry;
 pub(crate) mod rules;
@@ -84,6 +83,9 @@ pub struct Options {
     pub broker: BrokerFacts,
     /// Severity per rule name, overriding the default; `None` turns it off.
     pub overrides: BTreeMap<&'static str, Option<Severity>>,
+    /// Who holds which group (`--members`); the membership rules run only
+    /// when it is given.
+    pub members: Option<std::sync::Arc<crate::membership::Membership>>,
 }
 
 impl Default for Options {
@@ -93,6 +95,7 @@ impl Default for Options {
             target: Target::Activemq,
             broker: BrokerFacts::default(),
             overrides: BTreeMap::new(),
+            members: None,
         }
     }
 }
@@ -314,7 +317,8 @@ fn apply_allows(policy: &Policy, found: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
     // in place: the findings are not copied to a second vector
     found.retain(|d| {
         if is_rule(d.code) {
-            if let Some(label) = d.primary_label() {
+            // only findings located in the policy: a membership file's are not
+            if let Some(label) = d.primary_label().filter(|l| l.source == policy.source) {
                 let at = label.span.start;
                 let upto = statements.partition_point(|(s, _)| s.start <= at);
                 // statements do not nest: only the last one starting before

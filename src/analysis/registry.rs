@@ -19,6 +19,9 @@ pub static RULES: &[&dyn Rule] = &[
     &webconsole_group::WebconsoleGroupMissing,
     &amazon_mq_group_name::AmazonMqGroupName,
     &unused_allow::UnusedAllow,
+    &group_without_members::GroupWithoutMembers,
+    &member_of_unknown_group::MemberOfUnknownGroup,
+    &user_without_access::UserWithoutAccess,
     &grants_nothing::PolicyGrantsNothing,
     // `mqauthz audit` (crate::audit)
     &AuditRule(&selfhosted::NO_AUTHENTICATION),
@@ -43,8 +46,8 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
 }
 
 /// Every code that is not a rule's, in the code table's order: the language
-/// core, broker configurations, configuration cross-checks and import. With
-/// [`RULES`] they are the whole catalogue.
+/// core, broker configurations, import and audit's inputs. With [`RULES`]
+/// they are the whole catalogue.
 pub fn other_codes() -> Vec<crate::diagnostics::Code> {
     crate::diagnostics::codes::TABLE
         .iter()

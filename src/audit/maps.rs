@@ -77,12 +77,21 @@ fn plugins_or_broker(doc: &ConfigDoc) -> (SourceId, Span, &'static str) {
 
 /// MQA403 and the map-level rules on every configuration.
 pub fn audit_maps(inputs: &Inputs, opts: &Options, out: &mut Vec<Diagnostic>) {
+    // the membership rules run on each map when users were given
+    let members = inputs.membership();
+    let members = (!members.is_empty()).then(|| std::sync::Arc::new(members));
     for (_, doc) in inputs.configs() {
-        audit_map(doc, inputs.target, opts, out);
+        audit_map(doc, inputs.target, opts, members.as_ref(), out);
     }
 }
 
-fn audit_map(doc: &ConfigDoc, target: Target, opts: &Options, out: &mut Vec<Diagnostic>) {
+fn audit_map(
+    doc: &ConfigDoc,
+    target: Target,
+    opts: &Options,
+    members: Option<&std::sync::Arc<crate::membership::Membership>>,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(plugin) = doc.authorization_plugin else {
         let (id, span, label) = plugins_or_broker(doc);
         out.push(
@@ -147,6 +156,7 @@ fn audit_map(doc: &ConfigDoc, target: Target, opts: &Options, out: &mut Vec<Diag
                 .collect(),
         },
         overrides: opts.overrides.clone(),
+        members: members.cloned(),
     };
     out.extend(
         analysis::run(&policy, &options)

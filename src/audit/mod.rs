@@ -25,8 +25,8 @@
 //!      elements Amazon MQ permits live next to it (`aws.rs` and its
 //!      siblings); their rules are registered in
 //!      [`crate::analysis::registry::RULES`] as [`AuditRule`]s, in code order.
-//!    - the membership rules (membership.md) run where [`run`] says, on
-//!      [`Inputs::membership`].
+//!    - the membership rules (membership.md) run with the map-level rules,
+//!      on [`Inputs::membership`].
 //! 4. Severity overrides (`--allow/--warn/--deny`) are applied, spans are
 //!    moved onto the masked texts, and the findings are sorted.
 //!
@@ -669,11 +669,11 @@ pub fn run(paths: &[String], options: &Options, sources: &mut Sources) -> Result
     if inputs.target == Target::SelfHosted {
         selfhosted::audit_self_hosted(&inputs, options, &mut out);
     }
+    // the membership rules (group-without-members, member-of-unknown-group,
+    // user-without-access; membership.md) run with the map-level rules, on
+    // `inputs.membership()` and each configuration's map
     maps::audit_maps(&inputs, options, &mut out);
     aws::audit_amazon_mq(&inputs, options, &mut out);
-    // The membership rules (group-without-members, member-of-unknown-group,
-    // user-without-access; membership.md) run here, on `inputs.membership()`
-    // and each configuration's map (`maps::config_policy`).
     apply_overrides(&mut out, &options.overrides);
     inputs.masks.apply(&mut out);
     crate::diagnostics::sort(&mut out);

@@ -33,6 +33,11 @@ pub(super) struct LintArgs {
     /// or AWS CLI JSON): declared destinations and advisorySupport inform the rules
     #[arg(long, value_name = "CONFIG")]
     pub config: Option<String>,
+    /// The broker's users and their groups (repeatable): a broker configuration's
+    /// simpleAuthenticationPlugin, `aws mq describe-user` JSON, JAAS
+    /// groups.properties or users.properties; runs the membership rules
+    #[arg(long = "members", value_name = "FILE")]
+    pub members: Vec<String>,
 }
 
 impl LintArgs {
@@ -134,6 +139,14 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
                 options.broker = pipeline::facts_of(&doc);
                 all.extend(config_findings(&doc, &options));
             }
+            Err(d) => all.extend(d),
+        }
+    }
+    if !args.lint.members.is_empty() {
+        // a malformed membership file is a located error; the policies are
+        // still checked, without the membership rules
+        match pipeline::load_members(&mut sources, &args.lint.members)? {
+            Ok(m) => options.members = Some(std::sync::Arc::new(m)),
             Err(d) => all.extend(d),
         }
     }

@@ -101,14 +101,27 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         },
         None => None,
     };
+    if !args.lint.members.is_empty() {
+        match pipeline::load_members(&mut sources, &args.lint.members)? {
+            Ok(m) => options.members = Some(std::sync::Arc::new(m)),
+            Err(d) => {
+                io.report(&super::sorted(d), &sources);
+                return Ok(refused);
+            }
+        }
+    }
+    if options.members.is_none() && doc.as_ref().is_some_and(|d| !d.facts().users.is_empty()) {
+        // the configuration's users: the membership rules check them against
+        // the policy (read again, with passwords masked, for the messages)
+        let into = config.map_or("", String::as_str);
+        if into != "-" {
+            if let Ok(members) = pipeline::load_members(&mut sources, &[into.to_string()])? {
+                options.members = Some(std::sync::Arc::new(members));
+            }
+        }
+    }
     let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::Findings)?;
     diagnostics.extend(analysed.diagnostics);
-    if let Some(doc) = &doc {
-        diagnostics.extend(crate::analysis::crosscheck::users(
-            &analysed.front.policy,
-            doc,
-        ));
-    }
     let policy_source = analysed.front.id;
     let diagnostics = super::sorted(diagnostics);
     let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success

@@ -2,10 +2,13 @@
 
 use super::{ExitStatus, Io};
 use crate::analysis::Options;
-use crate::diff::{diff_prepared, open_map, write_json, write_text, MapDiff, Names, Prepared};
+use crate::diff::{
+    diff_prepared, diff_users, open_map, user_map, write_json_with_users, write_text,
+    write_users_text, DiffUser, MapDiff, Names, Prepared,
+};
 use crate::error::Error;
 use crate::pipeline::{self, Goal, Loaded};
-use crate::semantics::{DestKind, Right};
+use crate::semantics::{AuthzMap, DestKind, Right};
 use crate::source::Sources;
 use std::io::Write;
 
@@ -16,6 +19,8 @@ pub(super) enum DiffFormat {
     Text,
     /// JSON, schema in docs/diff-json.md
     Json,
+    /// Markdown change review, for a pull-request comment
+    Md,
     /// GitHub Actions workflow commands: an `::error` annotation for each
     /// change that fails the run (`--fail-on`), a `::notice` for the others,
     /// at the grant of a NEW policy that gives the access
@@ -45,6 +50,14 @@ pub struct Args {
     /// Which differences exit 1
     #[arg(long, value_enum, default_value_t = FailOn::Any)]
     fail_on: FailOn,
+    /// The broker's users and their groups (repeatable): adds who gains or
+    /// loses which right on what, per user
+    #[arg(long = "members", value_name = "FILE")]
+    members: Vec<String>,
+    /// The ActiveMQ version the broker runs: from 6.3.0, everyone matches
+    /// users without groups too
+    #[arg(long, value_name = "VERSION", default_value = "5.18")]
+    activemq_version: String,
 }
 
 /// Load one side and keep only what the comparison needs of its map (its
@@ -58,7 +71,8 @@ pub(super) fn load_side(
     path: &str,
     io: &mut Io,
     names: &mut Names,
-) -> Result<Option<(Prepared, bool)>, Error> {
+    users: Option<&[DiffUser]>,
+) -> Result<Option<(Prepared, bool, Option<AuthzMap>)>, Error> {
     let mut loaded = match pipeline::load(sources, path, &Options::default(), Goal::Map)? {
         Ok(loaded) => loaded,
         Err(d) => {
@@ -82,18 +96,49 @@ pub(super) fn load_side(
             map.unwrap_or_else(open_map)
         }
     };
-    Ok(Some((Prepared::new(&map, names), open)))
+    let by_user = users.map(|u| user_map(&map, u, open));
+    Ok(Some((Prepared::new(&map, names), open, by_user)))
 }
 
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     super::stdin_once([args.old.as_str(), args.new.as_str()])?;
+    let version = crate::analysis::Version::parse(&args.activemq_version)
+        .map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?;
     let mut sources = Sources::new();
+    let users: Option<Vec<DiffUser>> = if args.members.is_empty() {
+        None
+    } else {
+        match pipeline::load_members(&mut sources, &args.members)? {
+            Ok(m) => Some(
+                m.users
+                    .values()
+                    .map(|u| DiffUser {
+                        name: u.name.clone(),
+                        groups: u.groups.keys().cloned().collect(),
+                        everyone: u.has_principal() || version >= crate::analysis::Version(6, 3, 0),
+                    })
+                    .collect(),
+            ),
+            Err(d) => {
+                io.report(&super::sorted(d), &sources);
+                return Ok(ExitStatus::Error);
+            }
+        }
+    };
     let mut names = Names::new();
-    let Some((old, old_open)) = load_side(&mut sources, &args.old, io, &mut names)? else {
+    let Some((old, old_open, old_users)) =
+        load_side(&mut sources, &args.old, io, &mut names, users.as_deref())?
+    else {
         return Ok(ExitStatus::Error);
     };
-    let Some((new, new_open)) = load_side(&mut sources, &args.new, io, &mut names)? else {
+    let Some((new, new_open, new_users)) =
+        load_side(&mut sources, &args.new, io, &mut names, users.as_deref())?
+    else {
         return Ok(ExitStatus::Error);
+    };
+    let by_user = match (&old_users, &new_users) {
+        (Some(o), Some(n)) => Some(diff_users(o, n)),
+        _ => None,
     };
     for (open, path) in [(old_open, &args.old), (new_open, &args.new)] {
         if open {
@@ -109,8 +154,19 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     // held in memory next to the difference itself
     let mut out = std::io::BufWriter::new(&mut *io.out);
     match args.format {
-        DiffFormat::Text => write_text(&d, io.out_color, &mut out),
-        DiffFormat::Json => write_json(&d, &mut out),
+        DiffFormat::Text => write_text(&d, io.out_color, &mut out).and_then(|()| match &by_user {
+            Some(u) => write_users_text(u, io.out_color, !d.is_empty(), &mut out),
+            None => Ok(()),
+        }),
+        DiffFormat::Json => write_json_with_users(&d, by_user.as_ref(), &mut out),
+        DiffFormat::Md => {
+            let sides = crate::diff::markdown::Sides {
+                old: &crate::load::display_name(&args.old),
+                new: &crate::load::display_name(&args.new),
+                sources: &sources,
+            };
+            out.write_all(crate::diff::markdown::render_markdown(&d, &sides).as_bytes())
+        }
         DiffFormat::Github => write_github(&d, &args, &mut out),
     }
     .and_then(|()| out.flush())

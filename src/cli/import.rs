@@ -27,7 +27,9 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         } => (doc, map, findings),
         Loaded::Policy { .. } => {
             return Err(Error::Usage(format!(
-            "{} is a policy; import reads a broker configuration (`mqauthz fmt` formats policies)",
+            "`{}` is a policy, not a broker configuration: `import` turns a configuration into a policy; \
+             a policy is compiled with `mqauthz compile POLICY`, or merged into a configuration with \
+             `mqauthz compile POLICY --into CONFIG`",
             crate::load::display_name(&args.config)
         )))
         }

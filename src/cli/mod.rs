@@ -305,7 +305,18 @@ fn load_or_report(
     sources: &mut Sources,
     path: &str,
 ) -> Result<Option<pipeline::Loaded>, Error> {
-    match pipeline::load(sources, path, &Options::default(), Goal::FindingsAndMap)? {
+    load_or_report_with(io, sources, path, &Options::default())
+}
+
+/// [`load_or_report`] with analysis options (`--members` for the
+/// membership rules).
+fn load_or_report_with(
+    io: &mut Io,
+    sources: &mut Sources,
+    path: &str,
+    options: &Options,
+) -> Result<Option<pipeline::Loaded>, Error> {
+    match pipeline::load(sources, path, options, Goal::FindingsAndMap)? {
         Ok(loaded) => Ok(Some(loaded)),
         Err(d) => {
             io.report(&sorted(d), sources);

@@ -52,6 +52,7 @@ each configuration's authorization map.\n\n\
     for c in registry::other_codes() {
         s.push_str(&format!("| {} | `{}` |\n", c.id, c.name));
     }
+    s.push_str("\nThe configuration cross-checks `group-without-users` (MQA220) and `users-without-grants` (MQA221) are gone: the membership rules `group-without-members` (MQA213), `member-of-unknown-group` (MQA214) and `user-without-access` (MQA215) replace them, with `--members` on every command and the users of the configuration for `compile --into`.\n");
     s
 }
 
@@ -69,12 +70,25 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             )
         }
         None => {
+            // columns as wide as their widest cell
+            let rows: Vec<[String; 4]> = RULES
+                .iter()
+                .map(|rule| {
+                    let m = rule.meta();
+                    [
+                        m.code.id.to_string(),
+                        m.code.name.to_string(),
+                        m.severity.to_string(),
+                        m.summary.to_string(),
+                    ]
+                })
+                .collect();
+            let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+            let (w0, w1, w2) = (width(0), width(1), width(2));
             let mut s = String::new();
-            for rule in RULES {
-                let m = rule.meta();
+            for [id, name, severity, summary] in &rows {
                 s.push_str(&format!(
-                    "{}  {:<30} {:<8} {}\n",
-                    m.code.id, m.code.name, m.severity, m.summary
+                    "{id:<w0$}  {name:<w1$}  {severity:<w2$}  {summary}\n"
                 ));
             }
             s

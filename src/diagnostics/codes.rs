@@ -5,11 +5,10 @@
 //!
 //! The codes of the language core (syntax, resolution, assertions) are
 //! defined here; a rule's code is defined in its file under
-//! `analysis/rules/`, a configuration's in [`crate::xml`], a cross-check's in
-//! [`crate::analysis::crosscheck`], import's in [`crate::import`].
+//! `analysis/rules/`, a configuration's in [`crate::xml`], import's in
+//! [`crate::import`], audit's in [`crate::audit`].
 
 use super::Code;
-use crate::analysis::crosscheck;
 use crate::analysis::rules;
 use crate::audit::{jetty, selfhosted};
 
@@ -77,7 +76,7 @@ pub enum Family {
     Assertion,
     /// An analysis rule of the catalogue.
     Rule,
-    /// Broker configurations, and their cross-checks with a policy.
+    /// Broker configurations and the inputs audit reads.
     Config,
     /// What `import` cannot write in the policy language.
     Import,
@@ -113,7 +112,7 @@ const fn line(family: Family, code: Code) -> Entry {
 /// rule's, besides, one line in `analysis::registry::RULES`); tests check
 /// that codes and names are unique and that every rule is listed.
 /// The order is the catalogue's (docs/rules.md): language core, rules,
-/// configurations, cross-checks, import, audit.
+/// configurations, import, audit.
 pub(crate) static TABLE: &[Entry] = {
     use Family::*;
     &[
@@ -142,6 +141,9 @@ pub(crate) static TABLE: &[Entry] = {
         line(Rule, rules::webconsole_group::META.code),
         line(Rule, rules::amazon_mq_group_name::META.code),
         line(Rule, rules::unused_allow::META.code),
+        line(Rule, rules::group_without_members::META.code),
+        line(Rule, rules::member_of_unknown_group::META.code),
+        line(Rule, rules::user_without_access::META.code),
         line(Rule, rules::grants_nothing::META.code),
         line(Config, crate::xml::MALFORMED_XML),
         line(Config, crate::xml::DOCTYPE_NOT_ALLOWED),
@@ -155,8 +157,6 @@ pub(crate) static TABLE: &[Entry] = {
         line(Config, crate::xml::INVALID_CONFIG_DATA),
         line(Config, crate::xml::INVALID_AUTHORIZATION_MAP),
         line(Config, crate::xml::PLUGIN_HOLDS_OTHER_MAP),
-        line(Config, crosscheck::GROUP_WITHOUT_USERS),
-        line(Config, crosscheck::USERS_WITHOUT_GRANTS),
         line(Import, crate::import::NOT_IMPORTABLE),
         line(Audit, selfhosted::NO_AUTHENTICATION.code),
         line(Audit, selfhosted::ANONYMOUS_ACCESS_ALLOWED.code),

@@ -39,6 +39,12 @@ pub(crate) fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
         ));
         return out;
     }
+    if !quoted {
+        if let Some(p) = prefix_problem(value) {
+            out.push(p);
+            return out;
+        }
+    }
     if quoted && value.trim() != value {
         out.push(problem(
             format!("pattern `{value}` has whitespace at its start or end"),
@@ -133,6 +139,37 @@ pub(crate) fn pattern(value: &str, quoted: bool) -> Vec<Problem> {
     out
 }
 
+/// ActiveMQ's destination prefixes. They mean a kind only inside a
+/// composite destination; on their own they are part of the name.
+const PREFIXES: &[(&str, &str)] = &[
+    ("queue://", "queue"),
+    ("topic://", "topic"),
+    ("temp-queue://", "temp"),
+    ("temp-topic://", "temp"),
+];
+
+/// A bare pattern written with a `queue://`-style prefix.
+fn prefix_problem(value: &str) -> Option<Problem> {
+    let (prefix, kind) = PREFIXES.iter().find(|(p, _)| {
+        value
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    })?;
+    let name = &value[prefix.len()..];
+    let instead = if *kind == "temp" {
+        "`temp` (every temporary destination)".to_string()
+    } else {
+        format!("`{kind} {name}`")
+    };
+    Some(problem(
+        format!("the prefix `{}` is not part of the name `{value}`", &value[..prefix.len()]),
+        Some(0..prefix.len()),
+        format!(
+            "the kind is the word before the pattern: write {instead}. Written like this it names a destination literally called `{value}`; quote it (`\"{value}\"`) if that is meant"
+        ),
+    ))
+}
+
 /// Check a group name as written.
 pub(crate) fn group_name(value: &str) -> Vec<Problem> {
     let mut out = Vec::new();
@@ -198,6 +235,15 @@ mod tests {
         assert_eq!(pattern("A,B", true).len(), 1);
         assert_eq!(pattern(" A", true).len(), 1);
         assert_eq!(pattern("FOO.>.BAR", true).len(), 1);
+        assert!(pattern("queue://X", false)[0].help.contains("`queue X`"));
+        assert!(pattern("topic://A.>", false)[0]
+            .help
+            .contains("`topic A.>`"));
+        assert!(pattern("temp-queue://X", false)[0].help.contains("`temp`"));
+        assert!(pattern("queue://X", true).is_empty());
+        assert!(pattern("my-queue://X", false).is_empty());
+        // not a char boundary where a prefix would end
+        assert!(pattern("queu€€", false).is_empty());
     }
 
     #[test]

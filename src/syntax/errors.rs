@@ -107,6 +107,36 @@ pub(super) fn convert(id: SourceId, text: &str, offset: usize, error: &Error<Rul
         )
     });
 
+    if let Some(d) = configuration_given(id, text, pos) {
+        return d;
+    }
+    if has(|r| matches!(r, Rule::pattern | Rule::bare_pattern)) {
+        if let Some(d) = comment_for_pattern(id, text, offset, pos) {
+            return d;
+        }
+    }
+    let expects_target = has(|r| {
+        matches!(
+            r,
+            Rule::targets | Rule::target_list | Rule::target | Rule::kind | Rule::kw_queue
+        )
+    });
+    if expects_target && !is_kw {
+        if let Some(w) = word {
+            let targets = ["queue", "topic", "temp", "advisory"];
+            let mut d = Diagnostic::error(codes::SYNTAX_ERROR, format!("unknown target `{w}`"))
+                .primary(id, span, "not a target");
+            let list = "targets are `queue PATTERN`, `topic PATTERN`, `temp` and `advisory`";
+            d = match did_you_mean(w, targets.iter().copied()) {
+                Some(s) if s == w.to_lowercase() => d.help(format!(
+                    "did you mean `{s}`? keywords are lower case; {list}"
+                )),
+                Some(s) => d.help(format!("did you mean `{s}`? {list}")),
+                None => d.help(format!("{list}, as in `grant g read on queue ORDERS.>`")),
+            };
+            return d;
+        }
+    }
     if expects_on && matches!(word, Some("queue" | "topic" | "temp" | "advisory")) {
         return Diagnostic::error(
             codes::MISSING_ON,
@@ -161,4 +191,60 @@ pub(super) fn convert(id: SourceId, text: &str, offset: usize, error: &Error<Rul
         d.help("see the language reference in docs/language.md")
     };
     d
+}
+
+/// A broker configuration given where a policy is expected: the first thing
+/// in the file is `<` (XML) or `{` (AWS CLI JSON).
+fn configuration_given(id: SourceId, text: &str, pos: usize) -> Option<Diagnostic> {
+    let before = text.get(..pos)?;
+    if !before.trim_start_matches('\u{feff}').trim().is_empty() {
+        return None;
+    }
+    let what = match text[pos..].chars().next()? {
+        '<' => "XML",
+        '{' => "JSON",
+        _ => return None,
+    };
+    Some(
+        Diagnostic::error(
+            codes::SYNTAX_ERROR,
+            format!("this looks like a broker configuration ({what}), not a policy"),
+        )
+        .primary(
+            id,
+            Span::new(pos, pos + 1),
+            "a policy starts with `group`, `grant`, `assert` or a `#` comment",
+        )
+        .help(
+            "a broker configuration goes to `mqauthz import CONFIG` (to turn it into a policy), \
+             `mqauthz compile POLICY --into CONFIG` and `mqauthz check POLICY --config CONFIG`; \
+             `diff`, `explain` and `review` read either",
+        ),
+    )
+}
+
+/// A pattern expected where a `#` started a comment (`queue #`): the `#`
+/// was meant as a wildcard.
+fn comment_for_pattern(id: SourceId, text: &str, offset: usize, pos: usize) -> Option<Diagnostic> {
+    let statement = text.get(offset..pos)?;
+    let last = super::lexical::comments(statement).pop()?;
+    let at = offset + last.span.start as usize;
+    if super::lexical::skip_trivia(text, at) < pos || last.own_line {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            codes::SYNTAX_ERROR,
+            "`#` starts a comment, so a pattern is missing here",
+        )
+        .primary(
+            id,
+            Span::new(at, at + 1),
+            "a comment to the end of the line",
+        )
+        .help(
+            "ActiveMQ's wildcard for any number of segments is `>`, not `#`: `>` alone is every \
+             destination of the kind; quote the pattern (`\"#\"`) if a literal `#` is meant",
+        ),
+    )
 }

@@ -97,6 +97,14 @@ pub(super) fn next_statement_start(text: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// Characters the grammar lexes into one bare word (`pattern_char`): those
+/// of a bare pattern, and those outside ASCII that are neither white space
+/// nor control characters (`unquoted_char`, so that the error can say to
+/// quote the word). Only [`is_word_char`] may stand in a valid bare word.
+fn is_token_char(c: char) -> bool {
+    is_word_char(c) || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
+}
+
 /// What stands at `pos`, for messages: a word, a string, a character or the
 /// end of input, with its span.
 pub(super) fn token_at(text: &str, pos: usize) -> (String, Span) {
@@ -116,7 +124,7 @@ pub(super) fn token_at(text: &str, pos: usize) -> (String, Span) {
     }
     let len: usize = rest
         .chars()
-        .take_while(|c| is_word_char(*c))
+        .take_while(|c| is_token_char(*c))
         .map(char::len_utf8)
         .sum();
     let len = if len == 0 { first.len_utf8() } else { len };
@@ -128,7 +136,7 @@ pub(super) fn word_at(text: &str, pos: usize) -> Option<&str> {
     let rest = &text[pos.min(text.len())..];
     let len: usize = rest
         .chars()
-        .take_while(|c| is_word_char(*c))
+        .take_while(|c| is_token_char(*c))
         .map(char::len_utf8)
         .sum();
     (len > 0).then(|| &rest[..len])

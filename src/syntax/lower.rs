@@ -13,6 +13,18 @@ struct Lower<'d> {
     id: SourceId,
     offset: usize,
     diagnostics: &'d mut Vec<Diagnostic>,
+    unquoted: &'d mut Vec<Unquoted>,
+}
+
+/// A bare name or pattern holding characters outside ASCII, which the
+/// language only accepts quoted. Collected over the file and reported once
+/// per word (see [`report_unquoted`]).
+#[derive(Clone, Debug)]
+pub(super) struct Unquoted {
+    pub word: String,
+    /// `group name` or `pattern`.
+    pub role: &'static str,
+    pub span: Span,
 }
 
 /// Lower one `statement_at` pair; `offset` is where its input started.
@@ -21,11 +33,13 @@ pub(super) fn statement(
     pair: Pair<'_, Rule>,
     offset: usize,
     diagnostics: &mut Vec<Diagnostic>,
+    unquoted: &mut Vec<Unquoted>,
 ) -> Option<Statement> {
     let mut l = Lower {
         id,
         offset,
         diagnostics,
+        unquoted,
     };
     let statement = pair.into_inner().find(|p| p.as_rule() == Rule::statement)?;
     l.statement(statement)
@@ -195,7 +209,8 @@ impl Lower<'_> {
                 }
                 Rule::pattern => {
                     let (kind, kind_span) = current?;
-                    let pattern = self.ident(p)?;
+                    let mut pattern = self.ident(p.clone())?;
+                    self.comment_in_pattern(&p, &mut pattern);
                     // later patterns of a list point at themselves only
                     let kind_span = if later { pattern.span } else { kind_span };
                     later = true;
@@ -231,15 +246,74 @@ impl Lower<'_> {
 
     /// A `group_name` or `pattern`: a bare word or a string.
     fn ident(&mut self, pair: Pair<'_, Rule>) -> Option<Ident> {
+        let role = if pair.as_rule() == Rule::pattern {
+            "pattern"
+        } else {
+            "group name"
+        };
         let inner = pair.into_inner().next()?;
         match inner.as_rule() {
             Rule::string => Some(self.string(inner)),
-            _ => Some(Ident {
-                value: inner.as_str().to_string(),
-                span: self.span(&inner),
-                quoted: false,
-            }),
+            _ => {
+                let span = self.span(&inner);
+                let value = inner.as_str().to_string();
+                if !value.is_ascii() {
+                    self.unquoted.push(Unquoted {
+                        word: value.clone(),
+                        role,
+                        span,
+                    });
+                }
+                Some(Ident {
+                    value,
+                    span,
+                    quoted: false,
+                })
+            }
         }
+    }
+
+    /// A bare pattern directly followed by `#`: the `#` started a comment
+    /// and cut the pattern short. Reported here, with the `#` put back into
+    /// the pattern so that the cut pattern raises no second error.
+    fn comment_in_pattern(&mut self, pair: &Pair<'_, Rule>, pattern: &mut Ident) {
+        let end = pair.as_span().end();
+        let input = pair.as_span().get_input();
+        let rest = &input[end..];
+        if pattern.quoted || !rest.starts_with('#') {
+            return;
+        }
+        let after: usize = rest
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != ',')
+            .map(char::len_utf8)
+            .sum();
+        let written = format!("{}{}", pattern.value, &rest[..after]);
+        let span = Span::new(
+            pattern.span.start as usize,
+            pattern.span.end as usize + after,
+        );
+        let suggestion = match pattern.value.strip_suffix('.') {
+            Some(stem) if written == format!("{stem}.#") && !stem.is_empty() => {
+                format!("write `{stem}.>` for every destination under `{stem}`, or ")
+            }
+            _ => String::new(),
+        };
+        self.diagnostics.push(
+            Diagnostic::error(
+                codes::SYNTAX_ERROR,
+                format!(
+                    "`#` starts a comment, so the pattern `{written}` ends at `{}`",
+                    pattern.value
+                ),
+            )
+            .primary(self.id, span, "`#` and the rest of the line are a comment")
+            .help(format!(
+                "ActiveMQ's wildcard for any number of segments is `>`, not `#`: {suggestion}quote the pattern (`\"{written}\"`) if a literal `#` is meant"
+            )),
+        );
+        pattern.value = written;
+        pattern.span = span;
     }
 
     /// Unescape a string, reporting bad escapes, control characters and a
@@ -322,5 +396,63 @@ fn is_keyword_rule(rule: Rule) -> bool {
             | Rule::kw_topic
             | Rule::kw_temp
             | Rule::kw_advisory
+    )
+}
+
+/// One error per word written bare with characters outside ASCII, at its
+/// first use, pointing at up to three more: the word must be quoted, and its
+/// other uses are the same mistake, not further errors.
+pub(super) fn report_unquoted(id: SourceId, found: Vec<Unquoted>, out: &mut Vec<Diagnostic>) {
+    const MORE: usize = 3;
+    let mut by_word: std::collections::BTreeMap<&str, Vec<&Unquoted>> = Default::default();
+    for u in &found {
+        by_word.entry(&u.word).or_default().push(u);
+    }
+    let mut words: Vec<(&str, Vec<&Unquoted>)> = by_word.into_iter().collect();
+    words.sort_by_key(|(_, uses)| uses[0].span.start);
+    for (word, uses) in words {
+        let first = uses[0];
+        if let Some(d) = typographic_quotes(id, word, first) {
+            out.push(d);
+            continue;
+        }
+        let quoted = format!("\"{}\"", word.replace('\\', "\\\\").replace('"', "\\\""));
+        let mut d = Diagnostic::error(
+            codes::SYNTAX_ERROR,
+            format!(
+                "{} `{word}` must be quoted: it holds characters outside ASCII",
+                first.role
+            ),
+        )
+        .primary(id, first.span, "not quoted");
+        for u in uses.iter().skip(1).take(MORE) {
+            d = d.secondary(id, u.span, "here too");
+        }
+        if uses.len() > 1 + MORE {
+            d = d.note(format!("and {} more uses", uses.len() - 1 - MORE));
+        }
+        out.push(d.help(format!(
+            "write `{quoted}` here and wherever it is used; a bare name holds only ASCII letters, digits and `_ . ~ -` (a bare pattern also `$ : / @ * >`)"
+        )));
+    }
+}
+
+/// A word in typographic quotes (`“ops”`, `‘ops’`, `«ops»`): a name meant
+/// to be quoted, with quotes from a word processor.
+fn typographic_quotes(id: SourceId, word: &str, first: &Unquoted) -> Option<Diagnostic> {
+    const QUOTES: &[char] = &['“', '”', '„', '‘', '’', '‚', '«', '»'];
+    if !word.starts_with(QUOTES) && !word.ends_with(QUOTES) {
+        return None;
+    }
+    let inner = word.trim_matches(QUOTES);
+    Some(
+        Diagnostic::error(
+            codes::SYNTAX_ERROR,
+            format!("{} `{word}` is in typographic quotes", first.role),
+        )
+        .primary(id, first.span, "not the quotes of the language")
+        .help(format!(
+            "strings are written in straight double quotes: `\"{inner}\"`"
+        )),
     )
 }

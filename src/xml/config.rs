@@ -205,17 +205,12 @@ impl ConfigDoc {
         &self.elements[self.broker]
     }
 
-    /// The element children of the element at `index`, with their indexes.
+    /// Child elements of `index` that the skeleton keeps.
     pub fn children(&self, index: usize) -> impl Iterator<Item = (usize, &Element)> {
         self.elements[index]
             .children
             .iter()
             .map(move |&c| (c, &self.elements[c]))
-    }
-
-    /// Span of the broker element in the XML text.
-    pub fn broker_span(&self) -> Span {
-        self.elements[self.broker].span
     }
 
     /// Whether the document is AWS CLI JSON.

@@ -13,6 +13,10 @@ use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+#[path = "../../benches/support/gen.rs"]
+#[allow(dead_code)]
+mod gen;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -144,6 +148,16 @@ fn equal_meaning_is_silent() {
             assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
             assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
         }
+        let out = mqauthz(&["diff", "--format", "md", &rel(&old), &rel(&new)]);
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            text(&out.stdout),
+            format!(
+                "## Access changes: `{}` → `{}`\n\nNo access changes: both grant the same.\n",
+                rel(&old),
+                rel(&new)
+            )
+        );
     }
 }
 
@@ -182,7 +196,37 @@ fn changes_are_reported_with_examples() {
             assert!(holds(has, group, kind, example, right), "{name}: {c}");
         }
         insta::assert_snapshot!(format!("diff-json-{name}"), text(&out.stdout));
+        let out = mqauthz(&["diff", "--format", "md", &rel(&old), &rel(&new)]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let md = text(&out.stdout);
+        check_markdown(&md, &d);
+        insta::assert_snapshot!(format!("diff-md-{name}"), md);
     }
+}
+
+/// A Markdown change review: within the comment limit, new access before
+/// removed access, every change's grant named, nothing left out when small.
+fn check_markdown(md: &str, d: &MapDiff) {
+    assert!(
+        md.len() <= mqauthz::diff::markdown::LIMIT,
+        "{} bytes",
+        md.len()
+    );
+    let summary = md.lines().nth(2).unwrap_or_default();
+    assert!(
+        summary.starts_with("**") && summary.ends_with(".**"),
+        "{md}"
+    );
+    let (gained, lost) = (md.find("### New access"), md.find("### Removed access"));
+    assert_eq!(gained.is_some(), d.has_gains(), "{md}");
+    if let (Some(g), Some(l)) = (gained, lost) {
+        assert!(g < l, "new access comes first:\n{md}");
+    }
+    for c in &d.changes {
+        let row = format!("| `{}` | `{}` |", c.pattern, c.example);
+        assert!(md.contains(&row), "{c:?} not in\n{md}");
+    }
+    assert!(!md.contains("not shown"), "{md}");
 }
 
 #[test]
@@ -386,6 +430,11 @@ fn review_check_and_output() {
     let out = mqauthz(&["review", "examples/orders.mqa", "-o", &f]);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
+    // it says what it wrote, as `compile -o` does
+    assert_eq!(text(&out.stderr), format!("wrote {f}\n"));
+    assert!(std::fs::read_to_string(&file)
+        .expect("written")
+        .starts_with("## Authorization review: orders.mqa"));
     let out = mqauthz(&["review", "examples/orders.mqa", "--check", &f]);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
@@ -549,6 +598,7 @@ proptest! {
             declared: Vec::new(),
             findings: Vec::new(),
             assertions: None,
+            users: None,
         };
         let r = mqauthz::review::review(&input);
         let everyone = |kind: &str, right: &str| -> Vec<String> {
@@ -645,4 +695,74 @@ fn diff_scales_with_entries() {
     check_examples(&d, &old, &new, "large");
     assert!(diff(&old, &old).is_empty());
     assert!(elapsed.as_secs() < 30, "{elapsed:?}");
+}
+
+/// A change of 100,000 grants (the generator's 100,000-grant policy against
+/// a policy granting nothing) still fits one pull-request comment, which
+/// says how many changes it leaves out and how to see them all.
+#[test]
+fn markdown_review_of_a_100000_grant_change_fits_one_comment() {
+    use mqauthz::diff::markdown::{render_markdown, Sides, LIMIT};
+    let mut sources = mqauthz::source::Sources::new();
+    let id = sources.add(SourceFile::new("big.mqa", gen::policy(100_000, 1)));
+    let new = {
+        let file = sources.get(id).expect("source");
+        let parsed = mqauthz::syntax::parse(id, file);
+        let mut diagnostics = parsed.diagnostics;
+        let policy = mqauthz::model::resolve(id, &parsed.file, &mut diagnostics);
+        assert!(diagnostics
+            .iter()
+            .all(|d| d.severity != mqauthz::diagnostics::Severity::Error));
+        assert_eq!(policy.grants.len(), 100_000);
+        mqauthz::compile::compile(&policy)
+    };
+    let d = diff(&AuthzMap::default(), &new);
+    let total = d.changes.len() + d.temp.len();
+    assert!(total > 100_000, "{total} changes");
+    let sides = Sides {
+        old: "empty.mqa",
+        new: "big.mqa",
+        sources: &sources,
+    };
+    let md = render_markdown(&d, &sides);
+    assert!(md.len() <= LIMIT, "{} bytes", md.len());
+    assert!(md.chars().count() < 65_536);
+    // the summary counts every change, not only the ones shown
+    let groups: BTreeSet<&str> = d.changes.iter().map(|c| c.group.as_str()).collect();
+    let named = groups.len() - usize::from(groups.contains(EVERYONE));
+    let summary = md.lines().nth(2).unwrap_or_default();
+    assert!(
+        summary.contains(&format!("and {} groups gain access", thousands(named))),
+        "{summary}"
+    );
+    // what was left out, and how to see it
+    let shown = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("`big.mqa:"))
+        .count();
+    assert!(shown > 100, "{shown} rows shown");
+    let note = md
+        .lines()
+        .find(|l| l.contains("are not shown"))
+        .unwrap_or_else(|| panic!("no note on what was left out:\n{}", &md[..2000]));
+    assert!(
+        note.contains(&format!("of {} are not shown", thousands(total))),
+        "{note}"
+    );
+    assert!(note.contains("`mqauthz diff empty.mqa big.mqa`"), "{note}");
+    assert!(note.contains("`--format json`"), "{note}");
+    // deterministic
+    assert_eq!(md, render_markdown(&d, &sides));
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -175,3 +175,53 @@ fn standard_input_is_told_by_content() {
     let policy = ask(b"group apps\ngrant apps read on queue A.>\n");
     assert!(policy.contains("read   apps"), "{policy}");
 }
+
+/// Run `mqauthz explain ARGS`: exit code, standard output and error.
+fn explain_raw(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mqauthz"))
+        .arg("explain")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run mqauthz");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn malformed_destinations_get_the_pattern_errors() {
+    let mut all = String::new();
+    for dest in ["ORDERS..X", "A.>.B, .C", "ORDERS.", ""] {
+        let (code, out, err) = explain_raw(&["examples/orders.mqa", "queue", dest]);
+        assert_eq!(code, Some(2), "{dest}: {err}");
+        assert!(out.is_empty(), "{dest}: nothing answered: {out}");
+        assert!(err.contains("MQA101"), "{dest}: {err}");
+        all.push_str(&format!(
+            "$ mqauthz explain examples/orders.mqa queue '{dest}'\n{err}\n"
+        ));
+    }
+    insta::assert_snapshot!(all);
+    // a composite may name its components' kinds, as in ActiveMQ
+    let (code, _, err) =
+        explain_raw(&["examples/orders.mqa", "queue", "ORDERS.IN,topic://EVENTS.>"]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn advisory_is_a_kind() {
+    let advisory = explain(&["examples/orders.mqa", "advisory"]);
+    let topic = explain(&["examples/orders.mqa", "topic", "ActiveMQ.Advisory.>"]);
+    assert_eq!(advisory, topic);
+    assert!(
+        advisory.contains("grant everyone read, admin on advisory"),
+        "{advisory}"
+    );
+    insta::assert_snapshot!(advisory);
+    let (code, _, err) = explain_raw(&["examples/orders.mqa", "advisory", "Connection"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("ActiveMQ.Advisory.NAME"), "{err}");
+}

@@ -145,3 +145,58 @@ fn fmt_check_names_files_and_fmt_rewrites() {
     assert_eq!(out.status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A broker configuration given where a policy is expected, and a policy
+/// where a configuration is: each says what the file is and which command
+/// or option takes it.
+#[test]
+fn inputs_of_the_wrong_kind() {
+    let cases: &[&[&str]] = &[
+        &["check", "tests/fixtures/merge/spring-plugins.xml"],
+        &["compile", "tests/fixtures/merge/aws-describe.json"],
+        &["fmt", "--check", "tests/fixtures/merge/amazonmq.xml"],
+        &[
+            "compile",
+            "examples/orders.mqa",
+            "--into",
+            "examples/saas.mqa",
+        ],
+        &[
+            "check",
+            "examples/orders.mqa",
+            "--config",
+            "examples/saas.mqa",
+        ],
+        &["import", "examples/orders.mqa"],
+    ];
+    let mut all = String::new();
+    for args in cases {
+        let out = mqauthz(args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(
+            said.contains("not a policy") || said.contains("not a broker configuration"),
+            "{args:?}: {said}"
+        );
+        all.push_str(&format!(
+            "$ mqauthz {}\n{said}(exit {})\n\n",
+            args.join(" "),
+            out.status.code().unwrap_or(-1)
+        ));
+    }
+    insta::assert_snapshot!(all);
+}
+
+/// A `#` that cuts a pattern short is a syntax error: `fmt` leaves the file
+/// alone rather than moving the comment.
+#[test]
+fn fmt_refuses_a_comment_inside_a_pattern() {
+    let out = mqauthz(&["fmt", "--check", "tests/fixtures/errors/hash-wildcard.mqa"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("`#` starts a comment"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("not formatted"));
+}

@@ -288,6 +288,22 @@ fn rules_command_lists_and_explains() {
     for r in RULES {
         assert!(text(&out.stdout).contains(r.meta().code.name));
     }
+    // the columns are aligned: severity and summary start at one column
+    let listing = text(&out.stdout);
+    let lines: Vec<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), RULES.len());
+    let columns: BTreeSet<(usize, usize)> = lines
+        .iter()
+        .zip(RULES)
+        .map(|(line, r)| {
+            let m = r.meta();
+            let summary = line.find(m.summary).expect("summary");
+            let head = &line[..summary];
+            let severity = head.rfind(&m.severity.to_string()).expect("severity");
+            (head[..severity].chars().count(), head.chars().count())
+        })
+        .collect();
+    assert_eq!(columns.len(), 1, "{listing}");
     let out = mqauthz(&["rules", "redundant-grant"]);
     assert!(text(&out.stdout).contains("## Use instead"));
     assert_eq!(mqauthz(&["rules", "nope"]).status.code(), Some(2));

@@ -284,7 +284,7 @@ fn passwords_are_masked_in_snippets_and_kept_in_the_merge() {
     let out = mqauthz(&["compile", POLICY, "--into", cfg]);
     assert_exit(&out, 0, "compile --into");
     let err = text(&out.stderr);
-    assert!(err.contains("MQA221"), "{err}");
+    assert!(err.contains("MQA214"), "{err}");
     assert!(
         err.contains(r#"<authenticationUser username="app"   password="***"  groups="apps"/>"#),
         "{err}"
