@@ -4,7 +4,7 @@
 
 use super::rules::*;
 use super::{AuditRule, Rule};
-use crate::audit::{jetty, maps, selfhosted};
+use crate::audit::{amq, jetty, maps, permitted, selfhosted};
 
 pub static RULES: &[&dyn Rule] = &[
     &redundant_grant::RedundantGrant,
@@ -35,6 +35,16 @@ pub static RULES: &[&dyn Rule] = &[
     &AuditRule(&jetty::CONSOLE_UNAUTHENTICATED),
     &AuditRule(&jetty::CONSOLE_ON_ALL_INTERFACES),
     &AuditRule(&jetty::FILESERVER_WEBAPP),
+    &AuditRule(&permitted::META),
+    &AuditRule(&amq::BROKER_PUBLICLY_ACCESSIBLE),
+    &AuditRule(&amq::WORLD_OPEN_PORT),
+    &AuditRule(&amq::UNUSED_PROTOCOL_PORT),
+    &AuditRule(&amq::ALL_PORTS_OPEN),
+    &AuditRule(&amq::SECURITY_GROUP_NOT_FOUND),
+    &AuditRule(&amq::AUDIT_LOG_DISABLED),
+    &AuditRule(&amq::AUTO_MINOR_UPGRADE_DISABLED),
+    &AuditRule(&amq::ENGINE_VERSION_UNSUPPORTED),
+    &AuditRule(&amq::KNOWN_VULNERABLE_VERSION),
 ];
 
 /// A rule by name (`redundant-grant`) or code (`MQA201`).

@@ -77,6 +77,21 @@ fn plugins_or_broker(doc: &ConfigDoc) -> (SourceId, Span, &'static str) {
 
 /// MQA403 and the map-level rules on every configuration.
 pub fn audit_maps(inputs: &Inputs, opts: &Options, out: &mut Vec<Diagnostic>) {
+    // without --activemq-version, the version of the describe-broker given
+    let with_broker;
+    let opts = match (
+        &opts.activemq_version,
+        super::aws::broker_engine_version(inputs),
+    ) {
+        (None, Some(v)) => {
+            with_broker = Options {
+                activemq_version: Some(v),
+                ..opts.clone()
+            };
+            &with_broker
+        }
+        _ => opts,
+    };
     // the membership rules run on each map when users were given
     let members = inputs.membership();
     let members = (!members.is_empty()).then(|| std::sync::Arc::new(members));

@@ -32,13 +32,17 @@
 //!
 //! [`AuditRule`]: crate::analysis::AuditRule
 
+pub mod amq;
 pub mod aws;
+pub mod awsjson;
 pub mod jetty;
 pub mod json;
 pub mod maps;
 pub mod mask;
+pub mod permitted;
 pub mod properties;
 pub mod selfhosted;
+pub mod versions;
 pub mod xmltree;
 
 use crate::analysis::Version;
@@ -80,12 +84,20 @@ pub const MAP_NOT_ANALYSED: Code = Code {
     name: "map-not-analysed",
 };
 
+/// A note: the broker's engine is RabbitMQ; only the rules that apply to
+/// it ran.
+pub const ENGINE_NOT_AUDITED: Code = Code {
+    id: "MQA434",
+    name: "engine-not-audited",
+};
+
 /// The codes of audit that are not rules, for the catalogue.
 pub const CODES: &[Code] = &[
     MALFORMED_INPUT,
     INVALID_AWS_OUTPUT,
     CONTRADICTORY_INPUT,
     MAP_NOT_ANALYSED,
+    ENGINE_NOT_AUDITED,
 ];
 
 /// The kind of broker audited.

@@ -105,6 +105,8 @@ impl Args {
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     super::stdin_once(args.paths.iter().map(String::as_str))?;
     let options = args.options()?;
+    // MQAUTHZ_TODAY, when set, must be a date (engine-version-unsupported)
+    crate::audit::versions::Date::today().map_err(Error::Usage)?;
     let mut sources = Sources::new();
     let found = audit::run(&args.paths, &options, &mut sources)?;
     let closing = super::Closing {

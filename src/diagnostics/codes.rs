@@ -169,11 +169,22 @@ pub(crate) static TABLE: &[Entry] = {
         line(Audit, jetty::CONSOLE_UNAUTHENTICATED.code),
         line(Audit, jetty::CONSOLE_ON_ALL_INTERFACES.code),
         line(Audit, jetty::FILESERVER_WEBAPP.code),
+        line(Audit, crate::audit::permitted::META.code),
+        line(Audit, crate::audit::amq::BROKER_PUBLICLY_ACCESSIBLE.code),
+        line(Audit, crate::audit::amq::WORLD_OPEN_PORT.code),
+        line(Audit, crate::audit::amq::UNUSED_PROTOCOL_PORT.code),
+        line(Audit, crate::audit::amq::ALL_PORTS_OPEN.code),
+        line(Audit, crate::audit::amq::SECURITY_GROUP_NOT_FOUND.code),
+        line(Audit, crate::audit::amq::AUDIT_LOG_DISABLED.code),
+        line(Audit, crate::audit::amq::AUTO_MINOR_UPGRADE_DISABLED.code),
+        line(Audit, crate::audit::amq::ENGINE_VERSION_UNSUPPORTED.code),
+        line(Audit, crate::audit::amq::KNOWN_VULNERABLE_VERSION.code),
         // the inputs of audit: problems of the files, like a configuration's
         line(Config, crate::audit::MALFORMED_INPUT),
         line(Config, crate::audit::INVALID_AWS_OUTPUT),
         line(Config, crate::audit::CONTRADICTORY_INPUT),
         line(Config, crate::audit::MAP_NOT_ANALYSED),
+        line(Config, crate::audit::ENGINE_NOT_AUDITED),
     ]
 };
 

@@ -5,6 +5,7 @@
 mod support;
 
 mod audit;
+mod audit_aws;
 mod audit_broker;
 mod broker_compiled;
 mod broker_ground_truth;
