@@ -5,10 +5,11 @@
 
 use super::finding;
 use super::selfhosted::{is_all_interfaces, spring_true};
-use super::xmltree::{Element, Tree};
 use crate::analysis::RuleMeta;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::source::{SourceId, Span};
+use crate::xml::config::Element;
+use crate::xml::Document as Tree;
 
 pub static CONSOLE_UNAUTHENTICATED: RuleMeta = RuleMeta {
     code: Code {
@@ -114,7 +115,7 @@ Remove the bean; use a blob store or a file transfer service that authenticates.
 
 /// The simple name of a bean's class.
 fn class_of(e: &Element) -> &str {
-    e.attr_value("class")
+    e.local_attr_value("class")
         .map(|c| c.rsplit('.').next().unwrap_or(c).trim())
         .unwrap_or_default()
 }
@@ -124,13 +125,13 @@ fn class_of(e: &Element) -> &str {
 fn property<'a>(tree: &'a Tree, bean: usize, name: &str) -> Option<(&'a str, Span)> {
     let (p, prop) = tree
         .children(bean)
-        .find(|(_, e)| e.local == "property" && e.attr_value("name") == Some(name))?;
-    if let Some(v) = prop.attr("value") {
+        .find(|(_, e)| e.local == "property" && e.local_attr_value("name") == Some(name))?;
+    if let Some(v) = prop.local_attr("value") {
         return Some((v.value.as_str(), v.value_span));
     }
     tree.children(p)
         .find(|(_, e)| e.local == "value")
-        .map(|(_, e)| (e.text.as_str(), e.span))
+        .map(|(v, e)| (tree.text(v), e.span))
 }
 
 /// The bean a property refers to: `ref="id"`, `<ref bean="id"/>` or an
@@ -138,19 +139,19 @@ fn property<'a>(tree: &'a Tree, bean: usize, name: &str) -> Option<(&'a str, Spa
 fn property_bean(tree: &Tree, bean: usize, name: &str) -> Option<usize> {
     let (p, prop) = tree
         .children(bean)
-        .find(|(_, e)| e.local == "property" && e.attr_value("name") == Some(name))?;
+        .find(|(_, e)| e.local == "property" && e.local_attr_value("name") == Some(name))?;
     let by_id = |id: &str| {
         tree.iter()
-            .find(|(_, e)| e.local == "bean" && e.attr_value("id") == Some(id))
+            .find(|(_, e)| e.local == "bean" && e.local_attr_value("id") == Some(id))
             .map(|(i, _)| i)
     };
-    if let Some(r) = prop.attr_value("ref") {
+    if let Some(r) = prop.local_attr_value("ref") {
         return by_id(r.trim());
     }
     for (c, e) in tree.children(p) {
         match e.local.as_str() {
             "bean" => return Some(c),
-            "ref" => return e.attr_value("bean").and_then(|r| by_id(r.trim())),
+            "ref" => return e.local_attr_value("bean").and_then(|r| by_id(r.trim())),
             _ => {}
         }
     }

@@ -3,7 +3,7 @@
 //! located at the `authorizationEntry` in the configuration.
 
 use super::{Inputs, Options, Target, MAP_NOT_ANALYSED};
-use crate::analysis::{self, BrokerFacts, RuleMeta, Version};
+use crate::analysis::{self, RuleMeta, Version};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Grant, Group, Policy, PrincipalRef, RightRef, TargetKind, Who};
 use crate::semantics::{Acl, AuthzMap, DestKind, Right, RightSet, EVERYONE};
@@ -161,15 +161,7 @@ fn audit_map(
             Target::AmazonMq => analysis::Target::AmazonMq,
             Target::SelfHosted => analysis::Target::Activemq,
         },
-        broker: BrokerFacts {
-            advisory_support: doc.facts().advisory_support_enabled,
-            destinations: doc
-                .facts()
-                .destinations
-                .iter()
-                .map(|d| (d.kind, d.name.clone()))
-                .collect(),
-        },
+        broker: crate::pipeline::facts_of(doc),
         overrides: opts.overrides.clone(),
         members: members.cloned(),
     };

@@ -43,14 +43,13 @@ pub mod permitted;
 pub mod properties;
 pub mod selfhosted;
 pub mod versions;
-pub mod xmltree;
 
 use crate::analysis::Version;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::error::Error;
 use crate::load;
 use crate::source::{SourceFile, SourceId, Sources, Span};
-use crate::xml::{ConfigDoc, ConfigFormat};
+use crate::xml::{ConfigDoc, ConfigFormat, Document};
 use mask::Masks;
 use properties::{PropertiesKind, Property};
 use std::collections::{BTreeMap, BTreeSet};
@@ -203,7 +202,7 @@ pub enum Kind {
     /// A broker configuration XML (Spring `<beans>` or Amazon MQ `<broker>`).
     BrokerXml(Box<ConfigDoc>),
     /// The console's `jetty.xml`.
-    JettyXml(xmltree::Tree),
+    JettyXml(Document),
     /// A `.properties` file (or `jmx.password`), told by its file name.
     Properties {
         kind: PropertiesKind,
@@ -348,7 +347,7 @@ enum Loaded {
 /// name ends in `password` (`password`, `keyStorePassword`, ...) and the
 /// `value` of a `<property name="...password">`, unless a `${...}`
 /// placeholder.
-fn xml_password_spans(tree: &xmltree::Tree) -> Vec<Span> {
+fn xml_password_spans(tree: &Document) -> Vec<Span> {
     let is_secret = |name: &str| name.to_ascii_lowercase().ends_with("password");
     let literal = |v: &str| !(v.starts_with("${") && v.ends_with('}'));
     let mut out = Vec::new();
@@ -358,8 +357,8 @@ fn xml_password_spans(tree: &xmltree::Tree) -> Vec<Span> {
                 out.push(a.value_span);
             }
         }
-        if e.local == "property" && e.attr_value("name").is_some_and(is_secret) {
-            if let Some(v) = e.attr("value").filter(|v| literal(&v.value)) {
+        if e.local == "property" && e.local_attr_value("name").is_some_and(is_secret) {
+            if let Some(v) = e.local_attr("value").filter(|v| literal(&v.value)) {
                 out.push(v.value_span);
             }
         }
@@ -508,7 +507,7 @@ fn load_config(
         .trim_start()
         .starts_with(['{', '[']);
     let xml_secrets = |xml: &str| {
-        xmltree::parse(xml, None)
+        crate::xml::parse_document(SourceId(0), xml)
             .map(|t| xml_password_spans(&t))
             .unwrap_or_default()
     };
@@ -542,16 +541,15 @@ fn load_config(
         Err(diagnostics) => {
             let no_broker = diagnostics.iter().all(|d| d.code == crate::xml::NO_BROKER);
             if no_broker && !is_json && text.contains("org.eclipse.jetty") {
-                return Ok(match xmltree::parse(&text, None) {
+                // well-formed and safe: the configuration reader read it all
+                return Ok(match crate::xml::parse_document(id, &text) {
                     Ok(tree) => Loaded::Input(Input {
                         path: name,
                         source: id,
                         text,
                         kind: Kind::JettyXml(tree),
                     }),
-                    Err(e) => Loaded::Refused(vec![Diagnostic::error(MALFORMED_INPUT, e.message)
-                        .primary(id, e.span, "here")
-                        .help("Jetty would not start the console with this file")]),
+                    Err(d) => Loaded::Refused(d),
                 });
             }
             if no_broker && !is_json {
@@ -619,7 +617,7 @@ impl Inputs {
     }
 
     /// The `jetty.xml` inputs.
-    pub fn jetty(&self) -> impl Iterator<Item = (&Input, &xmltree::Tree)> {
+    pub fn jetty(&self) -> impl Iterator<Item = (&Input, &Document)> {
         self.items.iter().filter_map(|i| match &i.kind {
             Kind::JettyXml(tree) => Some((i, tree)),
             _ => None,

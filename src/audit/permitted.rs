@@ -15,9 +15,9 @@
 //! `transportConnector`, the authorization entries); the other elements'
 //! attributes are not checked.
 
-use super::xmltree::{self, Element};
 use crate::analysis::{finding, RuleMeta};
 use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::xml::config::Element;
 use crate::xml::ConfigDoc;
 
 pub static META: RuleMeta = RuleMeta {
@@ -241,10 +241,7 @@ fn hint(local: &str) -> Option<&'static str> {
 
 /// Report what Amazon MQ would remove from `doc`'s broker.
 pub fn check(doc: &ConfigDoc, out: &mut Vec<Diagnostic>) {
-    // the configuration reader checked the document; this cannot fail
-    let Ok(tree) = xmltree::parse(&doc.xml, Some(doc.broker_element().span)) else {
-        return;
-    };
+    let tree = doc.broker_document();
     let mut stack = vec![0];
     while let Some(i) = stack.pop() {
         let Some(e) = tree.elements.get(i) else {

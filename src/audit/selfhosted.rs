@@ -3,12 +3,12 @@
 //! console rules (MQA409-MQA411) read `jetty.xml` in [`super::jetty`].
 
 use super::properties::{PropertiesKind, Property};
-use super::xmltree::{self, Tree};
 use super::{finding, Inputs, Options, Protocol};
 use crate::analysis::RuleMeta;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::source::{SourceId, Span};
-use crate::xml::ConfigDoc;
+use crate::xml::config::Element;
+use crate::xml::{ConfigDoc, Document};
 use std::net::{IpAddr, Ipv4Addr};
 
 pub static NO_AUTHENTICATION: RuleMeta = RuleMeta {
@@ -318,10 +318,7 @@ pub fn authentication_plugin(doc: &ConfigDoc) -> Option<AuthenticationPlugin> {
 
 /// A boolean as Spring converts it (`true`, `on`, `yes`, `1`).
 pub fn spring_true(value: &str) -> bool {
-    matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "true" | "on" | "yes" | "1"
-    )
+    crate::xml::facts::spring_bool(value) == Some(true)
 }
 
 /// The well-known default user name and password pairs.
@@ -398,15 +395,16 @@ pub fn no_authentication(doc: &ConfigDoc, map_added: bool) -> Option<Diagnostic>
 
 fn broker_rules(doc: &ConfigDoc, opts: &Options, out: &mut Vec<Diagnostic>) {
     out.extend(no_authentication(doc, false));
-    let Ok(tree) = xmltree::parse(&doc.xml, Some(doc.broker_element().span)) else {
-        return;
-    };
+    let tree = doc.broker_document();
     users_rules(doc, &tree, out);
     for (_, e) in tree.iter() {
         match e.local.as_str() {
             "transportConnector" => connector_rules(doc, e, opts, out),
             "managementContext" => {
-                if let Some(a) = e.attr("createConnector").filter(|a| spring_true(&a.value)) {
+                if let Some(a) = e
+                    .local_attr("createConnector")
+                    .filter(|a| spring_true(&a.value))
+                {
                     let (id, span) = at(doc, a.span);
                     out.push(
                         finding(
@@ -426,17 +424,21 @@ fn broker_rules(doc: &ConfigDoc, opts: &Options, out: &mut Vec<Diagnostic>) {
 }
 
 /// MQA402, MQA404 and MQA405 on `simpleAuthenticationPlugin`.
-fn users_rules(doc: &ConfigDoc, tree: &Tree, out: &mut Vec<Diagnostic>) {
+fn users_rules(doc: &ConfigDoc, tree: &Document, out: &mut Vec<Diagnostic>) {
     for (i, plugin) in tree.iter() {
         if plugin.local != "simpleAuthenticationPlugin" {
             continue;
         }
         if let Some(a) = plugin
-            .attr("anonymousAccessAllowed")
+            .local_attr("anonymousAccessAllowed")
             .filter(|a| spring_true(&a.value))
         {
-            let user = plugin.attr_value("anonymousUser").unwrap_or("anonymous");
-            let group = plugin.attr_value("anonymousGroup").unwrap_or("anonymous");
+            let user = plugin
+                .local_attr_value("anonymousUser")
+                .unwrap_or("anonymous");
+            let group = plugin
+                .local_attr_value("anonymousGroup")
+                .unwrap_or("anonymous");
             let (id, span) = at(doc, a.span);
             out.push(
                 finding(
@@ -453,8 +455,8 @@ fn users_rules(doc: &ConfigDoc, tree: &Tree, out: &mut Vec<Diagnostic>) {
             if u.local != "authenticationUser" {
                 continue;
             }
-            let username = u.attr_value("username").unwrap_or_default();
-            let Some(pw) = u.attr("password") else {
+            let username = u.local_attr_value("username").unwrap_or_default();
+            let Some(pw) = u.local_attr("password") else {
                 continue;
             };
             let (id, span) = at(doc, pw.span);
@@ -566,19 +568,14 @@ pub fn scheme_protocols(scheme: &str) -> &'static [Protocol] {
 }
 
 /// MQA406 and MQA407 on one `<transportConnector>`.
-fn connector_rules(
-    doc: &ConfigDoc,
-    e: &xmltree::Element,
-    opts: &Options,
-    out: &mut Vec<Diagnostic>,
-) {
-    let Some(uri_attr) = e.attr("uri") else {
+fn connector_rules(doc: &ConfigDoc, e: &Element, opts: &Options, out: &mut Vec<Diagnostic>) {
+    let Some(uri_attr) = e.local_attr("uri") else {
         return;
     };
     let Some(uri) = parse_uri(&uri_attr.value) else {
         return;
     };
-    let name = e.attr_value("name").unwrap_or(&uri.scheme);
+    let name = e.local_attr_value("name").unwrap_or(&uri.scheme);
     let (id, span) = at(doc, uri_attr.value_span);
     if let Some((_, tls)) = PLAIN_SCHEMES.iter().find(|(s, _)| *s == uri.scheme) {
         let loopback = is_loopback(&uri.host);

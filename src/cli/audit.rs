@@ -2,13 +2,12 @@
 //! checked offline from broker files (docs/audit.md).
 
 use super::{status_of, write_diagnostics, ExitStatus, Io};
-use crate::analysis::{registry, Version};
+use crate::analysis::Version;
 use crate::audit::{self, Protocol, Target};
 use crate::diagnostics::render::Format;
-use crate::diagnostics::Severity;
 use crate::error::Error;
 use crate::source::Sources;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// `mqauthz audit`: the arguments. The command's one-line description is
 /// its variant's in [`super::Command`].
@@ -69,27 +68,7 @@ impl Args {
             )),
             None => None,
         };
-        let mut overrides = BTreeMap::new();
-        for (names, severity) in [
-            (&self.allow, None),
-            (&self.warn, Some(Severity::Warning)),
-            (&self.deny, Some(Severity::Error)),
-        ] {
-            for name in names {
-                let rule = registry::find(name).ok_or_else(|| {
-                    let hint = crate::util::did_you_mean(
-                        name,
-                        registry::RULES.iter().map(|r| r.meta().code.name),
-                    )
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                    Error::Usage(format!(
-                        "unknown rule `{name}`{hint}; `mqauthz rules` lists them"
-                    ))
-                })?;
-                overrides.insert(rule.meta().code.name, severity);
-            }
-        }
+        let overrides = super::check::rule_overrides(&self.allow, &self.warn, &self.deny)?;
         Ok(audit::Options {
             protocols: self
                 .protocols

@@ -7,6 +7,38 @@ use crate::diagnostics::Severity;
 use crate::error::Error;
 use crate::pipeline::{self, Goal};
 use crate::source::Sources;
+use std::collections::BTreeMap;
+
+/// The severity overrides of `--allow`, `--warn` and `--deny` (rule names
+/// or codes), by rule name; `None` turns a rule off.
+pub(super) fn rule_overrides(
+    allow: &[String],
+    warn: &[String],
+    deny: &[String],
+) -> Result<BTreeMap<&'static str, Option<Severity>>, Error> {
+    let mut overrides = BTreeMap::new();
+    for (names, severity) in [
+        (allow, None),
+        (warn, Some(Severity::Warning)),
+        (deny, Some(Severity::Error)),
+    ] {
+        for name in names {
+            let rule = registry::find(name).ok_or_else(|| {
+                let hint = crate::util::did_you_mean(
+                    name,
+                    registry::RULES.iter().map(|r| r.meta().code.name),
+                )
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+                Error::Usage(format!(
+                    "unknown rule `{name}`{hint}; `mqauthz rules` lists them"
+                ))
+            })?;
+            overrides.insert(rule.meta().code.name, severity);
+        }
+    }
+    Ok(overrides)
+}
 
 /// Options shared by every command that analyses a policy.
 #[derive(Debug, Clone, clap::Args)]
@@ -50,26 +82,7 @@ impl LintArgs {
             target: self.target,
             ..Options::default()
         };
-        for (names, severity) in [
-            (&self.allow, None),
-            (&self.warn, Some(Severity::Warning)),
-            (&self.deny, Some(Severity::Error)),
-        ] {
-            for name in names {
-                let rule = registry::find(name).ok_or_else(|| {
-                    let hint = crate::util::did_you_mean(
-                        name,
-                        registry::RULES.iter().map(|r| r.meta().code.name),
-                    )
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                    Error::Usage(format!(
-                        "unknown rule `{name}`{hint}; `mqauthz rules` lists them"
-                    ))
-                })?;
-                options.overrides.insert(rule.meta().code.name, severity);
-            }
-        }
+        options.overrides = rule_overrides(&self.allow, &self.warn, &self.deny)?;
         Ok(options)
     }
 }

@@ -9,6 +9,7 @@
 
 use super::aws_json::parse_json;
 pub use super::aws_json::AwsJson;
+use super::document::Document;
 use super::facts::gather_facts;
 pub use super::facts::{ConfigFacts, ConfiguredUser, DeclaredDestination};
 use super::namespace::Bindings;
@@ -82,6 +83,16 @@ impl Element {
     /// The attribute whose qualified name is `name`.
     pub fn attr(&self, name: &str) -> Option<&Attr> {
         self.attrs.iter().find(|a| a.name == name)
+    }
+
+    /// The attribute whose local name is `local`.
+    pub fn local_attr(&self, local: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.local == local)
+    }
+
+    /// The value of the attribute whose local name is `local`.
+    pub fn local_attr_value(&self, local: &str) -> Option<&str> {
+        self.local_attr(local).map(|a| a.value.as_str())
     }
 
     /// Whether this is `local` in the ActiveMQ namespace.
@@ -175,6 +186,11 @@ impl ConfigDoc {
                 ),
                 None => Vec::new(),
             })
+    }
+
+    /// Every element of the `<broker>` (index 0), down to the deepest.
+    pub fn broker_document(&self) -> Document {
+        Document::build(&self.xml, self.broker_element().span)
     }
 
     /// Register the decoded XML of an AWS JSON document as its own source so

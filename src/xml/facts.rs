@@ -45,7 +45,7 @@ pub struct ConfigFacts {
 }
 
 /// Read a boolean as Spring's `CustomBooleanEditor` does.
-fn spring_bool(s: &str) -> Option<bool> {
+pub(crate) fn spring_bool(s: &str) -> Option<bool> {
     match s.trim().to_ascii_lowercase().as_str() {
         "true" | "on" | "yes" | "1" => Some(true),
         "false" | "off" | "no" | "0" => Some(false),

@@ -10,14 +10,17 @@
 //!   are checked by one scanner (`tag`); `namespace` tracks declarations,
 //!   `layout` the line end and indentation a merge copies, `aws_json` the
 //!   JSON wrapper, `facts` what analyses use besides the map.
+//! - [`Document`] is any XML document (`jetty.xml`), or every element of
+//!   the broker, read by the same pass with the same refusals.
 //! - [`emit`] renders the `<authorizationPlugin>` fragment.
 //! - [`read`](mod@read) turns the plugin back into a map, as ActiveMQ reads it.
 //! - [`merge`](mod@merge) splices a fragment into the document.
 
 mod aws_json;
 pub mod config;
+mod document;
 pub mod emit;
-mod facts;
+pub(crate) mod facts;
 mod layout;
 pub mod merge;
 mod namespace;
@@ -28,6 +31,7 @@ mod tag;
 use crate::diagnostics::Code;
 
 pub use config::{ConfigDoc, ConfigFacts, ConfigFormat};
+pub use document::{parse_document, Document};
 pub use emit::{fragment, EmitOptions};
 pub use merge::{merge, merge_with, MergeOptions, MergeOutput};
 pub use read::{read, read_map, ReadResult};

@@ -12,7 +12,7 @@
 use super::config::{Element, OTHER_MAP_TYPES};
 use super::layout::{detect_line_end, line_indent, IndentSteps};
 use super::namespace::{split_qname, Bindings, Scopes};
-use super::tag::{check_refs, is_xml_space, scan_tag, RawAttr};
+use super::tag::{check_refs, is_xml_space, scan_tag, unescape_text, RawAttr};
 use super::{DOCTYPE_NOT_ALLOWED, MALFORMED_XML};
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceFile, SourceId, Span};
@@ -442,6 +442,19 @@ pub(super) fn build_subtree(
     scope: &[(Option<String>, String)],
     max_depth: usize,
 ) -> Vec<Element> {
+    build_elements(xml, span, scope, max_depth, None)
+}
+
+/// [`build_subtree`], and when `texts` is given, each element's own
+/// character data (references decoded, CDATA included, trimmed) at the
+/// element's index.
+pub(super) fn build_elements(
+    xml: &str,
+    span: Span,
+    scope: &[(Option<String>, String)],
+    max_depth: usize,
+    mut texts: Option<&mut Vec<String>>,
+) -> Vec<Element> {
     let from = span.start as usize;
     let Some(part) = xml.get(from..span.end as usize) else {
         return Vec::new();
@@ -489,6 +502,9 @@ pub(super) fn build_subtree(
                         .map(|i| scopes.uri(i).to_string());
                     let index = elements.len();
                     elements.push(element_of(name, &attrs, ns, start, end, parent));
+                    if let Some(t) = texts.as_deref_mut() {
+                        t.push(String::new());
+                    }
                     if let Some(p) = parent {
                         elements[p].children.push(index);
                     }
@@ -512,8 +528,24 @@ pub(super) fn build_subtree(
                     e.end_tag = Some(Span::new(start, end));
                     e.span = Span::new(e.span.start as usize, end);
                 }
+                if let Some(t) = index.and_then(|i| texts.as_deref_mut()?.get_mut(i)) {
+                    let trimmed = t.trim();
+                    if trimmed.len() != t.len() {
+                        *t = trimmed.to_string();
+                    }
+                }
                 if stack.is_empty() {
                     break;
+                }
+            }
+            Event::Text(_) | Event::CData(_) => {
+                let own = stack.last().and_then(|s| s.0);
+                if let Some(t) = own.and_then(|i| texts.as_deref_mut()?.get_mut(i)) {
+                    match raw.strip_prefix("<![CDATA[") {
+                        Some(cdata) => t.push_str(cdata.strip_suffix("]]>").unwrap_or(cdata)),
+                        // The text was checked when the document was read.
+                        None => t.push_str(&unescape_text(raw, start).unwrap_or_default()),
+                    }
                 }
             }
             _ => {}

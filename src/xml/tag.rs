@@ -400,6 +400,23 @@ fn unescape_attr(raw: &str, at: usize) -> Result<String, ScanError> {
     Ok(out)
 }
 
+/// Decode the references of character data.
+pub(super) fn unescape_text(raw: &str, at: usize) -> Result<String, ScanError> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = 0;
+    for i in memchr::memchr_iter(b'&', raw.as_bytes()) {
+        if i < rest {
+            continue;
+        }
+        let (c, len) = decode_ref(raw, i, at)?;
+        out.push_str(&raw[rest..i]);
+        out.push(c);
+        rest = i + len;
+    }
+    out.push_str(&raw[rest..]);
+    Ok(out)
+}
+
 /// Check the references in character data (or an attribute value).
 pub(super) fn check_refs(raw: &str, at: usize) -> Result<(), ScanError> {
     for i in memchr::memchr_iter(b'&', raw.as_bytes()) {
