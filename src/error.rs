@@ -15,6 +15,9 @@ pub enum Error {
     },
     /// The command line asks for something that cannot be done.
     Usage(String),
+    /// mqauthz found a fault of its own (its output failed translation
+    /// validation); nothing was written.
+    Internal(String),
 }
 
 impl Error {
@@ -36,6 +39,7 @@ impl fmt::Display for Error {
                 source,
             } => write!(f, "cannot {action} `{}`: {source}", path.display()),
             Error::Usage(msg) => f.write_str(msg),
+            Error::Internal(msg) => write!(f, "internal error: {msg}"),
         }
     }
 }
@@ -44,7 +48,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            Error::Usage(_) => None,
+            Error::Usage(_) | Error::Internal(_) => None,
         }
     }
 }

@@ -6,16 +6,41 @@ use std::path::{Path, PathBuf};
 
 /// Write `bytes` to `path` atomically: a temporary file in the same folder
 /// is written, flushed to disk and renamed over `path`. The original file's
-/// permissions are kept (a new file gets `0o644` on Unix). A symbolic link
+/// owner, group and mode are kept (also when run as root: the temporary file
+/// is given them before the rename); a new file gets the mode the umask
+/// gives (`0o666 & !umask`), as `>` in a shell would. A symbolic link
 /// at `path` is followed, so the file it points to is replaced. A device or
 /// pipe at `path` (`/dev/null`, `/dev/stdout`) is written to directly. On any
-/// failure the original file is untouched and the temporary file removed.
+/// failure the original file is untouched and the temporary file removed;
+/// the error never names the temporary file (the caller names `path`).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, bytes, |w, b| w.write_all(b))
 }
 
 /// [`write_atomic`] with the writing step injected (for tests of failures).
 pub(crate) fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    write: impl FnOnce(&mut dyn Write, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    write_atomic_inner(path, bytes, write).map_err(without_path)
+}
+
+/// The error without the context that names a file: errors about the
+/// temporary file carry its name, which means nothing to the user.
+fn without_path(e: io::Error) -> io::Error {
+    // tempfile wraps an error about its file as `ERROR at path "NAME"`
+    let Some(wrapped) = e.get_ref() else {
+        return e;
+    };
+    let message = wrapped.to_string();
+    match message.rfind(" at path \"") {
+        Some(at) => io::Error::new(e.kind(), message[..at].to_string()),
+        None => e,
+    }
+}
+
+fn write_atomic_inner(
     path: &Path,
     bytes: &[u8],
     write: impl FnOnce(&mut dyn Write, &[u8]) -> io::Result<()>,
@@ -40,7 +65,7 @@ pub(crate) fn write_atomic_with(
                     target.display()
                 )));
             }
-            Some(m.permissions())
+            Some(m)
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
@@ -52,17 +77,21 @@ pub(crate) fn write_atomic_with(
             .map_or_else(|| "mqauthz".into(), |n| n.to_string_lossy())
     );
     // The temporary file is deleted when `tmp` is dropped on any early return.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
-        .tempfile_in(&dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    if existing.is_none() {
+        // created with the mode a new file gets: the umask applies
+        new_file_mode(&mut builder);
+    }
+    let mut tmp = builder.tempfile_in(&dir)?;
+    if let Some(meta) = &existing {
+        // before any byte is written: the content is never readable by
+        // more people than the original allowed
+        keep_owner_and_mode(tmp.as_file(), meta)?;
+    }
     write(tmp.as_file_mut(), bytes)?;
     tmp.as_file_mut().flush()?;
     tmp.as_file().sync_all()?;
-    match existing {
-        Some(perms) => fs::set_permissions(tmp.path(), perms)?,
-        None => set_new_file_mode(tmp.path())?,
-    }
     tmp.persist(&target).map_err(|e| e.error)?;
     // Make the rename durable where the platform allows opening folders.
     if let Ok(d) = fs::File::open(&dir) {
@@ -92,15 +121,40 @@ fn resolve_target(path: &Path) -> io::Result<PathBuf> {
     )))
 }
 
+/// A new file is opened with `0o666`; the kernel takes the umask away.
 #[cfg(unix)]
-fn set_new_file_mode(path: &Path) -> io::Result<()> {
+fn new_file_mode(builder: &mut tempfile::Builder) {
     use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o644))
+    builder.permissions(fs::Permissions::from_mode(0o666));
 }
 
 #[cfg(not(unix))]
-fn set_new_file_mode(_path: &Path) -> io::Result<()> {
-    Ok(())
+fn new_file_mode(_builder: &mut tempfile::Builder) {}
+
+/// Give the temporary file the original's owner, group and mode. Owner and
+/// group first: changing them clears set-user-ID bits, which the mode then
+/// restores. Only root may give a file away; others keep what they may
+/// (the group when they belong to it), and the mode in every case.
+#[cfg(unix)]
+fn keep_owner_and_mode(file: &fs::File, original: &fs::Metadata) -> io::Result<()> {
+    use std::os::unix::fs::{fchown, MetadataExt, PermissionsExt};
+    let mine = file.metadata()?;
+    if (mine.uid(), mine.gid()) != (original.uid(), original.gid()) {
+        match fchown(file, Some(original.uid()), Some(original.gid())) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                // not root: the group alone, when allowed
+                let _ = fchown(file, None, Some(original.gid()));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    file.set_permissions(fs::Permissions::from_mode(original.mode() & 0o7777))
+}
+
+#[cfg(not(unix))]
+fn keep_owner_and_mode(file: &fs::File, original: &fs::Metadata) -> io::Result<()> {
+    file.set_permissions(original.permissions())
 }
 
 /// The policy files named on a command line: a file (or `-`) as given, a
@@ -183,10 +237,23 @@ mod tests {
         write_atomic(&p, b"y").expect("write");
         let mode = fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
-        let q = dir.path().join("new.xml");
-        write_atomic(&q, b"y").expect("write");
-        let mode = fs::metadata(&q).expect("meta").permissions().mode() & 0o777;
-        assert_eq!(mode, 0o644);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_owner_and_group() {
+        use std::os::unix::fs::{chown, MetadataExt};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("b.xml");
+        fs::write(&p, b"x").expect("write");
+        // only root can give a file away; others check the mode only
+        if chown(&p, Some(65534), Some(65534)).is_err() {
+            return;
+        }
+        write_atomic(&p, b"y").expect("write");
+        let m = fs::metadata(&p).expect("meta");
+        assert_eq!((m.uid(), m.gid()), (65534, 65534));
+        assert_eq!(fs::read(&p).expect("read"), b"y");
     }
 
     #[cfg(unix)]

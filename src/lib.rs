@@ -47,4 +47,5 @@ pub mod source;
 pub mod syntax;
 pub(crate) mod textdiff;
 pub(crate) mod util;
+pub mod verify;
 pub mod xml;

@@ -115,12 +115,18 @@ pub struct MapFacts {
     /// The groups the map lets read the temporary destinations' advisory
     /// topics.
     pub temp_advisory_readers: BTreeSet<String>,
+    /// No right on any queue or topic for anybody (`policy-grants-nothing`).
+    pub grants_nothing: bool,
+    /// Something is granted on advisory topics.
+    pub advisory_granted: bool,
 }
 
 impl MapFacts {
     pub fn of(map: &AuthzMap) -> MapFacts {
         MapFacts {
             temp_advisory_readers: rules::advisory_access::temp_advisory_readers(map),
+            grants_nothing: rules::grants_nothing::grants_nothing(map),
+            advisory_granted: rules::grants_nothing::advisory_granted(map),
         }
     }
 
@@ -157,7 +163,13 @@ impl MapFacts {
             assertions: Vec::new(),
             allows: Vec::new(),
         };
-        MapFacts::of(&crate::compile::compile(&sub))
+        let mut facts = MapFacts::of(&crate::compile::compile(&sub));
+        // `policy-grants-nothing` asks of every grant's targets, not of
+        // those alone: read from the policy without compiling it
+        let (nothing, advisory) = rules::grants_nothing::of_policy(policy);
+        facts.grants_nothing = nothing;
+        facts.advisory_granted = advisory;
+        facts
     }
 }
 
@@ -358,6 +370,8 @@ mod tests {
             whole.temp_advisory_readers, part.temp_advisory_readers,
             "{text}"
         );
+        assert_eq!(whole.grants_nothing, part.grants_nothing, "{text}");
+        assert_eq!(whole.advisory_granted, part.advisory_granted, "{text}");
     }
 
     #[test]
@@ -372,9 +386,16 @@ mod tests {
                 let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
                 let p = policy(&text);
                 let whole = MapFacts::of(&crate::compile::compile(&p));
+                let part = MapFacts::of_policy(&p);
                 assert_eq!(
                     whole.temp_advisory_readers,
-                    MapFacts::of_policy(&p).temp_advisory_readers,
+                    part.temp_advisory_readers,
+                    "{}",
+                    entry.path().display()
+                );
+                assert_eq!(
+                    (whole.grants_nothing, whole.advisory_granted),
+                    (part.grants_nothing, part.advisory_granted),
                     "{}",
                     entry.path().display()
                 );

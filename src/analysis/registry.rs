@@ -22,6 +22,7 @@ pub static RULES: &[&dyn Rule] = &[
     &group_without_members::GroupWithoutMembers,
     &member_of_unknown_group::MemberOfUnknownGroup,
     &user_without_access::UserWithoutAccess,
+    &grants_nothing::PolicyGrantsNothing,
     // `mqauthz audit` (crate::audit)
     &AuditRule(&selfhosted::NO_AUTHENTICATION),
     &AuditRule(&selfhosted::ANONYMOUS_ACCESS_ALLOWED),

@@ -353,9 +353,13 @@ fn at(doc: &ConfigDoc, span: Span) -> (SourceId, Span) {
     doc.label_at(span)
 }
 
-fn broker_rules(doc: &ConfigDoc, opts: &Options, out: &mut Vec<Diagnostic>) {
+/// MQA401 on one configuration: the finding when it has no authentication
+/// plugin it shows. `map_added` says an authorization map is being merged
+/// into it (`compile --into`), so the consequence is that every client is
+/// refused whatever the configuration holds now.
+pub fn no_authentication(doc: &ConfigDoc, map_added: bool) -> Option<Diagnostic> {
     match authentication(doc) {
-        Authentication::Plugin(_) | Authentication::Unknown(_) => {}
+        Authentication::Plugin(_) | Authentication::Unknown(_) => None,
         Authentication::None => {
             let (element, label) = match doc.plugins {
                 Some(p) => (
@@ -368,12 +372,14 @@ fn broker_rules(doc: &ConfigDoc, opts: &Options, out: &mut Vec<Diagnostic>) {
                 ),
             };
             let (id, span) = at(doc, element);
-            let consequence = if doc.authorization_plugin.is_some() {
+            let consequence = if map_added {
+                "with the authorization map merged, the broker refuses every client (\"User is not authenticated\")"
+            } else if doc.authorization_plugin.is_some() {
                 "the authorization map refuses every client (\"User is not authenticated\")"
             } else {
                 "clients connect without credentials and may read, write and administer every destination"
             };
-            out.push(
+            Some(
                 finding(
                     &NO_AUTHENTICATION,
                     id,
@@ -382,9 +388,13 @@ fn broker_rules(doc: &ConfigDoc, opts: &Options, out: &mut Vec<Diagnostic>) {
                     label,
                 )
                 .help("add an authentication plugin to `<plugins>`, e.g. `<jaasAuthenticationPlugin configuration=\"activemq\"/>` or a `<simpleAuthenticationPlugin>` with users"),
-            );
+            )
         }
     }
+}
+
+fn broker_rules(doc: &ConfigDoc, opts: &Options, out: &mut Vec<Diagnostic>) {
+    out.extend(no_authentication(doc, false));
     let tree = doc.broker_document();
     users_rules(doc, &tree, out);
     for (_, e) in tree.iter() {

@@ -54,8 +54,10 @@ jmx.password and every *.json. Kinds are told by content: AWS CLI JSON (describe
 describe-security-groups, describe-configuration-revision, describe-user), broker configuration
 XML, jetty.xml; properties files by name. Passwords are shown masked.
 
-Exit status: 0 nothing failing; 1 an error was found (or a warning under --deny-warnings),
-malformed input included; 2 could not run (unreadable or unrecognised input, bad arguments).";
+Exit status:
+  0  nothing fails the run (warnings and notes alone)
+  1  findings that fail the run: errors, warnings under --deny-warnings, malformed input included
+  2  could not run: an unreadable or unrecognised input, bad arguments";
 
 impl Args {
     fn options(&self) -> Result<audit::Options, Error> {
@@ -80,6 +82,7 @@ impl Args {
 }
 
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    super::stdin_once(args.paths.iter().map(String::as_str))?;
     let options = args.options()?;
     // MQAUTHZ_TODAY, when set, must be a date (engine-version-unsupported)
     crate::audit::versions::Date::today().map_err(Error::Usage)?;

@@ -102,15 +102,60 @@ pub struct Args {
     properties: super::PropertyArgs,
 }
 
+/// What is reported about the configuration a policy is for (`check
+/// --config`, `compile --config` and `compile --into`): `no-authentication`
+/// on a self-hosted configuration, since the policy's map, merged into a
+/// broker that authenticates nobody, refuses every client. Amazon MQ always
+/// authenticates. Severity overrides (`--allow no-authentication`) apply.
+pub(super) fn config_findings(
+    doc: &crate::xml::ConfigDoc,
+    options: &Options,
+) -> Vec<crate::diagnostics::Diagnostic> {
+    use crate::audit::selfhosted::{no_authentication, NO_AUTHENTICATION};
+    use crate::xml::ConfigFormat;
+    let self_hosted = options.target == Target::Activemq
+        && matches!(doc.format, ConfigFormat::Spring | ConfigFormat::OtherRoot);
+    if !self_hosted {
+        return Vec::new();
+    }
+    let severity = match options.overrides.get(NO_AUTHENTICATION.code.name) {
+        Some(None) => return Vec::new(),
+        Some(Some(s)) => Some(*s),
+        None => None,
+    };
+    no_authentication(doc, true)
+        .map(|mut d| {
+            if let Some(s) = severity {
+                d.severity = s;
+            }
+            d.help = Some(format!(
+                "{} (or `--allow no-authentication` when authentication is configured where mqauthz cannot see it)",
+                d.help.unwrap_or_default()
+            ));
+            d
+        })
+        .into_iter()
+        .collect()
+}
+
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
+    super::stdin_once(
+        args.policies
+            .iter()
+            .chain(args.lint.config.iter())
+            .map(String::as_str),
+    )?;
     let mut all = Vec::new();
     if let Some(config) = &args.lint.config {
-        let (facts, diagnostics) =
-            pipeline::broker_facts(&mut sources, config, &args.properties.values()?)?;
-        options.broker = facts;
-        all.extend(diagnostics);
+        match pipeline::load_config_with(&mut sources, config, &args.properties.values()?)? {
+            Ok(doc) => {
+                options.broker = pipeline::facts_of(&doc);
+                all.extend(config_findings(&doc, &options));
+            }
+            Err(d) => all.extend(d),
+        }
     }
     if !args.lint.members.is_empty() {
         // a malformed membership file is a located error; the policies are
@@ -121,9 +166,18 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         }
     }
     let policies = crate::fsutil::policy_files(&args.policies)?;
+    // every file is checked: one that cannot be read is reported on
+    // standard error and the others still make one document
+    let mut unreadable = ExitStatus::Success;
     for path in &policies {
-        let diagnostics =
-            pipeline::analyse(&mut sources, path, &options, Goal::Findings)?.diagnostics;
+        let diagnostics = match pipeline::analyse(&mut sources, path, &options, Goal::Findings) {
+            Ok(analysed) => analysed.diagnostics,
+            Err(e) => {
+                let _ = writeln!(io.err, "error: {e}");
+                unreadable = ExitStatus::Error;
+                continue;
+            }
+        };
         if all.is_empty() {
             all = diagnostics;
         } else {
@@ -136,5 +190,5 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         deny_warnings: args.lint.deny_warnings,
     };
     write_diagnostics(io.out, args.format, &all, &sources, io.out_color, closing)?;
-    Ok(status_of(&all, args.lint.deny_warnings))
+    Ok(status_of(&all, args.lint.deny_warnings).worst(unreadable))
 }

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::load;
 use crate::pipeline::{self, Goal};
 use crate::source::Sources;
+use crate::verify;
 use crate::xml::{self, EmitOptions, MergeOptions, MergeOutput};
 use std::path::Path;
 
@@ -31,7 +32,7 @@ pub struct Args {
     /// Write the result to this file (atomically) instead of standard output
     #[arg(short, long, value_name = "OUT", conflicts_with_all = ["in_place", "check"])]
     output: Option<String>,
-    /// Rewrite CONFIG itself (atomically, keeping its permissions)
+    /// Rewrite CONFIG itself (atomically, keeping its owner, group and mode)
     #[arg(long, requires = "into", conflicts_with = "check")]
     in_place: bool,
     /// Do not write; exit 1 and print a diff when CONFIG would change
@@ -60,18 +61,45 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 }
 
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    super::stdin_once(
+        std::iter::once(&args.policy)
+            .chain(args.into.iter())
+            .chain(args.lint.config.iter())
+            .map(String::as_str),
+    )?;
+    // input that is refused: under --check, whether CONFIG is up to date
+    // cannot be decided
+    let refused = if args.check {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Findings
+    };
     let mut sources = Sources::new();
     let mut options = args.lint.options()?;
+    // the configuration the policy is for: --into, or --config for the
+    // fragment alone; it informs the rules and is checked as `check
+    // --config` checks it
+    let config = match (&args.into, &args.lint.config) {
+        (Some(into), Some(config)) if into != config => {
+            return Err(Error::Usage(format!(
+                "--config `{config}` and --into `{into}` name two configurations; --into alone is enough"
+            )))
+        }
+        (Some(path), _) | (None, Some(path)) => Some(path),
+        (None, None) => None,
+    };
     let properties = args.properties.values()?;
-    let doc = match &args.into {
+    let mut diagnostics = Vec::new();
+    let doc = match config {
         Some(path) => match pipeline::load_config_with(&mut sources, path, &properties)? {
             Ok(doc) => {
                 options.broker = pipeline::facts_of(&doc);
+                diagnostics.extend(super::check::config_findings(&doc, &options));
                 Some(doc)
             }
             Err(d) => {
                 io.report(&super::sorted(d), &sources);
-                return Ok(ExitStatus::Findings);
+                return Ok(refused);
             }
         },
         None => None,
@@ -81,14 +109,14 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             Ok(m) => options.members = Some(std::sync::Arc::new(m)),
             Err(d) => {
                 io.report(&super::sorted(d), &sources);
-                return Ok(ExitStatus::Findings);
+                return Ok(refused);
             }
         }
     }
     if options.members.is_none() && doc.as_ref().is_some_and(|d| !d.facts().users.is_empty()) {
         // the configuration's users: the membership rules check them against
         // the policy (read again, with passwords masked, for the messages)
-        let into = args.into.as_deref().unwrap_or_default();
+        let into = config.map_or("", String::as_str);
         if into != "-" {
             if let Ok(members) = pipeline::load_members(&mut sources, &[into.to_string()])? {
                 options.members = Some(std::sync::Arc::new(members));
@@ -96,7 +124,8 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         }
     }
     let analysed = pipeline::analyse(&mut sources, &args.policy, &options, Goal::Findings)?;
-    let mut diagnostics = analysed.diagnostics;
+    diagnostics.extend(analysed.diagnostics);
+    let policy_source = analysed.front.id;
     // what in the configuration's plugins the merge must not pass over
     let mut config_refused = false;
     if let Some(doc) = &doc {
@@ -108,6 +137,17 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let diagnostics = super::sorted(diagnostics);
     let refuse = status_of(&diagnostics, args.lint.deny_warnings) != ExitStatus::Success
         || has_errors(&diagnostics);
+    // the input that holds what refuses the run: the policy, else the
+    // configuration (`no-authentication`, say)
+    let in_policy = diagnostics.iter().any(|d| {
+        let fails = d.severity == Severity::Error
+            || (args.lint.deny_warnings && d.severity == Severity::Warning);
+        fails && d.primary_label().is_none_or(|l| l.source == policy_source)
+    });
+    let culprit = match config {
+        Some(config) if !in_policy => config.as_str(),
+        _ => args.policy.as_str(),
+    };
     // reported, and not kept while the map is compiled
     report_findings(io, diagnostics, &sources, &args);
     if refuse {
@@ -117,21 +157,21 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
                 "error: cannot merge into `{}`; nothing was written",
                 load::display_name(args.into.as_deref().unwrap_or_default())
             );
-            return Ok(ExitStatus::Findings);
+            return Ok(refused);
         }
         let _ = writeln!(
             io.err,
             "error: `{}` has errors; nothing was written",
-            load::display_name(&args.policy)
+            load::display_name(culprit)
         );
-        return Ok(ExitStatus::Findings);
+        return Ok(refused);
     }
     let map = compile::compile(&analysed.front.policy);
     // the model is not kept while the output is built
     drop(analysed.front);
     let header = compile::header(&load::display_name(&args.policy), &map);
 
-    let Some(doc) = doc else {
+    let Some(doc) = doc.filter(|_| args.into.is_some()) else {
         let text = xml::fragment(
             &map,
             &EmitOptions {
@@ -139,6 +179,7 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
                 ..EmitOptions::default()
             },
         );
+        validate(&map, verify::Output::Fragment(&text))?;
         return write_product(io, args.output.as_deref(), &text);
     };
     let into = args.into.as_deref().unwrap_or_default();
@@ -163,10 +204,12 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         (Ok(m), false) => (m.clone(), m),
         (Ok(m), true) => match merge(MergeOutput::Xml) {
             Ok(x) => (m, x),
-            Err(d) => return refuse_merge(io, &sources, d, into),
+            Err(d) => return refuse_merge(io, &sources, d, into, refused),
         },
-        (Err(d), _) => return refuse_merge(io, &sources, d, into),
+        (Err(d), _) => return refuse_merge(io, &sources, d, into, refused),
     };
+    // what is written (or shown by --check) is what the policy means
+    validate(&map, verify::Output::Config(&merged))?;
     let current_xml = if doc.is_json() {
         &doc.xml
     } else {
@@ -188,6 +231,8 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             &format!("{into} (merged)"),
             io.out_color,
         );
+        // the configuration's passwords are not shown
+        let diff = crate::diagnostics::mask::text(into, &diff);
         io.out
             .write_all(diff.as_bytes())
             .map_err(|e| Error::io("write", "<stdout>", e))?;
@@ -209,6 +254,16 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
         return Ok(ExitStatus::Success);
     }
     write_product(io, args.output.as_deref(), &merged)
+}
+
+/// Translation validation: the output, read back as the broker reads it,
+/// must mean what the policy means; else nothing is written (exit 2).
+fn validate(map: &crate::semantics::AuthzMap, output: verify::Output) -> Result<(), Error> {
+    verify::check(map, output).map_err(|mismatch| {
+        Error::Internal(format!(
+            "{mismatch}; nothing was written. This is a bug in mqauthz: please report it with the policy"
+        ))
+    })
 }
 
 /// The policy's findings on stderr: errors and warnings (errors only with
@@ -262,13 +317,14 @@ fn refuse_merge(
     sources: &Sources,
     d: Vec<Diagnostic>,
     into: &str,
+    status: ExitStatus,
 ) -> Result<ExitStatus, Error> {
     io.report(&super::sorted(d), sources);
     let _ = writeln!(
         io.err,
         "error: cannot merge into `{into}`; nothing was written"
     );
-    Ok(ExitStatus::Findings)
+    Ok(status)
 }
 
 /// Write the product to `-o FILE` (atomically) or standard output.

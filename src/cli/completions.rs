@@ -7,14 +7,17 @@ use clap_complete::Shell;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Exit status: 0 the script was printed; 2 could not run (bad arguments, standard output not writable).
-
 Install (one of):
   bash        mqauthz completions bash > ~/.local/share/bash-completion/completions/mqauthz
   zsh         mqauthz completions zsh > \"${fpath[1]}/_mqauthz\"
   fish        mqauthz completions fish > ~/.config/fish/completions/mqauthz.fish
   powershell  mqauthz completions powershell >> $PROFILE
-  elvish      mqauthz completions elvish >> ~/.config/elvish/rc.elv")]
+  elvish      mqauthz completions elvish >> ~/.config/elvish/rc.elv
+
+Exit status:
+  0  the script was printed
+  1  never
+  2  could not run: bad arguments, standard output not writable")]
 pub struct Args {
     /// The shell to complete in
     #[arg(value_enum, value_name = "SHELL")]

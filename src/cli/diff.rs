@@ -105,6 +105,7 @@ pub(super) fn load_side(
 }
 
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    super::stdin_once([args.old.as_str(), args.new.as_str()])?;
     let version = crate::analysis::Version::parse(&args.activemq_version)
         .map_err(|e| Error::Usage(format!("--activemq-version: {e}")))?;
     if args.format == DiffFormat::Github && !args.members.is_empty() {

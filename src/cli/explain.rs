@@ -180,12 +180,12 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             name: args.dest.clone().unwrap_or_default(),
         },
     };
+    let name = crate::load::display_name(&args.input);
     let question = Question {
         subject,
         group: args.group,
         user,
     };
-    let name = crate::load::display_name(&args.input);
     let x = explain(&sources, &loaded, &name, &question)?;
     let text = match args.format {
         ExplainFormat::Text => render_text(&x),

@@ -20,10 +20,26 @@ pub struct Args {
 }
 
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
+    super::stdin_once(args.files.iter().map(String::as_str))?;
+    // every file is processed; the exit status is the worst one
     let mut status = ExitStatus::Success;
+    // a file that cannot be formatted: `--check` and `--diff` cannot decide
+    // about it
+    let refused = if args.check || args.diff {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Findings
+    };
     for path in &args.files {
         let mut sources = Sources::new();
-        let front = load::policy(&mut sources, path)?;
+        let front = match load::policy(&mut sources, path) {
+            Ok(front) => front,
+            Err(e) => {
+                let _ = writeln!(io.err, "error: {e}");
+                status = status.worst(ExitStatus::Error);
+                continue;
+            }
+        };
         let parse_errors: Vec<_> = front
             .diagnostics
             .iter()
@@ -40,7 +56,7 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
                 "error: `{}` has syntax errors; not formatted",
                 load::display_name(path)
             );
-            status = status.worst(ExitStatus::Findings);
+            status = status.worst(refused);
             continue;
         }
         let Some(file) = sources.get(front.id) else {
@@ -84,9 +100,15 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
             let _ = writeln!(io.out, "{path}");
             status = status.worst(ExitStatus::Findings);
         } else {
-            crate::fsutil::write_atomic(std::path::Path::new(path), formatted.as_bytes())
-                .map_err(|e| Error::io("write", path, e))?;
-            let _ = writeln!(io.err, "formatted {path}");
+            match crate::fsutil::write_atomic(std::path::Path::new(path), formatted.as_bytes()) {
+                Ok(()) => {
+                    let _ = writeln!(io.err, "formatted {path}");
+                }
+                Err(e) => {
+                    let _ = writeln!(io.err, "error: {}", Error::io("write", path, e));
+                    status = status.worst(ExitStatus::Error);
+                }
+            }
         }
     }
     Ok(status)

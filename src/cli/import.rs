@@ -20,7 +20,8 @@ pub struct Args {
 pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let mut sources = Sources::new();
     let Some(loaded) = load_or_report(io, &mut sources, &args.config, &args.properties)? else {
-        return Ok(ExitStatus::Error);
+        // refused with located diagnostics
+        return Ok(ExitStatus::Findings);
     };
     let (doc, map, findings) = match loaded {
         Loaded::Config {

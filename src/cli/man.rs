@@ -14,8 +14,10 @@ Without --out, prints one page on standard output: mqauthz(1), or the named comm
 With --out, writes every page (mqauthz.1, mqauthz-check.1, ...) into DIR, creating it \
 (mqauthz man --out /usr/local/share/man/man1).
 
-Exit status: 0 written; 2 could not run (bad arguments, unknown command, a folder or file that \
-cannot be written).")]
+Exit status:
+  0  written
+  1  never
+  2  could not run: bad arguments, an unknown command, a folder or file that cannot be written")]
 pub struct Args {
     /// Print the page of this command (check, compile, ...) instead of mqauthz(1)
     #[arg(value_name = "COMMAND", conflicts_with = "out")]

@@ -6,6 +6,7 @@ mod check;
 mod compile;
 mod completions;
 mod diff;
+mod exit;
 mod explain;
 mod fmt;
 mod import;
@@ -73,20 +74,28 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check policies: syntax, names, assertions and every analysis rule
+    #[command(after_help = exit::CHECK)]
     Check(check::Args),
     /// Compile a policy to an authorizationPlugin, or merge it into a broker configuration
+    #[command(after_help = exit::COMPILE)]
     Compile(compile::Args),
     /// Who may read, write or administer a destination, and through which grants
+    #[command(after_help = exit::EXPLAIN)]
     Explain(explain::Args),
     /// What changes in who may do what between two policies or configurations
+    #[command(after_help = exit::DIFF)]
     Diff(diff::Args),
     /// Rewrite policies in canonical form
+    #[command(after_help = exit::FMT)]
     Fmt(fmt::Args),
     /// Turn a broker configuration's authorization map into a policy
+    #[command(after_help = exit::IMPORT)]
     Import(import::Args),
     /// Effective permissions of a policy or configuration, for a pull request
+    #[command(after_help = exit::REVIEW)]
     Review(review::Args),
     /// List the analysis rules, or print one rule's documentation
+    #[command(after_help = exit::RULES)]
     Rules(rules::Args),
     /// Check a broker's files against the security practices (Amazon MQ or self-hosted)
     Audit(audit::Args),
@@ -134,13 +143,51 @@ fn use_color<S: anstream::stream::RawStream>(choice: Color, stream: &S) -> bool 
     }
 }
 
+/// Standard output that notes when its reader has gone away (`| head`):
+/// the run then ends quietly with status 0.
+struct PipeOut<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> PipeOut<W> {
+    fn note<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &result {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                self.closed = true;
+            }
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for PipeOut<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.note(result)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let result = self.inner.write_all(buf);
+        self.note(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.note(result)
+    }
+}
+
 /// Run a parsed command line against real standard streams.
 pub fn run(cli: Cli) -> ExitStatus {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let out_color = use_color(cli.color, &stdout);
     let err_color = use_color(cli.color, &stderr);
-    let mut out = stdout.lock();
+    let mut out = PipeOut {
+        inner: stdout.lock(),
+        closed: false,
+    };
     let mut err = stderr.lock();
     let mut io = Io {
         out: &mut out,
@@ -148,13 +195,23 @@ pub fn run(cli: Cli) -> ExitStatus {
         out_color,
         err_color,
     };
-    let status = dispatch(cli.command, &mut io);
+    let result = dispatch(cli.command, &mut io);
     let _ = io.out.flush();
-    status
+    if out.closed {
+        // the reader of standard output went away: nothing more to say
+        return ExitStatus::Success;
+    }
+    match result {
+        Ok(status) => status,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            ExitStatus::Error
+        }
+    }
 }
 
-fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
-    let result = match command {
+fn dispatch(command: Command, io: &mut Io) -> Result<ExitStatus, Error> {
+    match command {
         Command::Check(args) => check::run(args, io),
         Command::Compile(args) => compile::run(args, io),
         Command::Explain(args) => explain::run(args, io),
@@ -166,13 +223,6 @@ fn dispatch(command: Command, io: &mut Io) -> ExitStatus {
         Command::Audit(args) => audit::run(args, io),
         Command::Completions(args) => completions::run(args, io),
         Command::Man(args) => man::run(args, io),
-    };
-    match result {
-        Ok(status) => status,
-        Err(e) => {
-            let _ = writeln!(io.err, "error: {e}");
-            ExitStatus::Error
-        }
     }
 }
 
@@ -316,6 +366,18 @@ fn load_or_report_with(
             Ok(None)
         }
     }
+}
+
+/// Standard input can be read once per command line: a second `-` among
+/// the inputs is refused (it would read nothing, silently).
+pub(crate) fn stdin_once<'a>(inputs: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
+    let n = inputs.into_iter().filter(|p| *p == "-").count();
+    if n > 1 {
+        return Err(Error::Usage(format!(
+            "standard input (`-`) is given {n} times; it can be read once per command line"
+        )));
+    }
+    Ok(())
 }
 
 /// Sort diagnostics for output.

@@ -105,7 +105,12 @@ pub(super) fn run(args: Args, io: &mut Io) -> Result<ExitStatus, Error> {
     let Some(mut loaded) =
         super::load_or_report_with(io, &mut sources, &args.input, &options, &args.properties)?
     else {
-        return Ok(ExitStatus::Error);
+        // refused with located diagnostics: `--check` could not decide
+        return Ok(if args.check.is_some() {
+            ExitStatus::Error
+        } else {
+            ExitStatus::Findings
+        });
     };
     let open = open_map();
     let findings = super::sorted(loaded.take_findings());

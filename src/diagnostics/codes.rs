@@ -144,6 +144,7 @@ pub(crate) static TABLE: &[Entry] = {
         line(Rule, rules::group_without_members::META.code),
         line(Rule, rules::member_of_unknown_group::META.code),
         line(Rule, rules::user_without_access::META.code),
+        line(Rule, rules::grants_nothing::META.code),
         line(Config, crate::xml::MALFORMED_XML),
         line(Config, crate::xml::DOCTYPE_NOT_ALLOWED),
         line(Config, crate::xml::ENTITY_NOT_ALLOWED),

@@ -3,6 +3,7 @@
 //! they turn spans into lines and columns.
 
 pub mod codes;
+pub mod mask;
 pub(crate) mod render;
 
 use crate::source::{SourceId, Span};

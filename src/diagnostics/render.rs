@@ -240,6 +240,13 @@ fn render_label(
             let _ = writeln!(out, "{}", style.gutter("..."));
         }
     }
+    // passwords never reach the screen: the line is shown masked, and the
+    // marks below follow the mask
+    let masked = super::mask::line(&file.name, text);
+    let in_line = |offset: usize, end: bool| {
+        masked.map(offset.saturating_sub(line_start).min(text.len()), end)
+    };
+    let text = masked.text();
     if *last_line != Some(line) {
         let shown = expand_tabs(text);
         let _ = writeln!(
@@ -252,11 +259,10 @@ fn render_label(
     *last_line = Some(line);
     // columns on screen, not characters: the carets sit under the text
     // however wide its characters are
-    let col = text
-        .get(..start.saturating_sub(line_start).min(text.len()))
-        .map_or(0, columns);
+    let start_in_line = in_line(start, false);
+    let col = text.get(..start_in_line).map_or(0, columns);
     let end = (label.span.end as usize).max(start);
-    let end_in_line = (end - line_start).min(text.len());
+    let end_in_line = in_line(end, true).max(start_in_line);
     let len = text
         .get(..end_in_line)
         .map_or(0, |through_end| columns(through_end).saturating_sub(col))

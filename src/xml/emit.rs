@@ -202,6 +202,15 @@ pub(crate) fn size_hint(map: &AuthzMap, opts: &EmitOptions) -> usize {
     entries + 16 * (line + name) + opts.header_comment.as_deref().map_or(0, str::len)
 }
 
+/// A fault the emitter makes on purpose, named in the environment variable
+/// `MQAUTHZ_FAULT_INJECT`, so that tests through the binary show that
+/// `compile` catches a wrong translation before writing it (see
+/// [`crate::verify`]). `emit-drop-entry` leaves out the first entry. Not
+/// for use outside tests.
+fn fault_injected(name: &str) -> bool {
+    std::env::var_os("MQAUTHZ_FAULT_INJECT").is_some_and(|v| v == name)
+}
+
 /// Render `map` as an `<authorizationPlugin>` element.
 pub fn fragment(map: &AuthzMap, opts: &EmitOptions) -> String {
     let mut buf = String::with_capacity(size_hint(map, opts));
@@ -237,7 +246,8 @@ pub(crate) fn write_fragment(buf: &mut String, map: &AuthzMap, opts: &EmitOption
         o.end_line();
     } else {
         o.open(3, "authorizationEntries");
-        for e in &map.entries {
+        let drop_first = fault_injected("emit-drop-entry");
+        for e in map.entries.iter().skip(usize::from(drop_first)) {
             o.entry(
                 4,
                 "authorizationEntry",

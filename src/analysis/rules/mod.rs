@@ -5,6 +5,7 @@ pub(crate) mod advisory_on_queue;
 pub(crate) mod amazon_mq_group_name;
 pub(crate) mod case_collision;
 pub(crate) mod create_needs_admin;
+pub(crate) mod grants_nothing;
 pub(crate) mod group_without_members;
 pub(crate) mod member_of_unknown_group;
 pub(crate) mod narrow_grant;
