@@ -443,9 +443,9 @@ fn merging_into_a_broker_without_authentication_is_refused() {
             .expect("read")
             .replace(
                 "<simpleAuthenticationPlugin>",
-                "<bean xmlns=\"http://www.springframework.org/schema/beans\" class=\"org.apache.activemq.security.JaasAuthenticationPlugin\"/>\n            <simpleAuthenticationPluginX>",
+                "<bean xmlns=\"http://www.springframework.org/schema/beans\" class=\"org.apache.activemq.security.JaasAuthenticationPlugin\"/>\n            <x:disabled xmlns:x=\"urn:example:disabled\">",
             )
-            .replace("</simpleAuthenticationPlugin>", "</simpleAuthenticationPluginX>"),
+            .replace("</simpleAuthenticationPlugin>", "</x:disabled>"),
     )
     .expect("write");
     let no_auth = [
