@@ -1171,16 +1171,9 @@ pub(crate) fn write_users_text(
         return writeln!(out, "{gap}per user: no user gains or loses anything");
     }
     writeln!(out, "{gap}per user:")?;
-    let paint = |dir: Direction| -> (&'static str, &'static str) {
-        match (color, dir) {
-            (false, _) => ("", ""),
-            (true, Direction::Gained) => ("\x1b[32m", "\x1b[0m"),
-            (true, Direction::Lost) => ("\x1b[31m", "\x1b[0m"),
-        }
-    };
     for c in &d.changes {
         let (sign, verb) = sign_verb(c.change);
-        let (on, off) = paint(c.change);
+        let (on, off) = paint(color, c.change);
         writeln!(
             out,
             "{on}{sign} user {} {verb} {} on {} {} (e.g. {}){off}",
@@ -1189,7 +1182,7 @@ pub(crate) fn write_users_text(
     }
     for c in &d.temp {
         let (sign, verb) = sign_verb(c.change);
-        let (on, off) = paint(c.change);
+        let (on, off) = paint(color, c.change);
         writeln!(
             out,
             "{on}{sign} user {} {verb} {} on temp{off}",
@@ -1199,6 +1192,16 @@ pub(crate) fn write_users_text(
     Ok(())
 }
 
+/// The escape codes around a change line: green for gains, red for losses,
+/// none without colour.
+fn paint(color: bool, dir: Direction) -> (&'static str, &'static str) {
+    match (color, dir) {
+        (false, _) => ("", ""),
+        (true, Direction::Gained) => ("\x1b[32m", "\x1b[0m"),
+        (true, Direction::Lost) => ("\x1b[31m", "\x1b[0m"),
+    }
+}
+
 /// The human form of a difference, written line by line to `out`: one line
 /// per change, `+` for gains and `-` for losses, green and red when `color`.
 pub(crate) fn write_text(
@@ -1206,16 +1209,9 @@ pub(crate) fn write_text(
     color: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let paint = |dir: Direction| -> (&'static str, &'static str) {
-        match (color, dir) {
-            (false, _) => ("", ""),
-            (true, Direction::Gained) => ("\x1b[32m", "\x1b[0m"),
-            (true, Direction::Lost) => ("\x1b[31m", "\x1b[0m"),
-        }
-    };
     for c in &d.changes {
         let (sign, verb) = sign_verb(c.change);
-        let (on, off) = paint(c.change);
+        let (on, off) = paint(color, c.change);
         let composite = if c.composite { "composite " } else { "" };
         writeln!(
             out,
@@ -1229,7 +1225,7 @@ pub(crate) fn write_text(
     }
     for c in &d.temp {
         let (sign, verb) = sign_verb(c.change);
-        let (on, off) = paint(c.change);
+        let (on, off) = paint(color, c.change);
         writeln!(
             out,
             "{on}{sign} {} {verb} {} on temp{off}",

@@ -123,87 +123,80 @@ fn kind_rank(kind: &str) -> u8 {
     }
 }
 
+/// A row for one change of `who` on a queue or topic pattern.
+fn destination_row<'d>(
+    who: &'d str,
+    direction: Direction,
+    kind: DestKind,
+    right: Right,
+    (pattern, example): (&'d str, &'d str),
+    grant: Origin,
+) -> Row<'d> {
+    Row {
+        group: who,
+        direction,
+        kind: kind.as_str(),
+        right,
+        rights: RightSet::of(right),
+        count: 1,
+        namespace: Namespace::of(pattern),
+        pattern: Some((pattern, example)),
+        grant,
+    }
+}
+
+/// A row for one change of `who` on temporary destinations.
+fn temp_row(who: &str, direction: Direction, right: Right, grant: Origin) -> Row<'_> {
+    Row {
+        group: who,
+        direction,
+        kind: "temp",
+        right,
+        rights: RightSet::of(right),
+        count: 1,
+        namespace: Namespace::Temporary,
+        pattern: None,
+        grant,
+    }
+}
+
 /// The rows of one direction, by group (everyone first, then by name), then
 /// namespace, kind, pattern, right; the changes of a group on one pattern
 /// with the same example and grant share a row.
 fn rows(d: &MapDiff, direction: Direction) -> Vec<Row<'_>> {
-    let mut out: Vec<Row> = d
-        .changes
-        .iter()
-        .filter(|c| c.change == direction)
-        .map(|c| Row {
-            group: &c.group,
+    let changes = d.changes.iter().filter(|c| c.change == direction).map(|c| {
+        destination_row(
+            &c.group,
             direction,
-            kind: match c.kind {
-                DestKind::Queue => "queue",
-                DestKind::Topic => "topic",
-            },
-            right: c.right,
-            rights: RightSet::of(c.right),
-            count: 1,
-            namespace: Namespace::of(&c.pattern),
-            pattern: Some((&c.pattern, &c.example)),
-            grant: c.grant,
-        })
-        .collect();
-    out.extend(
-        d.temp
-            .iter()
-            .filter(|c| c.change == direction)
-            .map(|c| Row {
-                group: &c.group,
-                direction,
-                kind: "temp",
-                right: c.right,
-                rights: RightSet::of(c.right),
-                count: 1,
-                namespace: Namespace::Temporary,
-                pattern: None,
-                grant: c.grant,
-            }),
-    );
-    merge(out)
+            c.kind,
+            c.right,
+            (&c.pattern, &c.example),
+            c.grant,
+        )
+    });
+    let temp = (d.temp.iter())
+        .filter(|c| c.change == direction)
+        .map(|c| temp_row(&c.group, direction, c.right, c.grant));
+    merge(changes.chain(temp).collect())
 }
 
 /// The rows of one direction of the per-user changes, by user, in the order
 /// of [`rows`].
 fn user_rows(d: &UserDiff, direction: Direction) -> Vec<Row<'_>> {
-    let mut out: Vec<Row> = d
-        .changes
-        .iter()
-        .filter(|c| c.change == direction)
-        .map(|c| Row {
-            group: &c.user,
+    let changes = d.changes.iter().filter(|c| c.change == direction).map(|c| {
+        destination_row(
+            &c.user,
             direction,
-            kind: match c.kind {
-                DestKind::Queue => "queue",
-                DestKind::Topic => "topic",
-            },
-            right: c.right,
-            rights: RightSet::of(c.right),
-            count: 1,
-            namespace: Namespace::of(&c.pattern),
-            pattern: Some((&c.pattern, &c.example)),
-            grant: c.grant,
-        })
-        .collect();
-    out.extend(
-        d.temp
-            .iter()
-            .filter(|c| c.change == direction)
-            .map(|c| Row {
-                group: &c.user,
-                direction,
-                kind: "temp",
-                right: c.right,
-                rights: RightSet::of(c.right),
-                count: 1,
-                namespace: Namespace::Temporary,
-                pattern: None,
-                grant: c.grant,
-            }),
-    );
-    merge(out)
+            c.kind,
+            c.right,
+            (&c.pattern, &c.example),
+            c.grant,
+        )
+    });
+    let temp = (d.temp.iter())
+        .filter(|c| c.change == direction)
+        .map(|c| temp_row(&c.user, direction, c.right, c.grant));
+    merge(changes.chain(temp).collect())
 }
 
 /// Sort rows and let the changes of one principal on one pattern with the

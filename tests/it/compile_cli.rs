@@ -3,11 +3,10 @@
 //! configuration, `--check`, `--in-place` (permissions kept), refusal of a
 //! policy with errors, and idempotency of a merge.
 
-use crate::support::cli::{mqauthz, text};
+use crate::support::cli::{assert_exit, copy_fixture, manifest, mqauthz, scratch_in, text};
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::PathBuf;
 
 use base64::Engine;
 
@@ -15,36 +14,9 @@ const SPRING: &str = "tests/fixtures/merge/spring-plugins.xml";
 const AMAZON_MQ: &str = "tests/fixtures/merge/amazonmq.xml";
 const AWS_JSON: &str = "tests/fixtures/merge/aws-describe.json";
 
-fn manifest(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
 /// A fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("compile-cli")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch folder");
-    dir
-}
-
-/// Copy a fixture into `dir`, returning the copy's path.
-fn copy_fixture(dir: &Path, rel: &str) -> PathBuf {
-    let from = manifest(rel);
-    let to = dir.join(from.file_name().expect("a file name"));
-    std::fs::copy(&from, &to).expect("copy fixture");
-    to
-}
-
-fn assert_exit(out: &Output, code: i32, what: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{what}: exit status\nstdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    scratch_in("compile-cli", name)
 }
 
 /// The XML inside an AWS configuration JSON's base64 `Data` field.

@@ -2,7 +2,7 @@
 //! and mode; new files honour the umask; failed writes name the user's path;
 //! a closed standard output ends quietly; passwords are never printed.
 
-use crate::support::cli::{mqauthz, text};
+use crate::support::cli::{assert_exit, copy_fixture, manifest, mqauthz, scratch_in, text};
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -11,35 +11,9 @@ use std::process::{Command, Output, Stdio};
 const SPRING: &str = "tests/fixtures/merge/spring-plugins.xml";
 const POLICY: &str = "examples/orders.mqa";
 
-fn manifest(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
 /// A fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("safe-operation")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch folder");
-    dir
-}
-
-fn copy_fixture(dir: &Path, rel: &str) -> PathBuf {
-    let from = manifest(rel);
-    let to = dir.join(from.file_name().expect("a file name"));
-    std::fs::copy(&from, &to).expect("copy fixture");
-    to
-}
-
-fn assert_exit(out: &Output, code: i32, what: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{what}: exit status\nstdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    scratch_in("safe-operation", name)
 }
 
 /// Run the binary through `sh -c 'PRELUDE; exec mqauthz ARGS'`.
